@@ -1,0 +1,79 @@
+# Shared by .ci/test, .ci/demo and bench/: dependencies and a throwaway cluster.
+# shellcheck shell=bash
+
+PG_MAJOR=${PG_MAJOR:-15}
+
+# Install what the build needs (as root, through apt), or say what is missing.
+llmcopy_deps() {
+	local missing=()
+	command -v pg_config >/dev/null 2>&1 && [ -f "$(pg_config --includedir-server 2>/dev/null)/postgres.h" ] \
+		|| missing+=("postgresql-server-dev-$PG_MAJOR")
+	[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || missing+=("postgresql-$PG_MAJOR")
+	[ -f /usr/include/xxhash.h ] || missing+=(libxxhash-dev)
+	pkg-config --exists icu-uc icu-i18n 2>/dev/null || missing+=(libicu-dev)
+	command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+	command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || missing+=(build-essential)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "pg_llmcopy needs these Debian packages: ${missing[*]}" >&2
+		echo "install them (as root: apt-get install ${missing[*]}) and run again" >&2
+		exit 1
+	fi
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	local pkgs=()
+	for p in "${missing[@]}"; do
+		# keep the headers at the version of the installed server
+		if [ "$p" = "postgresql-server-dev-$PG_MAJOR" ] && dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR" >/dev/null 2>&1; then
+			p="$p=$(dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR")"
+		fi
+		pkgs+=("$p")
+	done
+	apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+}
+
+# Build and install the extension into the server of pg_config.
+llmcopy_build() {
+	make -s all
+	if [ -w "$(pg_config --pkglibdir)" ]; then
+		make -s install >/dev/null
+	else
+		echo "installing into $(pg_config --pkglibdir) needs root: sudo make install" >&2
+		exit 1
+	fi
+}
+
+# Start a throwaway cluster on a Unix socket; exports PGHOST, PGPORT, PGUSER.
+# Stopped and removed on exit.  Extra server settings as arguments (-c ...).
+llmcopy_cluster() {
+	local bindir run
+	bindir=$(pg_config --bindir)
+	[ -x "$bindir/initdb" ] || bindir=/usr/lib/postgresql/$PG_MAJOR/bin
+	LLMCOPY_TMP=$(mktemp -d /tmp/pg_llmcopy.XXXXXX)
+	chmod 755 "$LLMCOPY_TMP"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres: "$LLMCOPY_TMP"
+		run="runuser -u postgres --"
+		export PGUSER=postgres
+	else
+		run=""
+		export PGUSER=$(id -un)
+	fi
+	LLMCOPY_PGRUN="$run"
+	LLMCOPY_PGBIN="$bindir"
+	trap llmcopy_cluster_stop EXIT
+	$run "$bindir/initdb" -D "$LLMCOPY_TMP/data" -E UTF8 --locale=C.UTF-8 -A trust >"$LLMCOPY_TMP/initdb.log" 2>&1 \
+		|| { cat "$LLMCOPY_TMP/initdb.log"; exit 1; }
+	export PGHOST=$LLMCOPY_TMP PGPORT=${LLMCOPY_PORT:-54329}
+	$run "$bindir/pg_ctl" -D "$LLMCOPY_TMP/data" -l "$LLMCOPY_TMP/server.log" -w \
+		-o "-k $LLMCOPY_TMP -p $PGPORT -c listen_addresses='' -c fsync=off $*" start >/dev/null \
+		|| { cat "$LLMCOPY_TMP/server.log"; exit 1; }
+}
+
+llmcopy_cluster_stop() {
+	if [ -n "${LLMCOPY_TMP:-}" ] && [ -d "$LLMCOPY_TMP/data" ]; then
+		$LLMCOPY_PGRUN "$LLMCOPY_PGBIN/pg_ctl" -D "$LLMCOPY_TMP/data" -m immediate stop >/dev/null 2>&1 || true
+		rm -rf "$LLMCOPY_TMP"
+	fi
+}

@@ -1,0 +1,50 @@
+# pg_llmcopy — PGXS build.
+#
+#   make && make install          build and install into the server of pg_config
+#   make installcheck             regression tests against $PGHOST/$PGPORT
+#   make test                     everything, on a throwaway cluster (see README)
+#   make demo                     the sample job, on a throwaway cluster
+
+EXTENSION = pg_llmcopy
+# the one place the version lives is pg_llmcopy.control
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = pg_llmcopy
+OBJS = src/pg_llmcopy.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
+       src/fingerprint_gin.o src/lc_tokenize.o src/lc_winnow.o
+
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+
+REGRESS = tokens fingerprint operators gin guarantee limits
+REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
+
+ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
+ICU_LIBS := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
+
+PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION)\"
+PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
+SHLIB_LINK = $(ICU_LIBS)
+
+EXTRA_CLEAN = src/test/test_core results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+# Unit tests of the pure-C core, outside the server.
+src/test/test_core: src/test/test_core.c src/lc_tokenize.c src/lc_winnow.c include/lc_core.h
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
+	    -o $@ src/test/test_core.c src/lc_tokenize.c src/lc_winnow.c $(ICU_LIBS)
+
+unitcheck: src/test/test_core
+	src/test/test_core data/samples/*.txt data/samples/*.js
+
+test:
+	bash .ci/test
+
+demo:
+	bash .ci/demo
+
+.PHONY: unitcheck test demo

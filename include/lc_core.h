@@ -1,0 +1,118 @@
+/*
+ * lc_core.h — the pure-C core of pg_llmcopy (no postgres.h).
+ *
+ * The core turns UTF-8 buffers into tokens, token hashes, k-gram hashes and
+ * winnowed fingerprints.  It never allocates behind the caller's back: all
+ * memory comes from the lc_env allocator, and lc_env.tick is called at least
+ * every LC_TICK_BYTES of input so the caller can honour query cancel (the
+ * server glue calls CHECK_FOR_INTERRUPTS there, which may longjmp; the core
+ * keeps no state that such a jump would corrupt).
+ */
+#ifndef LC_CORE_H
+#define LC_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Tokenizer modes; the numbers are stored on disk in fingerprint headers. */
+typedef enum lc_mode
+{
+	LC_MODE_TEXT = 0,
+	LC_MODE_CODE = 1
+} lc_mode;
+
+#define LC_MODE_COUNT 2
+
+/* How much input (bytes) may pass between two tick() calls. */
+#define LC_TICK_BYTES (64 * 1024)
+
+typedef struct lc_env
+{
+	void	   *(*alloc) (void *ctx, size_t size);
+	void		(*release) (void *ctx, void *ptr);
+	void		(*tick) (void *ctx);
+	void	   *ctx;
+} lc_env;
+
+/* One token as the tokenizer saw it. */
+typedef struct lc_tok
+{
+	const char *norm;			/* NFKC_Casefold form, UTF-8, not NUL-terminated */
+	size_t		normlen;
+	size_t		byte_start;		/* 0-based, in the input buffer */
+	size_t		byte_len;
+	size_t		char_start;		/* 0-based code point offset in the input */
+	size_t		char_len;
+} lc_tok;
+
+/* Called once per token, in text order. */
+typedef void (*lc_tok_fn) (void *arg, const lc_tok *tok);
+
+/* lc_tokenize flags */
+#define LC_TOK_NO_FASTPATH	0x01	/* send every chunk through ICU (for tests) */
+
+/*
+ * Tokenize a UTF-8 buffer.  Returns 0 on success, or -1 with a message in
+ * err (input that is not UTF-8, or an ICU failure).
+ */
+extern int	lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
+						const lc_env *env, lc_tok_fn fn, void *arg,
+						char *err, size_t errlen);
+
+extern const char *lc_mode_name(lc_mode mode);
+extern int	lc_mode_parse(const char *name, size_t len);	/* -1 if unknown */
+
+/* ---- hashing and winnowing ---- */
+
+extern uint64_t lc_token_hash(const char *norm, size_t len, uint64_t seed);
+
+/*
+ * Streaming k-gram hashing and winnowing.  Feed token hashes one at a time;
+ * selected k-gram hashes are appended to out (deduplicated against the last
+ * appended value only; the caller sorts and uniques at the end).
+ */
+typedef struct lc_winnow
+{
+	int			k;
+	int			w;
+	uint64_t	kgram_seed;
+	uint64_t	ring_tok[64];	/* last k token hashes (k <= LC_MAX_K) */
+	uint64_t   *win;			/* last w k-gram hashes, ring */
+	uint64_t	ntokens;
+	uint64_t	nkgrams;
+	int64_t		last_pos;		/* k-gram index of the last selected hash */
+	/* output */
+	uint64_t   *out;
+	size_t		nout;
+	size_t		capout;
+	const lc_env *env;
+	size_t		maxout;			/* refuse to grow beyond this many hashes */
+	bool		overflow;
+} lc_winnow;
+
+#define LC_MIN_K 1
+#define LC_MAX_K 64
+#define LC_MIN_W 1
+#define LC_MAX_W 1024
+
+extern void lc_winnow_init(lc_winnow *st, int k, int w, lc_mode mode,
+						   uint64_t seed, const lc_env *env, size_t maxout);
+extern void lc_winnow_push(lc_winnow *st, uint64_t tokhash);
+/* Finish: sorts and uniques the output; returns the number of hashes. */
+extern size_t lc_winnow_finish(lc_winnow *st);
+
+/* ---- sorted-set helpers over uint64 arrays ---- */
+
+extern void lc_sort_u64(uint64_t *a, size_t n);
+extern size_t lc_sort_unique_u64(uint64_t *a, size_t n);
+extern size_t lc_intersect_count(const uint64_t *a, size_t na,
+								 const uint64_t *b, size_t nb);
+extern size_t lc_union(const uint64_t *a, size_t na, const uint64_t *b,
+					   size_t nb, uint64_t *out);
+extern size_t lc_intersect(const uint64_t *a, size_t na, const uint64_t *b,
+						   size_t nb, uint64_t *out);
+extern size_t lc_difference(const uint64_t *a, size_t na, const uint64_t *b,
+							size_t nb, uint64_t *out);
+
+#endif							/* LC_CORE_H */

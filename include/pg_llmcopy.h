@@ -1,0 +1,93 @@
+/*
+ * pg_llmcopy.h — server-side declarations shared by the glue files.
+ */
+#ifndef PG_LLMCOPY_H
+#define PG_LLMCOPY_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "lc_core.h"
+
+/* ---- GUCs (pg_llmcopy.c) ---- */
+extern double llmcopy_jaccard_threshold;
+extern double llmcopy_containment_threshold;
+extern bool llmcopy_ascii_fast_path;
+
+/* ---- tokenizer glue (tokens.c) ---- */
+
+/* palloc-backed allocator whose tick() calls CHECK_FOR_INTERRUPTS() */
+extern const lc_env *llmcopy_env(void);
+
+/* The text as UTF-8 (converted from the database encoding if needed). */
+extern char *llmcopy_text_utf8(text *t, size_t *len);
+
+/* Parse a mode name, with an error naming the allowed modes. */
+extern lc_mode llmcopy_parse_mode(text *mode);
+
+/* Tokenize UTF-8, raising an error if the core reports one. */
+extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
+							 lc_tok_fn fn, void *arg);
+
+/* ---- fingerprint type (fingerprint.c) ---- */
+
+#define FINGERPRINT_VERSION 1
+#define FINGERPRINT_SEED 0
+
+/* flags */
+#define FP_HAS_THRESHOLD 0x01	/* a query value carrying its threshold */
+#define FP_KNOWN_FLAGS	 FP_HAS_THRESHOLD
+
+/*
+ * On-disk format, version 1 (all fields in native byte order; send/recv use
+ * network order):
+ *   varlena header, version, mode, k, flags, w, reserved (0), seed,
+ *   tokens (the text's token count), nhashes, threshold (float8, used only
+ *   when FP_HAS_THRESHOLD), then nhashes uint64 k-gram hashes, sorted
+ *   ascending and unique.
+ */
+typedef struct Fingerprint
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		mode;
+	uint8		k;
+	uint8		flags;
+	uint16		w;
+	uint16		reserved;
+	uint32		seed;
+	uint32		tokens;
+	uint32		nhashes;
+	float8		threshold;
+	uint64		hashes[FLEXIBLE_ARRAY_MEMBER];
+} Fingerprint;
+
+#define FINGERPRINT_HDRSZ offsetof(Fingerprint, hashes)
+StaticAssertDecl(offsetof(Fingerprint, hashes) == 32, "fingerprint header is 32 bytes");
+#define FINGERPRINT_SIZE(n) (FINGERPRINT_HDRSZ + sizeof(uint64) * (Size) (n))
+#define FINGERPRINT_MAX_HASHES ((MaxAllocSize - FINGERPRINT_HDRSZ) / sizeof(uint64))
+
+#define DatumGetFingerprintP(d) ((Fingerprint *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_FINGERPRINT_P(n) DatumGetFingerprintP(PG_GETARG_DATUM(n))
+#define PG_RETURN_FINGERPRINT_P(p) PG_RETURN_POINTER(p)
+
+extern Fingerprint *fingerprint_alloc(const Fingerprint *params, uint32 nhashes);
+extern void fingerprint_check_params(int k, int w);
+extern void fingerprint_check_match(const Fingerprint *a, const Fingerprint *b);
+extern void fingerprint_check_threshold(double t);
+extern double fingerprint_containment_value(const Fingerprint *a, const Fingerprint *b);
+extern double fingerprint_jaccard_value(const Fingerprint *a, const Fingerprint *b);
+
+/*
+ * GIN strategy numbers of fingerprint_ops; mirrored exactly in the
+ * extension script's CREATE OPERATOR CLASS.
+ */
+#define FP_STRATEGY_SIMILAR			1	/* idx %   q : jaccard >= GUC */
+#define FP_STRATEGY_CONTAINS		2	/* idx %>  q : containment(q, idx) >= GUC */
+#define FP_STRATEGY_CONTAINED		3	/* idx <%  q : containment(idx, q) >= GUC */
+#define FP_STRATEGY_OVERLAP			4	/* idx &&  q */
+#define FP_STRATEGY_CONTAINS_T		5	/* idx %>#  q : containment(q, idx) >= q.threshold */
+#define FP_STRATEGY_SIMILAR_T		6	/* idx %#  q : jaccard >= q.threshold */
+#define FP_STRATEGY_CONTAINED_T		7	/* idx <%# q : containment(idx, q) >= q.threshold */
+
+#endif							/* PG_LLMCOPY_H */

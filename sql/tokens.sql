@@ -1,0 +1,59 @@
+-- The tokenizer: words, normalization, offsets, modes, and the ASCII fast path.
+
+-- Offsets are 1-based characters into the original text, and the normalized
+-- token is what NFKC_Casefold makes of that substring.
+SELECT n, token, start, length, substr(t, start, length) AS original
+FROM (VALUES ('Hello, World! The café’s ﬁne: e.g. 3.14 and don''t_stop x@y.z ＡＢＣ１２ ß')) v(t),
+     llmcopy_tokens(t);
+
+-- CJK is segmented by ICU's dictionaries; character offsets stay exact.
+SELECT n, token, start, length FROM llmcopy_tokens('東京都に住んでいます。한국어 텍스트');
+
+-- Punctuation and whitespace are not tokens; no text, no tokens.
+SELECT count(*) FROM llmcopy_tokens(' ,.;!? -- ... ');
+SELECT count(*) FROM llmcopy_tokens('');
+
+-- Code: identifiers, numbers, strings, operators; comments and whitespace dropped.
+SELECT n, token, start, length FROM llmcopy_tokens($c$int main(void) { // a comment
+    return x->y >= 0x1F ? 1e-5 : .5; /* block
+    comment */ s = "a \"q\" b"; # a hash comment
+    #include <x.h>
+}$c$, 'code');
+
+-- Indentation and comments do not change code tokens.
+SELECT array_agg(token ORDER BY n) = (SELECT array_agg(token ORDER BY n)
+        FROM llmcopy_tokens(E'if (a == b)\n{\n\treturn c; // done\n}', 'code')) AS same_tokens
+FROM llmcopy_tokens('if (a==b) { return c; /* done */ }', 'code');
+
+-- Every token, in both modes and on real text, is the normalized form of the
+-- substring its offsets point at.
+CREATE TEMP TABLE real_text AS
+SELECT name, pg_read_file('/usr/share/common-licenses/' || name) AS t
+FROM unnest(ARRAY['GPL-3', 'Apache-2.0', 'MPL-2.0', 'Artistic']) name;
+
+SELECT r.name, m.mode, count(*) > 100 AS many_tokens,
+       bool_and(tok.token = lower(normalize(substr(r.t, tok.start, tok.length), NFKC))) AS offsets_exact
+FROM real_text r, (VALUES ('text'), ('code')) m(mode), llmcopy_tokens(r.t, m.mode) tok
+GROUP BY r.name, m.mode ORDER BY 1, 2;
+
+-- The ASCII fast path gives exactly the tokens of ICU on the whole text:
+-- on real text and on text mixing ASCII and non-ASCII.
+CREATE TEMP TABLE fast AS
+SELECT r.name, m.mode, tok.* FROM real_text r, (VALUES ('text'), ('code')) m(mode), llmcopy_tokens(r.t, m.mode) tok
+UNION ALL
+SELECT 'mixed', m.mode, tok.* FROM (VALUES ('text'), ('code')) m(mode),
+    llmcopy_tokens('Naïve café—“quoted” x.y 1,000.5 ｆｕｌｌ ﬁx_ok 日本語text a''b e.g. Ünïcödé', m.mode) tok;
+SET pg_llmcopy.ascii_fast_path = off;
+CREATE TEMP TABLE slow AS
+SELECT r.name, m.mode, tok.* FROM real_text r, (VALUES ('text'), ('code')) m(mode), llmcopy_tokens(r.t, m.mode) tok
+UNION ALL
+SELECT 'mixed', m.mode, tok.* FROM (VALUES ('text'), ('code')) m(mode),
+    llmcopy_tokens('Naïve café—“quoted” x.y 1,000.5 ｆｕｌｌ ﬁx_ok 日本語text a''b e.g. Ünïcödé', m.mode) tok;
+RESET pg_llmcopy.ascii_fast_path;
+SELECT (SELECT count(*) FROM fast) > 10000 AS enough_tokens,
+       (SELECT count(*) FROM (SELECT * FROM fast EXCEPT ALL SELECT * FROM slow) d) AS only_fast,
+       (SELECT count(*) FROM (SELECT * FROM slow EXCEPT ALL SELECT * FROM fast) d) AS only_icu;
+
+-- Bad input.
+SELECT * FROM llmcopy_tokens('x', 'prose');
+SELECT * FROM llmcopy_tokens(NULL);

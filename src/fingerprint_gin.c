@@ -1,0 +1,317 @@
+/*
+ * fingerprint_gin.c — GIN opclass fingerprint_ops, and the planner support
+ * function that lets fingerprint_contained()/fingerprint_similar() use it.
+ *
+ * Keys are the top `bits` bits of each k-gram hash (opclass option, default
+ * LLMCOPY_GIN_DEFAULT_BITS), stored as int4.  Most k-gram hashes occur in
+ * one document, so full 64-bit keys would give one index tuple per hash;
+ * truncated keys share tuples and their posting lists compress, which is
+ * what keeps the index small.  The price is that keys are lossy: consistent()
+ * never answers "true", only "maybe", and every candidate is rechecked with
+ * the exact operator.
+ *
+ * Threshold strategies need an upper bound on |q ∩ x| from the matched keys.
+ * Several query hashes may share a key, so each key carries its multiplicity
+ * (extra_data) and the bound is the sum over matched keys.  Since
+ * jaccard(x, q) <= |q ∩ x| / |q| and containment(q, x) = |q ∩ x| / |q|, both
+ * use the same test, written as a division exactly as the operators compute
+ * it, so rounding can never make the index stricter than the recheck.
+ */
+#include "pg_llmcopy.h"
+
+#include "access/gin.h"
+#include "access/reloptions.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#define LLMCOPY_GIN_DEFAULT_BITS 20
+
+typedef struct FpGinOptions
+{
+	int32		vl_len_;
+	int			bits;
+} FpGinOptions;
+
+/* What consistent() needs to know about the query, shared by its keys. */
+typedef struct FpQueryInfo
+{
+	double		threshold;		/* <= 0: every row matches */
+	uint32		nq;				/* hashes in the query */
+	bool		any;			/* strategy needs just one matching key */
+} FpQueryInfo;
+
+typedef struct FpKeyExtra
+{
+	int32		mult;			/* query hashes mapped to this key */
+	FpQueryInfo *info;
+} FpKeyExtra;
+
+PG_FUNCTION_INFO_V1(gin_fingerprint_options);
+Datum
+gin_fingerprint_options(PG_FUNCTION_ARGS)
+{
+	local_relopts *relopts = (local_relopts *) PG_GETARG_POINTER(0);
+
+	init_local_reloptions(relopts, sizeof(FpGinOptions));
+	add_local_int_reloption(relopts, "bits",
+							"hash bits kept in each index key",
+							LLMCOPY_GIN_DEFAULT_BITS, 8, 32,
+							offsetof(FpGinOptions, bits));
+	PG_RETURN_VOID();
+}
+
+static int
+gin_bits(FunctionCallInfo fcinfo)
+{
+	if (PG_HAS_OPCLASS_OPTIONS())
+		return ((FpGinOptions *) PG_GET_OPCLASS_OPTIONS())->bits;
+	return LLMCOPY_GIN_DEFAULT_BITS;
+}
+
+static inline int32
+hash_key(uint64 h, int bits)
+{
+	return (int32) (uint32) (h >> (64 - bits));
+}
+
+/*
+ * Keys of a fingerprint, unique; counts[i] = how many hashes map to key i.
+ * Hashes are sorted, so their top bits are too: one pass suffices.
+ */
+static Datum *
+fingerprint_keys(const Fingerprint *f, int bits, int32 *nkeys, int32 **counts)
+{
+	Datum	   *keys = palloc(sizeof(Datum) * Max(f->nhashes, 1));
+	int32	   *cnt = counts ? palloc(sizeof(int32) * Max(f->nhashes, 1)) : NULL;
+	int32		n = 0;
+	uint32		prev = 0;
+
+	for (uint32 i = 0; i < f->nhashes; i++)
+	{
+		uint32		key = (uint32) hash_key(f->hashes[i], bits);
+
+		if (n > 0 && key == prev)
+		{
+			if (cnt)
+				cnt[n - 1]++;
+			continue;
+		}
+		keys[n] = Int32GetDatum((int32) key);
+		if (cnt)
+			cnt[n] = 1;
+		n++;
+		prev = key;
+	}
+	*nkeys = n;
+	if (counts)
+		*counts = cnt;
+	return keys;
+}
+
+PG_FUNCTION_INFO_V1(gin_extract_value_fingerprint);
+Datum
+gin_extract_value_fingerprint(PG_FUNCTION_ARGS)
+{
+	Fingerprint *f = PG_GETARG_FINGERPRINT_P(0);
+	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
+
+	PG_RETURN_POINTER(fingerprint_keys(f, gin_bits(fcinfo), nentries, NULL));
+}
+
+PG_FUNCTION_INFO_V1(gin_extract_query_fingerprint);
+Datum
+gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
+{
+	Fingerprint *q = PG_GETARG_FINGERPRINT_P(0);
+	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
+	StrategyNumber strategy = PG_GETARG_UINT16(2);
+	Pointer   **extra_data = (Pointer **) PG_GETARG_POINTER(4);
+	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
+	FpQueryInfo *info = palloc0(sizeof(FpQueryInfo));
+	FpKeyExtra *extras;
+	Datum	   *keys;
+	int32	   *counts;
+
+	switch (strategy)
+	{
+		case FP_STRATEGY_SIMILAR:
+			info->threshold = llmcopy_jaccard_threshold;
+			break;
+		case FP_STRATEGY_CONTAINS:
+			info->threshold = llmcopy_containment_threshold;
+			break;
+		case FP_STRATEGY_CONTAINED:
+			info->threshold = llmcopy_containment_threshold;
+			info->any = true;
+			break;
+		case FP_STRATEGY_OVERLAP:
+			info->threshold = 1.0;
+			info->any = true;
+			break;
+		case FP_STRATEGY_CONTAINS_T:
+		case FP_STRATEGY_SIMILAR_T:
+		case FP_STRATEGY_CONTAINED_T:
+			if (!(q->flags & FP_HAS_THRESHOLD))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the query fingerprint carries no threshold")));
+			info->threshold = q->threshold;
+			info->any = (strategy == FP_STRATEGY_CONTAINED_T);
+			break;
+		default:
+			elog(ERROR, "fingerprint_ops: unknown strategy number %d", strategy);
+	}
+	info->nq = q->nhashes;
+
+	/* a threshold of 0 is met by every row, empty ones included */
+	if (info->threshold <= 0.0)
+	{
+		*nentries = 0;
+		*searchMode = GIN_SEARCH_MODE_ALL;
+		PG_RETURN_POINTER(NULL);
+	}
+
+	keys = fingerprint_keys(q, gin_bits(fcinfo), nentries, &counts);
+	extras = palloc(sizeof(FpKeyExtra) * Max(*nentries, 1));
+	*extra_data = palloc(sizeof(Pointer) * Max(*nentries, 1));
+	for (int32 i = 0; i < *nentries; i++)
+	{
+		extras[i].mult = counts[i];
+		extras[i].info = info;
+		(*extra_data)[i] = (Pointer) &extras[i];
+	}
+	/* an empty query with a positive threshold matches nothing */
+	PG_RETURN_POINTER(keys);
+}
+
+/* Whether matched multiplicity can still reach the threshold. */
+static inline bool
+bound_reaches(const FpQueryInfo *info, int64 matched)
+{
+	if (info->any)
+		return matched > 0;
+	return info->nq > 0 && (double) matched / (double) info->nq >= info->threshold;
+}
+
+PG_FUNCTION_INFO_V1(gin_consistent_fingerprint);
+Datum
+gin_consistent_fingerprint(PG_FUNCTION_ARGS)
+{
+	bool	   *check = (bool *) PG_GETARG_POINTER(0);
+	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra_data = (Pointer *) PG_GETARG_POINTER(4);
+	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
+	int64		matched = 0;
+
+	*recheck = true;
+	if (nkeys == 0)
+		PG_RETURN_BOOL(true);	/* GIN_SEARCH_MODE_ALL */
+	for (int32 i = 0; i < nkeys; i++)
+		if (check[i])
+			matched += ((FpKeyExtra *) extra_data[i])->mult;
+	PG_RETURN_BOOL(bound_reaches(((FpKeyExtra *) extra_data[0])->info, matched));
+}
+
+PG_FUNCTION_INFO_V1(gin_triconsistent_fingerprint);
+Datum
+gin_triconsistent_fingerprint(PG_FUNCTION_ARGS)
+{
+	GinTernaryValue *check = (GinTernaryValue *) PG_GETARG_POINTER(0);
+	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra_data = (Pointer *) PG_GETARG_POINTER(4);
+	int64		possible = 0;
+
+	if (nkeys == 0)
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_MAYBE);
+	for (int32 i = 0; i < nkeys; i++)
+		if (check[i] != GIN_FALSE)
+			possible += ((FpKeyExtra *) extra_data[i])->mult;
+	/* keys are lossy: never claim a certain match */
+	PG_RETURN_GIN_TERNARY_VALUE(bound_reaches(((FpKeyExtra *) extra_data[0])->info, possible)
+								? GIN_MAYBE : GIN_FALSE);
+}
+
+/*
+ * Planner support for fingerprint_contained(a, b, t) and
+ * fingerprint_similar(a, b, t): when a or b is a column with a
+ * fingerprint_ops index, add the index condition
+ *     col %>#  fingerprint_with_threshold(other, t)   (b indexed, contained)
+ *     col <%#  fingerprint_with_threshold(other, t)   (a indexed, contained)
+ *     col %#   fingerprint_with_threshold(other, t)   (similar)
+ * which returns exactly the rows of the function, so it replaces it.
+ */
+PG_FUNCTION_INFO_V1(fingerprint_support);
+Datum
+fingerprint_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestIndexCondition *req;
+	FuncExpr   *clause;
+	Node	   *idxarg,
+			   *other,
+			   *thr;
+	char	   *fname;
+	int			strategy;
+	Oid			fptype,
+				opno,
+				wrapfn;
+	Oid			argtypes[2];
+	Relids		relids;
+	Expr	   *query;
+
+	if (!IsA(rawreq, SupportRequestIndexCondition))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestIndexCondition *) rawreq;
+	if (!is_funcclause(req->node) || req->indexarg > 1)
+		PG_RETURN_POINTER(NULL);
+	clause = (FuncExpr *) req->node;
+	if (list_length(clause->args) != 3)
+		PG_RETURN_POINTER(NULL);
+
+	fname = get_func_name(req->funcid);
+	if (fname == NULL)
+		PG_RETURN_POINTER(NULL);
+	idxarg = (Node *) list_nth(clause->args, req->indexarg);
+	other = (Node *) list_nth(clause->args, 1 - req->indexarg);
+	thr = (Node *) lthird(clause->args);
+	if (strcmp(fname, "fingerprint_contained") == 0)
+		strategy = req->indexarg == 1 ? FP_STRATEGY_CONTAINS_T : FP_STRATEGY_CONTAINED_T;
+	else if (strcmp(fname, "fingerprint_similar") == 0)
+		strategy = FP_STRATEGY_SIMILAR_T;
+	else
+		PG_RETURN_POINTER(NULL);
+
+	fptype = exprType(idxarg);
+	opno = get_opfamily_member(req->opfamily, fptype, fptype, strategy);
+	if (!OidIsValid(opno))
+		PG_RETURN_POINTER(NULL);
+
+	/* the query side must be computable before scanning the index */
+	relids = req->index->rel->relids;
+	if (contain_volatile_functions(other) || contain_volatile_functions(thr) ||
+		bms_overlap(pull_varnos(req->root, other), relids) ||
+		bms_overlap(pull_varnos(req->root, thr), relids))
+		PG_RETURN_POINTER(NULL);
+
+	argtypes[0] = fptype;
+	argtypes[1] = FLOAT8OID;
+	wrapfn = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(req->funcid))),
+									   makeString("fingerprint_with_threshold")),
+							2, argtypes, true);
+	if (!OidIsValid(wrapfn) || exprType(thr) != FLOAT8OID)
+		PG_RETURN_POINTER(NULL);
+
+	query = (Expr *) makeFuncExpr(wrapfn, fptype, list_make2(other, thr),
+								  InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	req->lossy = false;
+	PG_RETURN_POINTER(list_make1(make_opclause(opno, BOOLOID, false,
+											   (Expr *) idxarg, query,
+											   InvalidOid, InvalidOid)));
+}

@@ -1,0 +1,783 @@
+/*
+ * lc_tokenize.c — the one tokenizer of pg_llmcopy (pure C, ICU).
+ *
+ * Mode 'text': tokens are the word-like segments of ICU's word break rules
+ * (rule status >= UBRK_WORD_NONE_LIMIT), so CJK is segmented by ICU's
+ * dictionaries; each token is normalized with NFKC_Casefold.  Segmentation
+ * runs on the original text, so every token keeps exact offsets into it.
+ *
+ * The ASCII fast path: a chunk between two ASCII whitespace characters that
+ * is pure ASCII is segmented here by the same rules ICU applies to ASCII
+ * (UAX #29 with ICU's tailoring: '@' is a letter, ':' is not MidLetter), and
+ * folded with tolower, which is what NFKC_Casefold does to ASCII.  No word
+ * break rule reaches across ASCII whitespace, so cutting there is exact;
+ * chunks with any non-ASCII byte, and runs of them, go through ICU.  Tests
+ * compare both paths on real text and on random strings.
+ *
+ * Mode 'code': a small lexer.  Identifiers (Unicode ID_Continue), numbers,
+ * string literals (one token each) and operators are tokens; whitespace and
+ * comments (C-style, and '#' comments when '#' is followed by a space, '!',
+ * '#' or the end of the line) are not.
+ */
+#include "lc_core.h"
+
+#include <string.h>
+#include <stdio.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <unicode/utf16.h>
+
+/* An ICU region is at most this many bytes; longer runs are cut at spaces. */
+#define LC_REGION_MAX (1024 * 1024)
+
+typedef struct tokctx
+{
+	const char *s;
+	size_t		len;
+	lc_mode		mode;
+	bool		fast;
+	const lc_env *env;
+	lc_tok_fn	fn;
+	void	   *arg;
+	char	   *err;
+	size_t		errlen;
+
+	size_t		next_tick;		/* byte position of the next tick() */
+
+	char	   *nbuf;			/* normalized token, UTF-8 */
+	size_t		nbufcap;
+	UChar	   *u16;			/* region, UTF-16 */
+	size_t		u16cap;
+	UChar	   *n16;			/* normalized token, UTF-16 */
+	size_t		n16cap;
+} tokctx;
+
+/* ICU objects are cached per process: opening a break iterator is costly. */
+static UBreakIterator *cached_word_bi = NULL;
+
+static const char *const mode_names[LC_MODE_COUNT] = {"text", "code"};
+
+const char *
+lc_mode_name(lc_mode mode)
+{
+	return (unsigned) mode < LC_MODE_COUNT ? mode_names[mode] : "?";
+}
+
+int
+lc_mode_parse(const char *name, size_t len)
+{
+	for (int i = 0; i < LC_MODE_COUNT; i++)
+		if (strlen(mode_names[i]) == len && memcmp(mode_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+static void
+set_err(tokctx *t, const char *what, UErrorCode st)
+{
+	if (t->err && t->errlen > 0)
+		snprintf(t->err, t->errlen, "%s: %s", what, u_errorName(st));
+}
+
+/* Grow *buf to hold at least need elements of size elsz. */
+static void *
+grow(tokctx *t, void *buf, size_t *cap, size_t need, size_t elsz)
+{
+	size_t		ncap;
+	void	   *nb;
+
+	if (need <= *cap)
+		return buf;
+	ncap = *cap ? *cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	nb = t->env->alloc(t->env->ctx, ncap * elsz);
+	if (buf)
+		t->env->release(t->env->ctx, buf);
+	*cap = ncap;
+	return nb;
+}
+
+static inline void
+maybe_tick(tokctx *t, size_t pos)
+{
+	if (pos >= t->next_tick)
+	{
+		if (t->env->tick)
+			t->env->tick(t->env->ctx);
+		t->next_tick = pos + LC_TICK_BYTES;
+	}
+}
+
+static inline bool
+is_ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Emit a token whose normalized form is the ASCII lowercase of the input. */
+static void
+emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart)
+{
+	lc_tok		tok;
+
+	t->nbuf = grow(t, t->nbuf, &t->nbufcap, blen, 1);
+	for (size_t i = 0; i < blen; i++)
+	{
+		unsigned char c = (unsigned char) t->s[bstart + i];
+
+		t->nbuf[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : (char) c;
+	}
+	tok.norm = t->nbuf;
+	tok.normlen = blen;
+	tok.byte_start = bstart;
+	tok.byte_len = blen;
+	tok.char_start = cstart;
+	tok.char_len = blen;
+	t->fn(t->arg, &tok);
+}
+
+/* NFKC_Casefold a UTF-16 string into t->nbuf as UTF-8; returns -1 on error. */
+static int
+normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t *outlen)
+{
+	UErrorCode	st = U_ZERO_ERROR;
+	const UNormalizer2 *n2 = unorm2_getNFKCCasefoldInstance(&st);
+	int32_t		nlen;
+	int32_t		ulen;
+
+	if (U_FAILURE(st))
+	{
+		set_err(t, "could not load the NFKC_Casefold normalizer", st);
+		return -1;
+	}
+	for (;;)
+	{
+		st = U_ZERO_ERROR;
+		nlen = unorm2_normalize(n2, src, srclen, t->n16, (int32_t) t->n16cap, &st);
+		if (st != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		t->n16 = grow(t, t->n16, &t->n16cap, (size_t) nlen + 1, sizeof(UChar));
+	}
+	if (U_FAILURE(st))
+	{
+		set_err(t, "could not normalize a token", st);
+		return -1;
+	}
+	for (;;)
+	{
+		st = U_ZERO_ERROR;
+		u_strToUTF8(t->nbuf, (int32_t) t->nbufcap, &ulen, t->n16, nlen, &st);
+		if (st != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		t->nbuf = grow(t, t->nbuf, &t->nbufcap, (size_t) ulen + 1, 1);
+	}
+	if (U_FAILURE(st) && st != U_STRING_NOT_TERMINATED_WARNING)
+	{
+		set_err(t, "could not convert a token to UTF-8", st);
+		return -1;
+	}
+	*outlen = (size_t) ulen;
+	return 0;
+}
+
+/* NFKC_Casefold a UTF-8 byte range of the input into t->nbuf. */
+static int
+normalize_utf8(tokctx *t, size_t bstart, size_t blen, size_t *outlen)
+{
+	UErrorCode	st = U_ZERO_ERROR;
+	int32_t		ulen;
+
+	t->u16 = grow(t, t->u16, &t->u16cap, blen + 1, sizeof(UChar));
+	u_strFromUTF8(t->u16, (int32_t) t->u16cap, &ulen, t->s + bstart, (int32_t) blen, &st);
+	if (U_FAILURE(st))
+	{
+		set_err(t, "input is not valid UTF-8", st);
+		return -1;
+	}
+	return normalize_u16(t, t->u16, ulen, outlen);
+}
+
+/* ---------------- mode 'text' ---------------- */
+
+/* ASCII word classes, mirroring ICU's word break properties for ASCII. */
+enum
+{
+	WC_OTHER = 0, WC_LETTER, WC_DIGIT, WC_USCORE, WC_MIDNUMLET, WC_MIDNUM
+};
+
+static unsigned char wclass[128];
+
+static void
+init_wclass(void)
+{
+	if (wclass['a'] == WC_LETTER)
+		return;
+	for (int c = 'a'; c <= 'z'; c++)
+		wclass[c] = WC_LETTER;
+	for (int c = 'A'; c <= 'Z'; c++)
+		wclass[c] = WC_LETTER;
+	for (int c = '0'; c <= '9'; c++)
+		wclass[c] = WC_DIGIT;
+	wclass['@'] = WC_LETTER;
+	wclass['_'] = WC_USCORE;
+	wclass['.'] = WC_MIDNUMLET;
+	wclass['\''] = WC_MIDNUMLET;
+	wclass[','] = WC_MIDNUM;
+	wclass[';'] = WC_MIDNUM;
+}
+
+#define WC_IS_WORD(c) ((c) >= WC_LETTER && (c) <= WC_USCORE)
+
+/* Segment a pure-ASCII chunk [a, b) with no whitespace; cstart = chars at a. */
+static void
+ascii_words(tokctx *t, size_t a, size_t b, size_t cstart)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		i = a;
+
+	while (i < b)
+	{
+		size_t		start;
+
+		if (!WC_IS_WORD(wclass[s[i]]))
+		{
+			i++;
+			continue;
+		}
+		start = i++;
+		while (i < b)
+		{
+			int			c = wclass[s[i]];
+
+			if (WC_IS_WORD(c))
+			{
+				i++;
+				if ((i & 0xFFFF) == 0)
+					maybe_tick(t, i);
+				continue;
+			}
+			if ((c == WC_MIDNUMLET || c == WC_MIDNUM) && i + 1 < b)
+			{
+				int			prev = wclass[s[i - 1]];
+				int			next = wclass[s[i + 1]];
+
+				/* WB6/WB7: letter (MidNumLet|Single_Quote) letter */
+				if (c == WC_MIDNUMLET && prev == WC_LETTER && next == WC_LETTER)
+				{
+					i += 2;
+					continue;
+				}
+				/* WB11/WB12: digit (MidNum|MidNumLet|Single_Quote) digit */
+				if (prev == WC_DIGIT && next == WC_DIGIT)
+				{
+					i += 2;
+					continue;
+				}
+			}
+			break;
+		}
+		/* ICU gives a lone '_' the rule status of a non-word */
+		if (i - start == 1 && s[start] == '_')
+			continue;
+		emit_ascii(t, start, i - start, cstart + (start - a));
+		maybe_tick(t, i);
+	}
+}
+
+/* Walks UTF-16 indexes of a region alongside its UTF-8 bytes and chars. */
+typedef struct walker
+{
+	const UChar *u;
+	size_t		i16;
+	size_t		ibyte;
+	size_t		ichar;
+} walker;
+
+static inline void
+walk_to(walker *w, size_t target16)
+{
+	while (w->i16 < target16)
+	{
+		UChar		c = w->u[w->i16];
+
+		if (U16_IS_LEAD(c))
+		{
+			w->i16 += 2;
+			w->ibyte += 4;
+		}
+		else
+		{
+			w->i16 += 1;
+			w->ibyte += c < 0x80 ? 1 : (c < 0x800 ? 2 : 3);
+		}
+		w->ichar++;
+	}
+}
+
+/*
+ * Segment the region [a, b) with ICU; cstart = chars before a.  Returns the
+ * number of code points in the region, or (size_t) -1 on error.
+ */
+static size_t
+icu_region(tokctx *t, size_t a, size_t b, size_t cstart)
+{
+	UErrorCode	st = U_ZERO_ERROR;
+	int32_t		ulen;
+	int32_t		s16,
+				e16;
+	walker		w;
+
+	t->u16 = grow(t, t->u16, &t->u16cap, (b - a) + 1, sizeof(UChar));
+	u_strFromUTF8(t->u16, (int32_t) t->u16cap, &ulen, t->s + a, (int32_t) (b - a), &st);
+	if (U_FAILURE(st))
+	{
+		set_err(t, "input is not valid UTF-8", st);
+		return (size_t) -1;
+	}
+	if (cached_word_bi == NULL)
+	{
+		st = U_ZERO_ERROR;
+		cached_word_bi = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
+		if (U_FAILURE(st))
+		{
+			cached_word_bi = NULL;
+			set_err(t, "could not open an ICU word break iterator", st);
+			return (size_t) -1;
+		}
+	}
+	st = U_ZERO_ERROR;
+	ubrk_setText(cached_word_bi, t->u16, ulen, &st);
+	if (U_FAILURE(st))
+	{
+		set_err(t, "could not set the text of the word break iterator", st);
+		return (size_t) -1;
+	}
+
+	w.u = t->u16;
+	w.i16 = w.ibyte = w.ichar = 0;
+	s16 = ubrk_first(cached_word_bi);
+	while ((e16 = ubrk_next(cached_word_bi)) != UBRK_DONE)
+	{
+		if (ubrk_getRuleStatus(cached_word_bi) >= UBRK_WORD_NONE_LIMIT)
+		{
+			lc_tok		tok;
+			size_t		b0,
+						c0;
+
+			walk_to(&w, (size_t) s16);
+			b0 = w.ibyte;
+			c0 = w.ichar;
+			if (normalize_u16(t, t->u16 + s16, e16 - s16, &tok.normlen) < 0)
+				return (size_t) -1;
+			walk_to(&w, (size_t) e16);
+			tok.norm = t->nbuf;
+			tok.byte_start = a + b0;
+			tok.byte_len = w.ibyte - b0;
+			tok.char_start = cstart + c0;
+			tok.char_len = w.ichar - c0;
+			t->fn(t->arg, &tok);
+			maybe_tick(t, a + w.ibyte);
+		}
+		s16 = e16;
+	}
+	walk_to(&w, (size_t) ulen);
+	return w.ichar;
+}
+
+/* Back up to the start of a UTF-8 sequence. */
+static size_t
+utf8_floor(const char *s, size_t pos, size_t min)
+{
+	while (pos > min && (((unsigned char) s[pos]) & 0xC0) == 0x80)
+		pos--;
+	return pos;
+}
+
+static int
+tokenize_text(tokctx *t)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		len = t->len;
+	size_t		pos = 0;
+	size_t		cpos = 0;
+
+	init_wclass();
+	while (pos < len)
+	{
+		size_t		end;
+		bool		nonascii = false;
+
+		maybe_tick(t, pos);
+		while (pos < len && is_ascii_space(s[pos]))
+		{
+			pos++;
+			cpos++;
+			if ((pos & 0xFFFF) == 0)
+				maybe_tick(t, pos);
+		}
+		if (pos >= len)
+			break;
+		end = pos;
+		while (end < len && !is_ascii_space(s[end]))
+		{
+			nonascii |= (s[end] & 0x80) != 0;
+			end++;
+			if ((end & 0xFFFF) == 0)
+				maybe_tick(t, end);
+		}
+		if (!nonascii && t->fast)
+		{
+			ascii_words(t, pos, end, cpos);
+			cpos += end - pos;
+			pos = end;
+			continue;
+		}
+
+		/*
+		 * An ICU region: this chunk and the chunks after it that also need
+		 * ICU (all of them when the fast path is off), up to LC_REGION_MAX.
+		 */
+		for (;;)
+		{
+			size_t		q = end;
+			size_t		e2;
+			bool		na2 = false;
+
+			while (q < len && is_ascii_space(s[q]))
+				q++;
+			if (q >= len)
+				break;
+			e2 = q;
+			while (e2 < len && !is_ascii_space(s[e2]))
+			{
+				na2 |= (s[e2] & 0x80) != 0;
+				e2++;
+			}
+			if ((t->fast && !na2) || e2 - pos > LC_REGION_MAX)
+				break;
+			end = e2;
+		}
+		if (end - pos > LC_REGION_MAX)
+			end = utf8_floor(t->s, pos + LC_REGION_MAX, pos + 1);
+
+		{
+			size_t		nchars = icu_region(t, pos, end, cpos);
+
+			if (nchars == (size_t) -1)
+				return -1;
+			cpos += nchars;
+		}
+		pos = end;
+	}
+	return 0;
+}
+
+/* ---------------- mode 'code' ---------------- */
+
+static const char *const code_ops3[] = {
+	">>>", "<<=", ">>=", "===", "!==", "...", "**=", "//=", "<=>", "&&=", "||=", "?\?=", NULL
+};
+static const char *const code_ops2[] = {
+	"==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=",
+	"&=", "|=", "^=", "->", "=>", "::", "<<", ">>", "**", "??", "?.", "..", ":=", NULL
+};
+
+static size_t
+match_op(const unsigned char *p, size_t avail)
+{
+	if (avail >= 3)
+		for (int i = 0; code_ops3[i]; i++)
+			if (memcmp(p, code_ops3[i], 3) == 0)
+				return 3;
+	if (avail >= 2)
+		for (int i = 0; code_ops2[i]; i++)
+			if (memcmp(p, code_ops2[i], 2) == 0)
+				return 2;
+	return 1;
+}
+
+static inline bool
+code_ident_ascii(unsigned char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+		(!first && c >= '0' && c <= '9');
+}
+
+static inline bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Decode the code point at *i (valid UTF-8 assumed, else U+FFFD). */
+static inline UChar32
+next_cp(const char *s, size_t len, size_t *i)
+{
+	UChar32		c;
+	int32_t		ii = 0;
+	int32_t		n = (int32_t) ((len - *i) > 4 ? 4 : (len - *i));
+
+	U8_NEXT((const uint8_t *) (s + *i), ii, n, c);
+	*i += (size_t) ii;
+	return c;
+}
+
+static inline size_t
+count_chars(const char *s, size_t a, size_t b)
+{
+	size_t		n = 0;
+
+	for (size_t i = a; i < b; i++)
+		n += (((unsigned char) s[i]) & 0xC0) != 0x80;
+	return n;
+}
+
+static int
+emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool ascii)
+{
+	lc_tok		tok;
+
+	if (ascii && t->fast)
+	{
+		emit_ascii(t, a, b - a, cstart);
+		return 0;
+	}
+	if (normalize_utf8(t, a, b - a, &tok.normlen) < 0)
+		return -1;
+	tok.norm = t->nbuf;
+	tok.byte_start = a;
+	tok.byte_len = b - a;
+	tok.char_start = cstart;
+	tok.char_len = nchars;
+	t->fn(t->arg, &tok);
+	return 0;
+}
+
+static int
+tokenize_code(tokctx *t)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		len = t->len;
+	size_t		i = 0;
+	size_t		ci = 0;
+
+	while (i < len)
+	{
+		unsigned char c = s[i];
+		size_t		start = i;
+		bool		ascii = true;
+
+		maybe_tick(t, i);
+		if (c < 0x80)
+		{
+			if (is_ascii_space(c))
+			{
+				i++;
+				ci++;
+				if ((i & 0xFFFF) == 0)
+					maybe_tick(t, i);
+				continue;
+			}
+			/* comments */
+			if (c == '/' && i + 1 < len && (s[i + 1] == '/' || s[i + 1] == '*'))
+			{
+				if (s[i + 1] == '/')
+				{
+					while (i < len && s[i] != '\n')
+						i++;
+				}
+				else
+				{
+					i += 2;
+					while (i < len && !(s[i] == '*' && i + 1 < len && s[i + 1] == '/'))
+					{
+						i++;
+						if ((i & 0xFFFF) == 0)
+							maybe_tick(t, i);
+					}
+					i = (i < len) ? i + 2 : len;
+				}
+				ci += count_chars(t->s, start, i);
+				continue;
+			}
+			if (c == '#' && (i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\t' ||
+							 s[i + 1] == '!' || s[i + 1] == '#' ||
+							 s[i + 1] == '\n' || s[i + 1] == '\r'))
+			{
+				while (i < len && s[i] != '\n')
+					i++;
+				ci += count_chars(t->s, start, i);
+				continue;
+			}
+			if (code_ident_ascii(c, true))
+			{
+				/* identifier, possibly continuing with non-ASCII letters */
+				while (i < len)
+				{
+					if ((i & 0xFFFF) == 0)
+						maybe_tick(t, i);
+					if (s[i] < 0x80)
+					{
+						if (!code_ident_ascii(s[i], false))
+							break;
+						i++;
+					}
+					else
+					{
+						size_t		j = i;
+						UChar32		cp = next_cp(t->s, len, &j);
+
+						if (cp < 0 || !u_hasBinaryProperty(cp, UCHAR_ID_CONTINUE))
+							break;
+						i = j;
+						ascii = false;
+					}
+				}
+			}
+			else if (is_digit(c) || (c == '.' && i + 1 < len && is_digit(s[i + 1])))
+			{
+				bool		hex = (c == '0' && i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X'));
+
+				i++;
+				while (i < len)
+				{
+					unsigned char d = s[i];
+
+					if ((i & 0xFFFF) == 0)
+						maybe_tick(t, i);
+					if (code_ident_ascii(d, false) || d == '.')
+						i++;
+					else if ((d == '+' || d == '-') &&
+							 ((!hex && (s[i - 1] == 'e' || s[i - 1] == 'E')) ||
+							  (hex && (s[i - 1] == 'p' || s[i - 1] == 'P'))))
+						i++;
+					else
+						break;
+				}
+			}
+			else if (c == '"' || c == '\'' || c == '`')
+			{
+				bool		triple = (c != '`' && i + 2 < len && s[i + 1] == c && s[i + 2] == c);
+				bool		multiline = triple || c == '`';
+
+				i += triple ? 3 : 1;
+				while (i < len)
+				{
+					if ((i & 0xFFFF) == 0)
+						maybe_tick(t, i);
+					if (s[i] == '\\' && i + 1 < len)
+					{
+						i += 2;
+						continue;
+					}
+					if (s[i] == '\n' && !multiline)
+						break;
+					if (s[i] == c)
+					{
+						if (!triple)
+						{
+							i++;
+							break;
+						}
+						if (i + 2 < len && s[i + 1] == c && s[i + 2] == c)
+						{
+							i += 3;
+							break;
+						}
+					}
+					if (s[i] >= 0x80)
+						ascii = false;
+					i++;
+				}
+				if (i > len)
+					i = len;
+			}
+			else
+				i += match_op(s + i, len - i);
+		}
+		else
+		{
+			UChar32		cp = next_cp(t->s, len, &i);
+
+			ascii = false;
+			if (cp < 0)
+			{
+				if (t->err && t->errlen > 0)
+					snprintf(t->err, t->errlen, "input is not valid UTF-8");
+				return -1;
+			}
+			if (u_isUWhiteSpace(cp))
+			{
+				ci++;
+				continue;
+			}
+			if (u_hasBinaryProperty(cp, UCHAR_ID_START))
+			{
+				while (i < len)
+				{
+					size_t		j = i;
+					UChar32		cp2;
+
+					if (s[i] < 0x80)
+					{
+						if (!code_ident_ascii(s[i], false))
+							break;
+						i++;
+						continue;
+					}
+					cp2 = next_cp(t->s, len, &j);
+					if (cp2 < 0 || !u_hasBinaryProperty(cp2, UCHAR_ID_CONTINUE))
+						break;
+					i = j;
+				}
+			}
+			/* else: any other code point is a one-character operator */
+		}
+		{
+			size_t		n = ascii ? i - start : count_chars(t->s, start, i);
+
+			if (emit_code(t, start, i, ci, n, ascii) < 0)
+				return -1;
+			ci += n;
+		}
+	}
+	return 0;
+}
+
+int
+lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
+			const lc_env *env, lc_tok_fn fn, void *arg,
+			char *err, size_t errlen)
+{
+	tokctx		t;
+	int			rc;
+
+	memset(&t, 0, sizeof(t));
+	t.s = s;
+	t.len = len;
+	t.mode = mode;
+	t.fast = (flags & LC_TOK_NO_FASTPATH) == 0;
+	t.env = env;
+	t.fn = fn;
+	t.arg = arg;
+	t.err = err;
+	t.errlen = errlen;
+	t.next_tick = LC_TICK_BYTES;
+	if (err && errlen)
+		err[0] = '\0';
+
+	rc = (mode == LC_MODE_CODE) ? tokenize_code(&t) : tokenize_text(&t);
+
+	if (t.nbuf)
+		env->release(env->ctx, t.nbuf);
+	if (t.u16)
+		env->release(env->ctx, t.u16);
+	if (t.n16)
+		env->release(env->ctx, t.n16);
+	return rc;
+}

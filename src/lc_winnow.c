@@ -1,0 +1,308 @@
+/*
+ * lc_winnow.c — token hashes, k-gram hashes and winnowing (pure C).
+ *
+ * Winnowing (Schleimer, Wilkerson and Aiken, 2003): of every window of w
+ * consecutive k-gram hashes, keep the minimum (the rightmost one on ties),
+ * recording it once per position.  Any run of w + k - 1 shared tokens holds
+ * a whole window, so both texts select the same hash; a run shorter than k
+ * tokens holds no k-gram.  A text with fewer than w k-grams is one window.
+ *
+ * Token hashes are XXH3-64 of the normalized token, seeded.  A k-gram hash
+ * folds its k token hashes with a multiply-xor chain and a final avalanche;
+ * its seed also mixes in the mode and k, so fingerprints built with other
+ * parameters share no hash by accident.
+ */
+#include "lc_core.h"
+
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+uint64_t
+lc_token_hash(const char *norm, size_t len, uint64_t seed)
+{
+	return XXH3_64bits_withSeed(norm, len, seed);
+}
+
+static inline uint64_t
+fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+void
+lc_winnow_init(lc_winnow *st, int k, int w, lc_mode mode, uint64_t seed,
+			   const lc_env *env, size_t maxout)
+{
+	memset(st, 0, sizeof(*st));
+	st->k = k;
+	st->w = w;
+	st->kgram_seed = fmix64(seed ^ ((uint64_t) mode << 56) ^ ((uint64_t) k << 48) ^
+							0x6c6c6d636f707931ULL);
+	st->win = env->alloc(env->ctx, sizeof(uint64_t) * (size_t) w);
+	st->last_pos = -1;
+	st->env = env;
+	st->maxout = maxout;
+}
+
+static void
+append(lc_winnow *st, uint64_t h)
+{
+	if (st->nout > 0 && st->out[st->nout - 1] == h)
+		return;
+	if (st->nout == st->capout)
+	{
+		size_t		ncap = st->capout ? st->capout * 2 : 64;
+		uint64_t   *n;
+
+		if (ncap > st->maxout)
+			ncap = st->maxout;
+		if (st->nout >= ncap)
+		{
+			st->overflow = true;
+			return;
+		}
+		n = st->env->alloc(st->env->ctx, ncap * sizeof(uint64_t));
+		if (st->out)
+		{
+			memcpy(n, st->out, st->nout * sizeof(uint64_t));
+			st->env->release(st->env->ctx, st->out);
+		}
+		st->out = n;
+		st->capout = ncap;
+	}
+	st->out[st->nout++] = h;
+}
+
+/* Select the minimum of the window ending at k-gram index i. */
+static void
+select_min(lc_winnow *st, int64_t first, int64_t last)
+{
+	int			w = st->w;
+	int64_t		best = last;
+	uint64_t	bv = st->win[last % w];
+
+	/* the previous minimum is still in the window: only the new one competes */
+	if (st->last_pos >= first)
+	{
+		uint64_t	pv = st->win[st->last_pos % w];
+
+		if (bv <= pv)
+			append(st, bv), st->last_pos = last;
+		return;
+	}
+	for (int64_t p = last - 1; p >= first; p--)
+	{
+		uint64_t	v = st->win[p % w];
+
+		if (v < bv)
+		{
+			bv = v;
+			best = p;
+		}
+	}
+	st->last_pos = best;
+	append(st, bv);
+}
+
+void
+lc_winnow_push(lc_winnow *st, uint64_t tokhash)
+{
+	int			k = st->k;
+	uint64_t	x;
+	int64_t		i;
+
+	st->ring_tok[st->ntokens % (uint64_t) k] = tokhash;
+	st->ntokens++;
+	if (st->ntokens < (uint64_t) k)
+		return;
+
+	x = st->kgram_seed;
+	for (uint64_t j = st->ntokens - (uint64_t) k; j < st->ntokens; j++)
+		x = (x ^ st->ring_tok[j % (uint64_t) k]) * 0x9E3779B97F4A7C15ULL;
+	x = fmix64(x);
+
+	i = (int64_t) st->nkgrams++;
+	st->win[i % st->w] = x;
+	if (i >= st->w - 1)
+		select_min(st, i - st->w + 1, i);
+}
+
+size_t
+lc_winnow_finish(lc_winnow *st)
+{
+	/* a text shorter than one window is one window */
+	if (st->nkgrams > 0 && st->nkgrams < (uint64_t) st->w)
+	{
+		st->last_pos = -1;
+		select_min(st, 0, (int64_t) st->nkgrams - 1);
+	}
+	st->env->release(st->env->ctx, st->win);
+	st->win = NULL;
+	st->nout = lc_sort_unique_u64(st->out, st->nout);
+	return st->nout;
+}
+
+/* ---- sorted sets ---- */
+
+static void
+sort_u64(uint64_t *a, size_t n)
+{
+	while (n > 24)
+	{
+		/* median of three, Hoare partition; recurse on the smaller side */
+		uint64_t	x = a[0],
+					y = a[n / 2],
+					z = a[n - 1];
+		uint64_t	piv = (x < y) ? ((y < z) ? y : (x < z ? z : x)) : ((x < z) ? x : (y < z ? z : y));
+		size_t		i = 0,
+					j = n - 1;
+
+		for (;;)
+		{
+			while (a[i] < piv)
+				i++;
+			while (a[j] > piv)
+				j--;
+			if (i >= j)
+				break;
+			{
+				uint64_t	t = a[i];
+
+				a[i] = a[j];
+				a[j] = t;
+			}
+			i++;
+			j--;
+		}
+		if (j + 1 < n - (j + 1))
+		{
+			sort_u64(a, j + 1);
+			a += j + 1;
+			n -= j + 1;
+		}
+		else
+		{
+			sort_u64(a + j + 1, n - (j + 1));
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+	{
+		uint64_t	v = a[i];
+		size_t		j = i;
+
+		while (j > 0 && a[j - 1] > v)
+		{
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = v;
+	}
+}
+
+void
+lc_sort_u64(uint64_t *a, size_t n)
+{
+	sort_u64(a, n);
+}
+
+size_t
+lc_sort_unique_u64(uint64_t *a, size_t n)
+{
+	size_t		m;
+
+	if (n < 2)
+		return n;
+	sort_u64(a, n);
+	m = 1;
+	for (size_t i = 1; i < n; i++)
+		if (a[i] != a[m - 1])
+			a[m++] = a[i];
+	return m;
+}
+
+size_t
+lc_intersect_count(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t		i = 0,
+				j = 0,
+				c = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else
+			c++, i++, j++;
+	}
+	return c;
+}
+
+size_t
+lc_union(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out)
+{
+	size_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			out[n++] = a[i++];
+		else if (a[i] > b[j])
+			out[n++] = b[j++];
+		else
+			out[n++] = a[i++], j++;
+	}
+	while (i < na)
+		out[n++] = a[i++];
+	while (j < nb)
+		out[n++] = b[j++];
+	return n;
+}
+
+size_t
+lc_intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out)
+{
+	size_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na && j < nb)
+	{
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else
+			out[n++] = a[i++], j++;
+	}
+	return n;
+}
+
+size_t
+lc_difference(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out)
+{
+	size_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na)
+	{
+		while (j < nb && b[j] < a[i])
+			j++;
+		if (j >= nb || b[j] != a[i])
+			out[n++] = a[i];
+		i++;
+	}
+	return n;
+}

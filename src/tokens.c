@@ -1,0 +1,139 @@
+/*
+ * tokens.c — the tokenizer's server glue, and llmcopy_tokens().
+ */
+#include "pg_llmcopy.h"
+
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+static void *
+env_alloc(void *ctx, size_t size)
+{
+	return palloc_extended(size, MCXT_ALLOC_HUGE);
+}
+
+static void
+env_release(void *ctx, void *ptr)
+{
+	pfree(ptr);
+}
+
+static void
+env_tick(void *ctx)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+static const lc_env pg_env = {env_alloc, env_release, env_tick, NULL};
+
+const lc_env *
+llmcopy_env(void)
+{
+	return &pg_env;
+}
+
+char *
+llmcopy_text_utf8(text *t, size_t *len)
+{
+	char	   *s = VARDATA_ANY(t);
+	int			n = VARSIZE_ANY_EXHDR(t);
+	int			enc = GetDatabaseEncoding();
+
+	if (enc != PG_UTF8)
+	{
+		if (enc == PG_SQL_ASCII)
+			(void) pg_verify_mbstr(PG_UTF8, s, n, false);
+		else
+		{
+			char	   *c = pg_server_to_any(s, n, PG_UTF8);
+
+			if (c != s)
+			{
+				*len = strlen(c);
+				return c;
+			}
+		}
+	}
+	*len = (size_t) n;
+	return s;
+}
+
+lc_mode
+llmcopy_parse_mode(text *mode)
+{
+	int			m = lc_mode_parse(VARDATA_ANY(mode), VARSIZE_ANY_EXHDR(mode));
+
+	if (m < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown tokenizer mode \"%s\"", text_to_cstring(mode)),
+				 errhint("The modes are \"text\" and \"code\".")));
+	return (lc_mode) m;
+}
+
+void
+llmcopy_tokenize(const char *s, size_t len, lc_mode mode, lc_tok_fn fn, void *arg)
+{
+	char		err[256];
+
+	if (lc_tokenize(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
+					&pg_env, fn, arg, err, sizeof(err)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("could not tokenize text: %s", err)));
+}
+
+typedef struct tokens_state
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	int32		n;
+} tokens_state;
+
+static void
+tokens_row(void *arg, const lc_tok *tok)
+{
+	tokens_state *st = arg;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	char	   *norm;
+
+	if (tok->char_start >= PG_INT32_MAX || st->n == PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("text has too many characters for llmcopy_tokens")));
+	/* returns its input, not NUL-terminated, when no conversion is needed */
+	norm = pg_any_to_server(tok->norm, (int) tok->normlen, PG_UTF8);
+	values[0] = Int32GetDatum(++st->n);
+	values[1] = PointerGetDatum(cstring_to_text_with_len(norm, norm == tok->norm ?
+														 (int) tok->normlen : (int) strlen(norm)));
+	values[2] = Int32GetDatum((int32) tok->char_start + 1);
+	values[3] = Int32GetDatum((int32) tok->char_len);
+	tuplestore_putvalues(st->store, st->desc, values, nulls);
+	pfree(DatumGetPointer(values[1]));
+	if (norm != tok->norm)
+		pfree(norm);
+}
+
+PG_FUNCTION_INFO_V1(llmcopy_tokens);
+/* llmcopy_tokens(text, mode): what the tokenizer saw, one row per token */
+Datum
+llmcopy_tokens(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(1));
+	tokens_state st;
+	size_t		len;
+	char	   *s;
+
+	InitMaterializedSRF(fcinfo, 0);
+	st.store = rsinfo->setResult;
+	st.desc = rsinfo->setDesc;
+	st.n = 0;
+	s = llmcopy_text_utf8(t, &len);
+	llmcopy_tokenize(s, len, mode, tokens_row, &st);
+	return (Datum) 0;
+}
