@@ -33,6 +33,9 @@ ifneq ($(PGXS),)
 include $(PGXS)
 endif
 
+# every object depends on the headers (PGXS tracks no header dependencies)
+$(OBJS): $(wildcard include/*.h)
+
 # Unit tests of the pure-C core, outside the server.
 src/test/test_core: src/test/test_core.c src/lc_tokenize.c src/lc_winnow.c include/lc_core.h
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \

@@ -61,6 +61,16 @@ extern int	lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
 						char *err, size_t errlen);
 
 extern const char *lc_mode_name(lc_mode mode);
+
+struct lc_winnow;
+
+/*
+ * Tokenize, hash each token (lc_token_hash with seed) and push it into an
+ * initialized winnow state, without a call per token; *ntokens = tokens seen.
+ */
+extern int	lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
+						   const lc_env *env, struct lc_winnow *win, uint64_t seed,
+						   uint64_t *ntokens, char *err, size_t errlen);
 extern int	lc_mode_parse(const char *name, size_t len);	/* -1 if unknown */
 
 /* ---- hashing and winnowing ---- */
@@ -77,8 +87,12 @@ typedef struct lc_winnow
 	int			k;
 	int			w;
 	uint64_t	kgram_seed;
-	uint64_t	ring_tok[64];	/* last k token hashes (k <= LC_MAX_K) */
-	uint64_t   *win;			/* last w k-gram hashes, ring */
+	uint64_t	ring_tok[64];	/* last token hashes, ring of LC_MAX_K */
+	uint64_t   *win;			/* last k-gram hashes, ring of win_mask + 1 >= w */
+	uint64_t	win_mask;
+	uint64_t	last_val;		/* the hash selected at last_pos */
+	uint64_t	roll;			/* rolling k-gram polynomial */
+	uint64_t	pk;				/* P^k */
 	uint64_t	ntokens;
 	uint64_t	nkgrams;
 	int64_t		last_pos;		/* k-gram index of the last selected hash */

@@ -29,6 +29,10 @@ extern lc_mode llmcopy_parse_mode(text *mode);
 extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
 							 lc_tok_fn fn, void *arg);
 
+/* Tokenize, hash and winnow in one pass (lc_fingerprint), raising errors. */
+extern void llmcopy_fingerprint(const char *s, size_t len, lc_mode mode,
+								lc_winnow *win, uint64 seed, uint64 *ntokens);
+
 /* ---- fingerprint type (fingerprint.c) ---- */
 
 #define FINGERPRINT_VERSION 1

@@ -91,22 +91,6 @@ fingerprint_set_count(Fingerprint *f, uint32 n)
 
 /* ---- construction ---- */
 
-typedef struct build_state
-{
-	lc_winnow	win;
-	uint64		ntokens;
-	uint64		seed;
-} build_state;
-
-static void
-build_token(void *arg, const lc_tok *tok)
-{
-	build_state *st = arg;
-
-	st->ntokens++;
-	lc_winnow_push(&st->win, lc_token_hash(tok->norm, tok->normlen, st->seed));
-}
-
 PG_FUNCTION_INFO_V1(fingerprint_make);
 /* fingerprint(text, k, w, mode): winnowed k-gram hashes of a text */
 Datum
@@ -116,7 +100,8 @@ fingerprint_make(PG_FUNCTION_ARGS)
 	int32		k = PG_GETARG_INT32(1);
 	int32		w = PG_GETARG_INT32(2);
 	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(3));
-	build_state st;
+	lc_winnow	win;
+	uint64		ntokens;
 	Fingerprint params;
 	Fingerprint *f;
 	size_t		len,
@@ -126,29 +111,27 @@ fingerprint_make(PG_FUNCTION_ARGS)
 	fingerprint_check_params(k, w);
 	s = llmcopy_text_utf8(t, &len);
 
-	st.ntokens = 0;
-	st.seed = FINGERPRINT_SEED;
-	lc_winnow_init(&st.win, k, w, mode, FINGERPRINT_SEED, llmcopy_env(),
+	lc_winnow_init(&win, k, w, mode, FINGERPRINT_SEED, llmcopy_env(),
 				   FINGERPRINT_MAX_HASHES);
-	llmcopy_tokenize(s, len, mode, build_token, &st);
-	if (st.win.overflow || st.ntokens > PG_UINT32_MAX)
+	llmcopy_fingerprint(s, len, mode, &win, FINGERPRINT_SEED, &ntokens);
+	if (win.overflow || ntokens > PG_UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("text is too large to fingerprint"),
-				 errdetail("It has %llu tokens.", (unsigned long long) st.ntokens)));
-	n = lc_winnow_finish(&st.win);
+				 errdetail("It has %llu tokens.", (unsigned long long) ntokens)));
+	n = lc_winnow_finish(&win);
 
 	memset(&params, 0, sizeof(params));
 	params.mode = (uint8) mode;
 	params.k = (uint8) k;
 	params.w = (uint16) w;
 	params.seed = FINGERPRINT_SEED;
-	params.tokens = (uint32) st.ntokens;
+	params.tokens = (uint32) ntokens;
 	f = fingerprint_alloc(&params, (uint32) n);
 	if (n > 0)
-		memcpy(f->hashes, st.win.out, n * sizeof(uint64));
-	if (st.win.out)
-		pfree(st.win.out);
+		memcpy(f->hashes, win.out, n * sizeof(uint64));
+	if (win.out)
+		pfree(win.out);
 	PG_RETURN_FINGERPRINT_P(f);
 }
 

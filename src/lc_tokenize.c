@@ -20,6 +20,7 @@
  * '#' or the end of the line) are not.
  */
 #include "lc_core.h"
+#include "lc_winnow_impl.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -30,6 +31,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <unicode/utf16.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* An ICU region is at most this many bytes; longer runs are cut at spaces. */
 #define LC_REGION_MAX (1024 * 1024)
@@ -47,6 +52,10 @@ typedef struct tokctx
 	size_t		errlen;
 
 	size_t		next_tick;		/* byte position of the next tick() */
+
+	lc_winnow  *win;			/* fused sink (lc_fingerprint), or NULL */
+	uint64_t	seed;
+	uint64_t	ntok;
 
 	char	   *nbuf;			/* normalized token, UTF-8 */
 	size_t		nbufcap;
@@ -102,6 +111,19 @@ grow(tokctx *t, void *buf, size_t *cap, size_t need, size_t elsz)
 	return nb;
 }
 
+/* Hand a token to the fused fingerprint sink or to the caller. */
+static inline void
+deliver(tokctx *t, const lc_tok *tok)
+{
+	if (t->win)
+	{
+		t->ntok++;
+		lc_winnow_push_inline(t->win, lc_token_hash_inline(tok->norm, tok->normlen, t->seed));
+	}
+	else
+		t->fn(t->arg, tok);
+}
+
 static inline void
 maybe_tick(tokctx *t, size_t pos)
 {
@@ -119,26 +141,44 @@ is_ascii_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Emit a token whose normalized form is the ASCII lowercase of the input. */
-static void
-emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart)
+/*
+ * Emit a token whose normalized form is the ASCII lowercase of the input;
+ * a token with no uppercase letter is passed as it stands in the input.
+ */
+static inline void
+emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart, bool upper)
 {
 	lc_tok		tok;
 
-	t->nbuf = grow(t, t->nbuf, &t->nbufcap, blen, 1);
-	for (size_t i = 0; i < blen; i++)
+	if (upper)
 	{
-		unsigned char c = (unsigned char) t->s[bstart + i];
+		if (blen > t->nbufcap)
+			t->nbuf = grow(t, t->nbuf, &t->nbufcap, blen, 1);
+		for (size_t i = 0; i < blen; i++)
+		{
+			unsigned char c = (unsigned char) t->s[bstart + i];
 
-		t->nbuf[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : (char) c;
+			t->nbuf[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : (char) c;
+		}
+		tok.norm = t->nbuf;
 	}
-	tok.norm = t->nbuf;
+	else
+		tok.norm = t->s + bstart;
 	tok.normlen = blen;
 	tok.byte_start = bstart;
 	tok.byte_len = blen;
 	tok.char_start = cstart;
 	tok.char_len = blen;
-	t->fn(t->arg, &tok);
+	deliver(t, &tok);
+}
+
+static inline bool
+has_upper(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char) (p[i] - 'A') < 26)
+			return true;
+	return false;
 }
 
 /* NFKC_Casefold a UTF-16 string into t->nbuf as UTF-8; returns -1 on error. */
@@ -183,6 +223,16 @@ normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t *outlen)
 	}
 	*outlen = (size_t) ulen;
 	return 0;
+}
+
+/* Whether a UTF-16 string is certainly NFKC_Casefold-normalized already. */
+static inline bool
+already_normalized(const UChar *src, int32_t len)
+{
+	UErrorCode	st = U_ZERO_ERROR;
+	const UNormalizer2 *n2 = unorm2_getNFKCCasefoldInstance(&st);
+
+	return U_SUCCESS(st) && unorm2_spanQuickCheckYes(n2, src, len, &st) == len && U_SUCCESS(st);
 }
 
 /* NFKC_Casefold a UTF-8 byte range of the input into t->nbuf. */
@@ -233,58 +283,95 @@ init_wclass(void)
 
 #define WC_IS_WORD(c) ((c) >= WC_LETTER && (c) <= WC_USCORE)
 
-/* Segment a pure-ASCII chunk [a, b) with no whitespace; cstart = chars at a. */
+#ifdef __SSE2__
+/* Bit i set when p[i] is a word character: A-Z a-z 0-9 _ @. */
+static inline uint32_t
+word_mask16(const unsigned char *p)
+{
+	__m128i		v = _mm_loadu_si128((const __m128i *) p);
+	__m128i		lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i		letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char) (128 - 'a'))),
+										_mm_set1_epi8((char) (-128 + 26)));
+	__m128i		digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char) (128 - '0'))),
+									   _mm_set1_epi8((char) (-128 + 10)));
+	__m128i		other = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+									 _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+
+	return (uint32_t) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), other));
+}
+#endif
+
+/*
+ * The first position in [i, b) whose byte is a word character (want) or is
+ * not (!want); b if there is none.  Ticks every LC_TICK_BYTES.
+ */
+static inline size_t
+scan_word_class(tokctx *t, const unsigned char *s, size_t i, size_t b, bool want)
+{
+	for (;;)
+	{
+		size_t		lim = (b - i > LC_TICK_BYTES) ? i + LC_TICK_BYTES : b;
+
+#ifdef __SSE2__
+		while (i + 16 <= lim)
+		{
+			uint32_t	m = word_mask16(s + i);
+
+			if (!want)
+				m = ~m & 0xFFFF;
+			if (m)
+				return i + (size_t) __builtin_ctz(m);
+			i += 16;
+		}
+#endif
+		while (i < lim && WC_IS_WORD(wclass[s[i]]) != want)
+			i++;
+		if (i < lim || lim == b)
+			return i;
+		maybe_tick(t, i);
+	}
+}
+
+/*
+ * Segment the pure-ASCII range [a, b); cstart = chars before a.  The range
+ * may hold whitespace: it is a non-word byte like any other, and no rule
+ * joins across it.
+ */
 static void
 ascii_words(tokctx *t, size_t a, size_t b, size_t cstart)
 {
 	const unsigned char *s = (const unsigned char *) t->s;
 	size_t		i = a;
 
-	while (i < b)
+	for (;;)
 	{
 		size_t		start;
 
-		if (!WC_IS_WORD(wclass[s[i]]))
+		i = scan_word_class(t, s, i, b, true);
+		if (i >= b)
+			break;
+		start = i;
+		for (;;)
 		{
-			i++;
-			continue;
-		}
-		start = i++;
-		while (i < b)
-		{
-			int			c = wclass[s[i]];
+			int			c;
 
-			if (WC_IS_WORD(c))
-			{
-				i++;
-				if ((i & 0xFFFF) == 0)
-					maybe_tick(t, i);
+			i = scan_word_class(t, s, i + 1, b, false);
+			if (i + 1 >= b)
+				break;
+			c = wclass[s[i]];
+			/* WB6/WB7: letter (MidNumLet|Single_Quote) letter */
+			if (c == WC_MIDNUMLET && wclass[s[i - 1]] == WC_LETTER && wclass[s[i + 1]] == WC_LETTER)
 				continue;
-			}
-			if ((c == WC_MIDNUMLET || c == WC_MIDNUM) && i + 1 < b)
-			{
-				int			prev = wclass[s[i - 1]];
-				int			next = wclass[s[i + 1]];
-
-				/* WB6/WB7: letter (MidNumLet|Single_Quote) letter */
-				if (c == WC_MIDNUMLET && prev == WC_LETTER && next == WC_LETTER)
-				{
-					i += 2;
-					continue;
-				}
-				/* WB11/WB12: digit (MidNum|MidNumLet|Single_Quote) digit */
-				if (prev == WC_DIGIT && next == WC_DIGIT)
-				{
-					i += 2;
-					continue;
-				}
-			}
+			/* WB11/WB12: digit (MidNum|MidNumLet|Single_Quote) digit */
+			if ((c == WC_MIDNUMLET || c == WC_MIDNUM) &&
+				wclass[s[i - 1]] == WC_DIGIT && wclass[s[i + 1]] == WC_DIGIT)
+				continue;
 			break;
 		}
 		/* ICU gives a lone '_' the rule status of a non-word */
 		if (i - start == 1 && s[start] == '_')
 			continue;
-		emit_ascii(t, start, i - start, cstart + (start - a));
+		emit_ascii(t, start, i - start, cstart + (start - a), has_upper(t->s + start, i - start));
 		maybe_tick(t, i);
 	}
 }
@@ -372,15 +459,24 @@ icu_region(tokctx *t, size_t a, size_t b, size_t cstart)
 			walk_to(&w, (size_t) s16);
 			b0 = w.ibyte;
 			c0 = w.ichar;
-			if (normalize_u16(t, t->u16 + s16, e16 - s16, &tok.normlen) < 0)
-				return (size_t) -1;
 			walk_to(&w, (size_t) e16);
-			tok.norm = t->nbuf;
+			if (already_normalized(t->u16 + s16, e16 - s16))
+			{
+				/* the input bytes are the normalized form */
+				tok.norm = t->s + a + b0;
+				tok.normlen = w.ibyte - b0;
+			}
+			else
+			{
+				if (normalize_u16(t, t->u16 + s16, e16 - s16, &tok.normlen) < 0)
+					return (size_t) -1;
+				tok.norm = t->nbuf;
+			}
 			tok.byte_start = a + b0;
 			tok.byte_len = w.ibyte - b0;
 			tok.char_start = cstart + c0;
 			tok.char_len = w.ichar - c0;
-			t->fn(t->arg, &tok);
+			deliver(t, &tok);
 			maybe_tick(t, a + w.ibyte);
 		}
 		s16 = e16;
@@ -398,6 +494,24 @@ utf8_floor(const char *s, size_t pos, size_t min)
 	return pos;
 }
 
+/* The first byte >= 0x80 at or after pos, or len; eight bytes at a time. */
+static size_t
+find_nonascii(const unsigned char *s, size_t pos, size_t len)
+{
+	while (pos + 8 <= len)
+	{
+		uint64_t	w;
+
+		memcpy(&w, s + pos, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		pos += 8;
+	}
+	while (pos < len && s[pos] < 0x80)
+		pos++;
+	return pos;
+}
+
 static int
 tokenize_text(tokctx *t)
 {
@@ -410,38 +524,48 @@ tokenize_text(tokctx *t)
 	while (pos < len)
 	{
 		size_t		end;
-		bool		nonascii = false;
 
 		maybe_tick(t, pos);
+		if (t->fast)
+		{
+			/*
+			 * Everything up to the whitespace before the next non-ASCII byte
+			 * is one pure-ASCII range.
+			 */
+			size_t		na = find_nonascii(s, pos, len);
+			size_t		cut = na;
+
+			if (na < len)
+				while (cut > pos && !is_ascii_space(s[cut - 1]))
+					cut--;
+			if (cut > pos)
+			{
+				ascii_words(t, pos, cut, cpos);
+				cpos += cut - pos;
+				pos = cut;
+				continue;
+			}
+		}
 		while (pos < len && is_ascii_space(s[pos]))
 		{
 			pos++;
 			cpos++;
-			if ((pos & 0xFFFF) == 0)
-				maybe_tick(t, pos);
 		}
 		if (pos >= len)
 			break;
+
+		/*
+		 * An ICU region: the chunk at pos (up to ASCII whitespace) and the
+		 * chunks after it that also hold non-ASCII bytes (all of them when
+		 * the fast path is off), up to LC_REGION_MAX bytes.
+		 */
 		end = pos;
 		while (end < len && !is_ascii_space(s[end]))
 		{
-			nonascii |= (s[end] & 0x80) != 0;
 			end++;
 			if ((end & 0xFFFF) == 0)
 				maybe_tick(t, end);
 		}
-		if (!nonascii && t->fast)
-		{
-			ascii_words(t, pos, end, cpos);
-			cpos += end - pos;
-			pos = end;
-			continue;
-		}
-
-		/*
-		 * An ICU region: this chunk and the chunks after it that also need
-		 * ICU (all of them when the fast path is off), up to LC_REGION_MAX.
-		 */
 		for (;;)
 		{
 			size_t		q = end;
@@ -544,7 +668,7 @@ emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool asci
 
 	if (ascii && t->fast)
 	{
-		emit_ascii(t, a, b - a, cstart);
+		emit_ascii(t, a, b - a, cstart, has_upper(t->s + a, b - a));
 		return 0;
 	}
 	if (normalize_utf8(t, a, b - a, &tok.normlen) < 0)
@@ -554,7 +678,7 @@ emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool asci
 	tok.byte_len = b - a;
 	tok.char_start = cstart;
 	tok.char_len = nchars;
-	t->fn(t->arg, &tok);
+	deliver(t, &tok);
 	return 0;
 }
 
@@ -749,35 +873,59 @@ tokenize_code(tokctx *t)
 	return 0;
 }
 
+static int
+run(tokctx *t, const char *s, size_t len, lc_mode mode, int flags,
+	const lc_env *env, char *err, size_t errlen)
+{
+	int			rc;
+
+	t->s = s;
+	t->len = len;
+	t->mode = mode;
+	t->fast = (flags & LC_TOK_NO_FASTPATH) == 0;
+	t->env = env;
+	t->err = err;
+	t->errlen = errlen;
+	t->next_tick = LC_TICK_BYTES;
+	if (err && errlen)
+		err[0] = '\0';
+
+	rc = (mode == LC_MODE_CODE) ? tokenize_code(t) : tokenize_text(t);
+
+	if (t->nbuf)
+		env->release(env->ctx, t->nbuf);
+	if (t->u16)
+		env->release(env->ctx, t->u16);
+	if (t->n16)
+		env->release(env->ctx, t->n16);
+	return rc;
+}
+
 int
 lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
 			const lc_env *env, lc_tok_fn fn, void *arg,
 			char *err, size_t errlen)
 {
 	tokctx		t;
+
+	memset(&t, 0, sizeof(t));
+	t.fn = fn;
+	t.arg = arg;
+	return run(&t, s, len, mode, flags, env, err, errlen);
+}
+
+int
+lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
+			   const lc_env *env, lc_winnow *win, uint64_t seed,
+			   uint64_t *ntokens, char *err, size_t errlen)
+{
+	tokctx		t;
 	int			rc;
 
 	memset(&t, 0, sizeof(t));
-	t.s = s;
-	t.len = len;
-	t.mode = mode;
-	t.fast = (flags & LC_TOK_NO_FASTPATH) == 0;
-	t.env = env;
-	t.fn = fn;
-	t.arg = arg;
-	t.err = err;
-	t.errlen = errlen;
-	t.next_tick = LC_TICK_BYTES;
-	if (err && errlen)
-		err[0] = '\0';
-
-	rc = (mode == LC_MODE_CODE) ? tokenize_code(&t) : tokenize_text(&t);
-
-	if (t.nbuf)
-		env->release(env->ctx, t.nbuf);
-	if (t.u16)
-		env->release(env->ctx, t.u16);
-	if (t.n16)
-		env->release(env->ctx, t.n16);
+	t.win = win;
+	t.seed = seed;
+	rc = run(&t, s, len, mode, flags, env, err, errlen);
+	*ntokens = t.ntok;
 	return rc;
 }

@@ -8,32 +8,16 @@
  * tokens holds no k-gram.  A text with fewer than w k-grams is one window.
  *
  * Token hashes are XXH3-64 of the normalized token, seeded.  A k-gram hash
- * folds its k token hashes with a multiply-xor chain and a final avalanche;
- * its seed also mixes in the mode and k, so fingerprints built with other
- * parameters share no hash by accident.
+ * is a rolling polynomial of its k token hashes (O(1) per token) with a final
+ * avalanche; its seed also mixes in the mode and k, so fingerprints built
+ * with other parameters share no hash by accident.
  */
-#include "lc_core.h"
-
-#include <string.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "lc_winnow_impl.h"
 
 uint64_t
 lc_token_hash(const char *norm, size_t len, uint64_t seed)
 {
-	return XXH3_64bits_withSeed(norm, len, seed);
-}
-
-static inline uint64_t
-fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
+	return lc_token_hash_inline(norm, len, seed);
 }
 
 void
@@ -45,93 +29,23 @@ lc_winnow_init(lc_winnow *st, int k, int w, lc_mode mode, uint64_t seed,
 	st->w = w;
 	st->kgram_seed = fmix64(seed ^ ((uint64_t) mode << 56) ^ ((uint64_t) k << 48) ^
 							0x6c6c6d636f707931ULL);
-	st->win = env->alloc(env->ctx, sizeof(uint64_t) * (size_t) w);
+	st->pk = 1;
+	for (int j = 0; j < k; j++)
+		st->pk *= LC_KGRAM_P;	/* P^k: the weight a token has when it leaves */
+	st->win_mask = 1;
+	while (st->win_mask < (uint64_t) w)
+		st->win_mask <<= 1;
+	st->win = env->alloc(env->ctx, sizeof(uint64_t) * (size_t) st->win_mask);
+	st->win_mask -= 1;
 	st->last_pos = -1;
 	st->env = env;
 	st->maxout = maxout;
 }
 
-static void
-append(lc_winnow *st, uint64_t h)
-{
-	if (st->nout > 0 && st->out[st->nout - 1] == h)
-		return;
-	if (st->nout == st->capout)
-	{
-		size_t		ncap = st->capout ? st->capout * 2 : 64;
-		uint64_t   *n;
-
-		if (ncap > st->maxout)
-			ncap = st->maxout;
-		if (st->nout >= ncap)
-		{
-			st->overflow = true;
-			return;
-		}
-		n = st->env->alloc(st->env->ctx, ncap * sizeof(uint64_t));
-		if (st->out)
-		{
-			memcpy(n, st->out, st->nout * sizeof(uint64_t));
-			st->env->release(st->env->ctx, st->out);
-		}
-		st->out = n;
-		st->capout = ncap;
-	}
-	st->out[st->nout++] = h;
-}
-
-/* Select the minimum of the window ending at k-gram index i. */
-static void
-select_min(lc_winnow *st, int64_t first, int64_t last)
-{
-	int			w = st->w;
-	int64_t		best = last;
-	uint64_t	bv = st->win[last % w];
-
-	/* the previous minimum is still in the window: only the new one competes */
-	if (st->last_pos >= first)
-	{
-		uint64_t	pv = st->win[st->last_pos % w];
-
-		if (bv <= pv)
-			append(st, bv), st->last_pos = last;
-		return;
-	}
-	for (int64_t p = last - 1; p >= first; p--)
-	{
-		uint64_t	v = st->win[p % w];
-
-		if (v < bv)
-		{
-			bv = v;
-			best = p;
-		}
-	}
-	st->last_pos = best;
-	append(st, bv);
-}
-
 void
 lc_winnow_push(lc_winnow *st, uint64_t tokhash)
 {
-	int			k = st->k;
-	uint64_t	x;
-	int64_t		i;
-
-	st->ring_tok[st->ntokens % (uint64_t) k] = tokhash;
-	st->ntokens++;
-	if (st->ntokens < (uint64_t) k)
-		return;
-
-	x = st->kgram_seed;
-	for (uint64_t j = st->ntokens - (uint64_t) k; j < st->ntokens; j++)
-		x = (x ^ st->ring_tok[j % (uint64_t) k]) * 0x9E3779B97F4A7C15ULL;
-	x = fmix64(x);
-
-	i = (int64_t) st->nkgrams++;
-	st->win[i % st->w] = x;
-	if (i >= st->w - 1)
-		select_min(st, i - st->w + 1, i);
+	lc_winnow_push_inline(st, tokhash);
 }
 
 size_t

@@ -73,6 +73,15 @@ llmcopy_parse_mode(text *mode)
 	return (lc_mode) m;
 }
 
+pg_attribute_noreturn()
+static void
+tokenize_error(const char *err)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+			 errmsg("could not tokenize text: %s", err)));
+}
+
 void
 llmcopy_tokenize(const char *s, size_t len, lc_mode mode, lc_tok_fn fn, void *arg)
 {
@@ -80,9 +89,18 @@ llmcopy_tokenize(const char *s, size_t len, lc_mode mode, lc_tok_fn fn, void *ar
 
 	if (lc_tokenize(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
 					&pg_env, fn, arg, err, sizeof(err)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-				 errmsg("could not tokenize text: %s", err)));
+		tokenize_error(err);
+}
+
+void
+llmcopy_fingerprint(const char *s, size_t len, lc_mode mode, lc_winnow *win,
+					uint64 seed, uint64 *ntokens)
+{
+	char		err[256];
+
+	if (lc_fingerprint(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
+					   &pg_env, win, seed, ntokens, err, sizeof(err)) != 0)
+		tokenize_error(err);
 }
 
 typedef struct tokens_state

@@ -8,6 +8,8 @@
  * 2. tick() is called at least once per LC_TICK_BYTES of input.
  * 3. Winnowing guarantee: a shared run of w + k - 1 tokens always shares a
  *    hash; texts sharing fewer than k consecutive tokens share none.
+ * 4. The fused path (lc_fingerprint) gives what tokenize + hash + winnow
+ *    give.
  * Prints "N passed, N failed".
  */
 #include "lc_core.h"
@@ -156,24 +158,36 @@ test_fastpath_random(lc_mode mode, int rounds, bool ascii_only)
 		  bad, rounds, ascii_only ? "ASCII" : "mixed", lc_mode_name(mode));
 }
 
-static void
-test_fastpath_file(const char *path)
+/* The whole file, NUL-terminated; NULL if it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
 {
 	FILE	   *f = fopen(path, "rb");
 	char	   *buf;
-	size_t		len;
 
 	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t) ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(*len + 1);
+	*len = fread(buf, 1, *len, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+test_fastpath_file(const char *path)
+{
+	size_t		len;
+	char	   *buf = read_file(path, &len);
+
+	if (!buf)
 	{
 		CHECK(0, "cannot open %s", path);
 		return;
 	}
-	fseek(f, 0, SEEK_END);
-	len = (size_t) ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(len + 1);
-	len = fread(buf, 1, len, f);
-	fclose(f);
 	for (int m = 0; m < LC_MODE_COUNT; m++)
 		CHECK(compare_paths(buf, len, (lc_mode) m) < 0,
 			  "fast path differs from ICU on %s (mode %s)", path, lc_mode_name((lc_mode) m));
@@ -293,6 +307,46 @@ test_guarantee(void)
 	CHECK(false_hits == 0, "%d pairs sharing only runs shorter than k matched", false_hits);
 }
 
+/* The fused sink (lc_fingerprint) equals tokenize + hash + winnow. */
+static void
+hash_push(void *arg, const lc_tok *t)
+{
+	lc_winnow_push((lc_winnow *) arg, lc_token_hash(t->norm, t->normlen, 7));
+}
+
+static void
+test_fused(const char *path)
+{
+	size_t		len;
+	char	   *buf = read_file(path, &len);
+
+	if (!buf)
+		return;
+	for (int m = 0; m < LC_MODE_COUNT; m++)
+	{
+		lc_winnow	a,
+					b;
+		uint64_t	ntok;
+		char		err[128];
+		size_t		na,
+					nb;
+
+		lc_winnow_init(&a, 3, 4, (lc_mode) m, 7, &env, (size_t) 1 << 30);
+		lc_winnow_init(&b, 3, 4, (lc_mode) m, 7, &env, (size_t) 1 << 30);
+		lc_tokenize(buf, len, (lc_mode) m, 0, &env, hash_push, &a, err, sizeof err);
+		lc_fingerprint(buf, len, (lc_mode) m, 0, &env, &b, 7, &ntok, err, sizeof err);
+		na = lc_winnow_finish(&a);
+		nb = lc_winnow_finish(&b);
+		CHECK(na > 0 && na == nb && memcmp(a.out, b.out, na * sizeof(uint64_t)) == 0 &&
+			  ntok == a.ntokens,
+			  "fused fingerprint differs from tokenize+winnow on %s (mode %s)", path,
+			  lc_mode_name((lc_mode) m));
+		free(a.out);
+		free(b.out);
+	}
+	free(buf);
+}
+
 static void
 test_sets(void)
 {
@@ -322,7 +376,10 @@ main(int argc, char **argv)
 	test_fastpath_random(LC_MODE_TEXT, 20000, false);
 	test_fastpath_random(LC_MODE_CODE, 5000, false);
 	for (int i = 1; i < argc; i++)
+	{
 		test_fastpath_file(argv[i]);
+		test_fused(argv[i]);
+	}
 	test_ticks();
 	test_guarantee();
 	printf("%d passed, %d failed\n", passed, failed);
