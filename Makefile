@@ -11,11 +11,12 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 
 MODULE_big = pg_llmcopy
 OBJS = src/pg_llmcopy.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
-       src/fingerprint_gin.o src/lc_tokenize.o src/lc_winnow.o
+       src/fingerprint_gin.o src/spans.o src/lc_tokenize.o src/lc_winnow.o \
+       src/lc_spans.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = tokens fingerprint operators gin guarantee limits
+REGRESS = tokens fingerprint operators gin guarantee limits spans
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -37,9 +38,10 @@ endif
 $(OBJS): $(wildcard include/*.h)
 
 # Unit tests of the pure-C core, outside the server.
-src/test/test_core: src/test/test_core.c src/lc_tokenize.c src/lc_winnow.c include/lc_core.h
+CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_spans.c
+src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
-	    -o $@ src/test/test_core.c src/lc_tokenize.c src/lc_winnow.c $(ICU_LIBS)
+	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)
 
 unitcheck: src/test/test_core
 	src/test/test_core data/samples/*.txt data/samples/*.js

@@ -1,8 +1,8 @@
 -- Benchmark for fingerprints (run by bench/run fingerprint).
 \pset footer off
 SET client_min_messages = warning;
-CREATE EXTENSION pg_llmcopy;
-CREATE EXTENSION pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pg_llmcopy;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- corpus and heldout are loaded by bench/run
 VACUUM ANALYZE corpus;
@@ -60,17 +60,22 @@ SELECT pg_size_pretty(sum(octet_length(body))) AS text,
 FROM corpus;
 
 -- 200 outputs of about 2 KB: held-out mail text with 300 characters of one
--- corpus document (code or prose) copied into the middle.
+-- corpus document (code or prose) copied into the middle, cut at spaces.
 CREATE TABLE sources AS
 SELECT row_number() OVER (ORDER BY id) AS rn, id FROM corpus WHERE kind <> 'intl' AND length(body) >= 1000;
 CREATE TABLE queries AS
-SELECT q.n, d.id AS source, d.kind,
-       left(h.body, 850) || ' ' || substr(d.body, length(d.body) / 2 - 150, 300) || ' ' || substr(h.body, 851, 850) AS body
+SELECT q.n, d.id AS source, d.kind, c.copy,
+       (SELECT count(*) FROM llmcopy_tokens(c.copy)) AS copied_tokens,
+       left(h.body, 850) || ' ' || c.copy || ' ' || substr(h.body, 851, 850) AS body
 FROM generate_series(1, 200) q(n)
 JOIN sources s ON s.rn = 1 + (q.n * 7919::bigint * 104729) % (SELECT count(*) FROM sources)
 JOIN corpus d ON d.id = s.id
-JOIN heldout h ON h.id = 1 + q.n % (SELECT count(*) FROM heldout);
-SELECT count(*) AS queries, round(avg(length(body))) AS avg_chars FROM queries;
+JOIN heldout h ON h.id = 1 + q.n % (SELECT count(*) FROM heldout)
+CROSS JOIN LATERAL (SELECT coalesce(substring(substr(d.body, length(d.body) / 2 - 150, 300) FROM '\s(.*)\s'),
+                            substr(d.body, length(d.body) / 2 - 150, 300)) AS copy) c;
+SELECT count(*) AS queries, round(avg(length(body))) AS avg_chars, round(avg(length(copy))) AS avg_copied_chars,
+       count(*) FILTER (WHERE copied_tokens >= 14) AS copies_of_14_tokens_or_more
+FROM queries;
 
 -- Per-query latency: fingerprint the output and find the works containing it.
 CREATE TABLE lat (system text, n int, ms float8, found bool, candidates int);
@@ -95,16 +100,17 @@ SET pg_trgm.word_similarity_threshold = 0.6;
 SELECT run_queries('pg_trgm q <% body (default 0.6), 20 queries',
                    'SELECT array_agg(id) FROM corpus WHERE $1 <% body', 20);
 SET pg_trgm.word_similarity_threshold = 0.3;
-SELECT run_queries('pg_trgm q <% body (0.3), 20 queries',
-                   'SELECT array_agg(id) FROM corpus WHERE $1 <% body', 20);
+SELECT run_queries('pg_trgm q <% body (0.3), 3 queries',
+                   'SELECT array_agg(id) FROM corpus WHERE $1 <% body', 3);
 
 \echo '## <% latency, 2 KB outputs copying 300 characters (ms)'
 SELECT system, count(*) AS queries,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 2) AS p50_ms,
        round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 2) AS p95_ms,
        round(100.0 * avg(found::int), 1) AS pct_source_found,
+       round(100.0 * avg(found::int) FILTER (WHERE q.copied_tokens >= 14), 1) AS pct_found_copy_ge_14_tokens,
        round(avg(candidates), 1) AS avg_rows
-FROM lat WHERE system <> 'warm-up' GROUP BY system ORDER BY system;
+FROM lat JOIN queries q USING (n) WHERE system <> 'warm-up' GROUP BY system ORDER BY system;
 
 \echo '## The plan of the pg_llmcopy query'
 EXPLAIN (costs off) SELECT id FROM corpus WHERE fingerprint_contained(fingerprint('x'::text), fp, 0.05);

@@ -129,4 +129,37 @@ extern size_t lc_intersect(const uint64_t *a, size_t na, const uint64_t *b,
 extern size_t lc_difference(const uint64_t *a, size_t na, const uint64_t *b,
 							size_t nb, uint64_t *out);
 
+/* ---- evidence spans (lc_spans.c) ---- */
+
+/* A span: token indexes in a and b, ends exclusive; tokens = matched tokens. */
+typedef struct lc_span
+{
+	size_t		a_start;
+	size_t		a_end;
+	size_t		b_start;
+	size_t		b_end;
+	size_t		tokens;
+} lc_span;
+
+typedef struct lc_span_list
+{
+	lc_span    *v;
+	size_t		n;
+	size_t		cap;
+} lc_span_list;
+
+/*
+ * The common runs of at least min_tokens tokens of the token-hash sequences
+ * a and b, in order of a, not overlapping in a; with max_gap > 0, runs
+ * separated by at most max_gap tokens in both are merged.  out->v is from
+ * env->alloc (NULL when there is no span).
+ */
+extern void lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
+						  int min_tokens, int max_gap, const lc_env *env,
+						  lc_span_list *out);
+
+/* The length in tokens of the longest common run (exact). */
+extern size_t lc_longest_run(const uint64_t *a, size_t n, const uint64_t *b,
+							 size_t m, const lc_env *env);
+
 #endif							/* LC_CORE_H */

@@ -217,3 +217,27 @@ DEFAULT FOR TYPE fingerprint USING gin AS
     FUNCTION 6 gin_triconsistent_fingerprint(internal, int2, fingerprint, int4, internal, internal, internal),
     FUNCTION 7 gin_fingerprint_options(internal),
     STORAGE int4;
+
+-- ---------------------------------------------------------------------------
+-- evidence spans
+
+CREATE FUNCTION llmcopy_matches(a text, b text, min_tokens int DEFAULT 8,
+    mode text DEFAULT 'text', max_gap int DEFAULT 0,
+    OUT a_start int, OUT a_length int, OUT b_start int, OUT b_length int,
+    OUT tokens int, OUT excerpt text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'llmcopy_matches'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_matches(text, text, int, text, int) IS
+'common token runs of a and b: 1-based character positions in both texts, tokens matched, excerpt of a';
+
+CREATE FUNCTION llmcopy_longest_match(a text, b text, mode text DEFAULT 'text')
+RETURNS int
+AS 'MODULE_PATHNAME', 'llmcopy_longest_match'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION llmcopy_coverage(a text, b text, min_tokens int DEFAULT 8, mode text DEFAULT 'text')
+RETURNS float8
+AS 'MODULE_PATHNAME', 'llmcopy_coverage'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
