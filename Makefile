@@ -10,13 +10,14 @@ EXTENSION = pg_llmcopy
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = pg_llmcopy
-OBJS = src/pg_llmcopy.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
-       src/fingerprint_gin.o src/spans.o src/lc_tokenize.o src/lc_winnow.o \
-       src/lc_spans.o
+OBJS = src/pg_llmcopy.o src/typeio.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
+       src/fingerprint_gin.o src/index_support.o src/spans.o src/minhash.o \
+       src/minhash_gin.o src/components.o src/lc_tokenize.o src/lc_winnow.o \
+       src/lc_spans.o src/lc_minhash.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = tokens fingerprint operators gin guarantee limits spans
+REGRESS = tokens fingerprint operators gin guarantee limits spans minhash
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -38,7 +39,7 @@ endif
 $(OBJS): $(wildcard include/*.h)
 
 # Unit tests of the pure-C core, outside the server.
-CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_spans.c
+CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_spans.c src/lc_minhash.c
 src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)

@@ -1,7 +1,6 @@
 -- Benchmark for fingerprints (run by bench/run fingerprint).
 \pset footer off
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pg_llmcopy;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- corpus and heldout are loaded by bench/run
@@ -12,18 +11,6 @@ SELECT kind, count(*) AS documents, round(sum(octet_length(body)) / 1e6, 1) AS m
        round(avg(octet_length(body))) AS avg_bytes,
        round(100.0 * sum(octet_length(body) - length(body)) / sum(octet_length(body)), 1) AS pct_non_ascii_bytes
 FROM corpus GROUP BY ROLLUP (kind) ORDER BY kind;
-
--- Milliseconds a statement takes; the best of n runs.
-CREATE FUNCTION ms(q text, n int DEFAULT 3) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; best float8 := 'Infinity';
-BEGIN
-    FOR i IN 1..n LOOP
-        t0 := clock_timestamp();
-        EXECUTE q;
-        best := least(best, 1000 * extract(epoch FROM clock_timestamp() - t0));
-    END LOOP;
-    RETURN best;
-END $$;
 
 \echo '## Throughput, one core, same rows (best of 3; MB/s of text)'
 CREATE TABLE tp AS
@@ -93,6 +80,10 @@ END $$;
 SELECT run_queries('warm-up', 'SELECT array_agg(id) FROM corpus WHERE fingerprint_contained(fingerprint($1), fp, 0.05)', 200);
 SELECT run_queries('pg_llmcopy fingerprint_contained(q, fp, 0.05)',
                    'SELECT array_agg(id) FROM corpus WHERE fingerprint_contained(fingerprint($1), fp, 0.05)', 200);
+SELECT run_queries('pg_llmcopy fingerprint_contained(q, fp, 0.02)',
+                   'SELECT array_agg(id) FROM corpus WHERE fingerprint_contained(fingerprint($1), fp, 0.02)', 200);
+SELECT run_queries('pg_llmcopy fingerprint(q) && fp',
+                   'SELECT array_agg(id) FROM corpus WHERE fingerprint($1) && fp', 200);
 SET pg_llmcopy.containment_threshold = 0.05;
 SELECT run_queries('pg_llmcopy q <% fp (GUC 0.05)',
                    'SELECT array_agg(id) FROM corpus WHERE fingerprint($1) <% fp', 200);

@@ -77,6 +77,25 @@ extern int	lc_mode_parse(const char *name, size_t len);	/* -1 if unknown */
 
 extern uint64_t lc_token_hash(const char *norm, size_t len, uint64_t seed);
 
+#define LC_MIN_K 1
+#define LC_MAX_K 64
+
+/*
+ * Rolling k-gram hashes of a token-hash stream; fingerprints and MinHash
+ * signatures hash their shingles with it, so both see the same shingle set.
+ */
+typedef struct lc_kgram
+{
+	int			k;
+	uint64_t	n;				/* tokens pushed */
+	uint64_t	roll;			/* rolling polynomial */
+	uint64_t	pk;				/* P^k */
+	uint64_t	seed;			/* mixes in the seed, mode and k */
+	uint64_t	ring[LC_MAX_K]; /* last token hashes */
+} lc_kgram;
+
+extern void lc_kgram_init(lc_kgram *g, int k, lc_mode mode, uint64_t seed);
+
 /*
  * Streaming k-gram hashing and winnowing.  Feed token hashes one at a time;
  * selected k-gram hashes are appended to out (deduplicated against the last
@@ -84,16 +103,11 @@ extern uint64_t lc_token_hash(const char *norm, size_t len, uint64_t seed);
  */
 typedef struct lc_winnow
 {
-	int			k;
+	lc_kgram	g;
 	int			w;
-	uint64_t	kgram_seed;
-	uint64_t	ring_tok[64];	/* last token hashes, ring of LC_MAX_K */
 	uint64_t   *win;			/* last k-gram hashes, ring of win_mask + 1 >= w */
 	uint64_t	win_mask;
 	uint64_t	last_val;		/* the hash selected at last_pos */
-	uint64_t	roll;			/* rolling k-gram polynomial */
-	uint64_t	pk;				/* P^k */
-	uint64_t	ntokens;
 	uint64_t	nkgrams;
 	int64_t		last_pos;		/* k-gram index of the last selected hash */
 	/* output */
@@ -105,8 +119,6 @@ typedef struct lc_winnow
 	bool		overflow;
 } lc_winnow;
 
-#define LC_MIN_K 1
-#define LC_MAX_K 64
 #define LC_MIN_W 1
 #define LC_MAX_W 1024
 
@@ -115,6 +127,27 @@ extern void lc_winnow_init(lc_winnow *st, int k, int w, lc_mode mode,
 extern void lc_winnow_push(lc_winnow *st, uint64_t tokhash);
 /* Finish: sorts and uniques the output; returns the number of hashes. */
 extern size_t lc_winnow_finish(lc_winnow *st);
+
+/* ---- MinHash (lc_minhash.c) ---- */
+
+#define LC_MIN_PERM 16
+#define LC_MAX_PERM 1024
+
+typedef struct lc_minhash
+{
+	lc_kgram	g;
+	int			K;				/* number of bins (permutations) */
+	uint64_t	seed;
+	uint64_t	nshingles;
+	uint32_t   *sig;			/* K values, caller's memory */
+	uint8_t    *filled;			/* K flags, caller's scratch */
+} lc_minhash;
+
+extern void lc_minhash_init(lc_minhash *mh, int K, int ngram, lc_mode mode,
+							uint64_t seed, uint32_t *sig, uint8_t *filled);
+extern void lc_minhash_push(lc_minhash *mh, uint64_t tokhash);
+/* Densify; false when the text had no shingle (the signature is empty). */
+extern bool lc_minhash_finish(lc_minhash *mh);
 
 /* ---- sorted-set helpers over uint64 arrays ---- */
 

@@ -103,22 +103,33 @@ select_min(lc_winnow *st, int64_t first, int64_t last)
  * k-gram hash: a rolling polynomial over the k token hashes,
  *   H_i = sum_j t[i+j] * P^(k-1-j)  (mod 2^64),
  * updated in O(1) per token, then avalanched together with the seed.
+ * Returns whether a k-gram ended at this token (*out is its hash).
  */
+static inline bool
+lc_kgram_push(lc_kgram *g, uint64_t tokhash, uint64_t *out)
+{
+	uint64_t	n = g->n++;
+
+	g->roll = g->roll * LC_KGRAM_P + tokhash;
+	if (n >= (uint64_t) g->k)
+		g->roll -= g->ring[(n - (uint64_t) g->k) & (LC_MAX_K - 1)] * g->pk;
+	g->ring[n & (LC_MAX_K - 1)] = tokhash;
+	if (n + 1 < (uint64_t) g->k)
+		return false;
+	*out = fmix64(g->roll ^ g->seed);
+	return true;
+}
+
 static inline void
 lc_winnow_push_inline(lc_winnow *st, uint64_t tokhash)
 {
-	uint64_t	n = st->ntokens++;
+	uint64_t	h;
 	int64_t		i;
 
-	st->roll = st->roll * LC_KGRAM_P + tokhash;
-	if (n >= (uint64_t) st->k)
-		st->roll -= st->ring_tok[(n - (uint64_t) st->k) & (LC_MAX_K - 1)] * st->pk;
-	st->ring_tok[n & (LC_MAX_K - 1)] = tokhash;
-	if (n + 1 < (uint64_t) st->k)
+	if (!lc_kgram_push(&st->g, tokhash, &h))
 		return;
-
 	i = (int64_t) st->nkgrams++;
-	st->win[i & st->win_mask] = fmix64(st->roll ^ st->kgram_seed);
+	st->win[i & st->win_mask] = h;
 	if (i >= st->w - 1)
 		select_min(st, i - st->w + 1, i);
 }

@@ -33,6 +33,27 @@ extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
 extern void llmcopy_fingerprint(const char *s, size_t len, lc_mode mode,
 								lc_winnow *win, uint64 seed, uint64 *ntokens);
 
+/* ---- literal reader and input errors (typeio.c) ---- */
+
+typedef struct LitCursor
+{
+	const char *type;
+	const char *str;
+	const char *p;
+} LitCursor;
+
+extern lc_mode lit_begin(LitCursor *c, const char *type, const char *str);
+extern pg_attribute_noreturn() void lit_error(LitCursor *c, const char *why);
+extern void lit_skip_spaces(LitCursor *c);
+extern uint64 lit_field(LitCursor *c, const char *name, uint64 max);
+extern bool lit_threshold(LitCursor *c, double *t);
+extern bool lit_open(LitCursor *c);
+extern uint64 lit_hex(LitCursor *c, int digits);
+extern bool lit_next(LitCursor *c);
+extern void lit_end(LitCursor *c);
+extern pg_attribute_noreturn() void bin_error(const char *type, const char *why);
+extern void check_threshold_flag(const char *type, uint8 flags, uint8 flag, double t);
+
 /* ---- fingerprint type (fingerprint.c) ---- */
 
 #define FINGERPRINT_VERSION 1
@@ -93,5 +114,45 @@ extern double fingerprint_jaccard_value(const Fingerprint *a, const Fingerprint 
 #define FP_STRATEGY_CONTAINS_T		5	/* idx %>#  q : containment(q, idx) >= q.threshold */
 #define FP_STRATEGY_SIMILAR_T		6	/* idx %#  q : jaccard >= q.threshold */
 #define FP_STRATEGY_CONTAINED_T		7	/* idx <%# q : containment(idx, q) >= q.threshold */
+
+/* ---- minhash type (minhash.c) ---- */
+
+#define MINHASH_VERSION 1
+#define MINHASH_SEED 0
+
+#define MH_EMPTY		 0x01	/* the text had no shingle: no values stored */
+#define MH_HAS_THRESHOLD 0x02	/* a query value carrying its threshold */
+#define MH_KNOWN_FLAGS	 (MH_EMPTY | MH_HAS_THRESHOLD)
+
+/*
+ * On-disk format, version 1: varlena header, version, mode, ngram, flags,
+ * num_perm, reserved (0), seed, tokens, threshold (float8, query values
+ * only), then num_perm uint32 values (none when MH_EMPTY).
+ */
+typedef struct MinHash
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		mode;
+	uint8		ngram;
+	uint8		flags;
+	uint16		num_perm;
+	uint16		reserved;
+	uint32		seed;
+	uint32		tokens;
+	float8		threshold;
+	uint32		values[FLEXIBLE_ARRAY_MEMBER];
+} MinHash;
+
+#define MINHASH_SIZE(n) (offsetof(MinHash, values) + sizeof(uint32) * (Size) (n))
+#define PG_GETARG_MINHASH_P(n) ((MinHash *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+extern void minhash_check_params(int num_perm, int ngram);
+extern void minhash_check_match(const MinHash *a, const MinHash *b);
+extern double minhash_jaccard_value(const MinHash *a, const MinHash *b);
+
+/* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
+#define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */
+#define MH_STRATEGY_SIMILAR_T		2	/* idx %# q : estimate >= q.threshold */
 
 #endif							/* PG_LLMCOPY_H */

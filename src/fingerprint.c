@@ -160,166 +160,46 @@ fingerprint_with_threshold(PG_FUNCTION_ARGS)
  * Hashes are 16 lowercase hex digits, strictly ascending.
  */
 
-static void
-skip_spaces(const char **p)
-{
-	while (**p == ' ')
-		(*p)++;
-}
-
-pg_attribute_noreturn()
-static void
-bad_literal(const char *str, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type fingerprint: \"%.100s%s\"",
-					str, strlen(str) > 100 ? "..." : ""),
-			 errdetail("%s", why)));
-}
-
-/* Parse "name=<unsigned>" at *p. */
-static uint64
-parse_field(const char *str, const char **p, const char *name, uint64 max)
-{
-	size_t		nlen = strlen(name);
-	uint64		v = 0;
-	const char *start;
-
-	skip_spaces(p);
-	if (strncmp(*p, name, nlen) != 0 || (*p)[nlen] != '=')
-		bad_literal(str, psprintf("Expected \"%s=\".", name));
-	*p += nlen + 1;
-	start = *p;
-	while (**p >= '0' && **p <= '9')
-	{
-		v = v * 10 + (uint64) (**p - '0');
-		if (v > max)
-			bad_literal(str, psprintf("%s is out of range.", name));
-		(*p)++;
-	}
-	if (*p == start)
-		bad_literal(str, psprintf("%s needs a number.", name));
-	return v;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 PG_FUNCTION_INFO_V1(fingerprint_in);
 Datum
 fingerprint_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
+	LitCursor	c;
 	Fingerprint params;
 	Fingerprint *f;
-	const char *q;
-	int			m;
-	uint32		n,
+	uint32		n = 0,
 				cap;
 
 	memset(&params, 0, sizeof(params));
-	skip_spaces(&p);
-	if (p[0] == 'v' && p[1] >= '0' && p[1] <= '9' && !(p[1] == '1' && p[2] == ' '))
-		bad_literal(str, "Only format version 1 is supported.");
-	if (p[0] != 'v' || p[1] != '1' || p[2] != ' ')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type fingerprint: \"%.100s%s\"",
-						str, strlen(str) > 100 ? "..." : ""),
-				 errdetail("A fingerprint literal starts with its format version, \"v1\"."),
-				 errhint("fingerprint('...') with a bare string literal is read as a cast; "
-						 "to fingerprint a text, write fingerprint('...'::text).")));
-	p += 3;
-	skip_spaces(&p);
-	q = p;
-	while (*q >= 'a' && *q <= 'z')
-		q++;
-	m = lc_mode_parse(p, (size_t) (q - p));
-	if (m < 0)
-		bad_literal(str, "The mode must be \"text\" or \"code\".");
-	params.mode = (uint8) m;
-	p = q;
-	params.k = (uint8) parse_field(str, &p, "k", LC_MAX_K);
-	params.w = (uint16) parse_field(str, &p, "w", LC_MAX_W);
+	params.mode = (uint8) lit_begin(&c, "fingerprint", str);
+	params.k = (uint8) lit_field(&c, "k", LC_MAX_K);
+	params.w = (uint16) lit_field(&c, "w", LC_MAX_W);
 	fingerprint_check_params(params.k, params.w);
-	params.seed = (uint32) parse_field(str, &p, "seed", PG_UINT32_MAX);
-	params.tokens = (uint32) parse_field(str, &p, "tokens", PG_UINT32_MAX);
-	skip_spaces(&p);
-	if (strncmp(p, "threshold=", 10) == 0)
-	{
-		char	   *end;
-
-		p += 10;
-		params.threshold = strtod(p, &end);
-		if (end == p || isnan(params.threshold) ||
-			params.threshold < 0.0 || params.threshold > 1.0)
-			bad_literal(str, "threshold must be a number between 0 and 1.");
+	params.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
+	params.tokens = (uint32) lit_field(&c, "tokens", PG_UINT32_MAX);
+	if (lit_threshold(&c, &params.threshold))
 		params.flags |= FP_HAS_THRESHOLD;
-		p = end;
-		skip_spaces(&p);
-	}
-	if (*p != '{')
-		bad_literal(str, "Expected \"{\" before the hashes.");
-	p++;
 
-	/* count the hashes to size the value: each is 16 digits and a separator */
-	cap = (uint32) Min(strlen(p) / 16 + 1, (size_t) FINGERPRINT_MAX_HASHES);
+	/* size the value by the text left: each hash is 16 digits and a separator */
+	cap = (uint32) Min(strlen(c.p) / 16 + 1, (size_t) FINGERPRINT_MAX_HASHES);
 	f = fingerprint_alloc(&params, cap);
 	f->flags = params.flags;
 	f->threshold = params.threshold;
-	n = 0;
-	skip_spaces(&p);
-	if (*p == '}')
-		p++;
-	else
+	if (!lit_open(&c))
 	{
-		for (;;)
+		do
 		{
-			uint64		h = 0;
+			uint64		h = lit_hex(&c, 16);
 
-			skip_spaces(&p);
-			for (int i = 0; i < 16; i++)
-			{
-				int			d = hexval(p[i]);
-
-				if (d < 0)
-					bad_literal(str, "Each hash is 16 hexadecimal digits.");
-				h = (h << 4) | (uint64) d;
-			}
-			p += 16;
 			if (n > 0 && h <= f->hashes[n - 1])
-				bad_literal(str, "Hashes must be in strictly ascending order.");
+				lit_error(&c, "Hashes must be in strictly ascending order.");
 			if (n >= cap)
-				bad_literal(str, "Too many hashes.");
+				lit_error(&c, "Too many hashes.");
 			f->hashes[n++] = h;
-			skip_spaces(&p);
-			if (*p == ',')
-			{
-				p++;
-				continue;
-			}
-			if (*p == '}')
-			{
-				p++;
-				break;
-			}
-			bad_literal(str, "Expected \",\" or \"}\" after a hash.");
-		}
+		} while (lit_next(&c));
 	}
-	skip_spaces(&p);
-	if (*p != '\0')
-		bad_literal(str, "Unexpected text after \"}\".");
+	lit_end(&c);
 	fingerprint_set_count(f, n);
 	PG_RETURN_FINGERPRINT_P(f);
 }
@@ -356,16 +236,6 @@ fingerprint_out(PG_FUNCTION_ARGS)
 
 /* ---- binary I/O: the same fields in network order ---- */
 
-pg_attribute_noreturn()
-static void
-bad_binary(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external fingerprint value"),
-			 errdetail("%s", why)));
-}
-
 PG_FUNCTION_INFO_V1(fingerprint_recv);
 Datum
 fingerprint_recv(PG_FUNCTION_ARGS)
@@ -378,32 +248,26 @@ fingerprint_recv(PG_FUNCTION_ARGS)
 
 	memset(&params, 0, sizeof(params));
 	if (buf->len - buf->cursor < 26)
-		bad_binary("The value is shorter than a fingerprint header.");
+		bin_error("fingerprint", "The value is shorter than a fingerprint header.");
 	version = pq_getmsgbyte(buf);
 	if (version != FINGERPRINT_VERSION)
-		bad_binary(psprintf("Format version %d is not supported.", version));
+		bin_error("fingerprint", psprintf("Format version %d is not supported.", version));
 	params.mode = (uint8) pq_getmsgbyte(buf);
 	if (params.mode >= LC_MODE_COUNT)
-		bad_binary(psprintf("Mode %d is unknown.", params.mode));
+		bin_error("fingerprint", psprintf("Mode %d is unknown.", params.mode));
 	params.k = (uint8) pq_getmsgbyte(buf);
 	params.flags = (uint8) pq_getmsgbyte(buf);
 	if (params.flags & ~FP_KNOWN_FLAGS)
-		bad_binary("Unknown flags are set.");
+		bin_error("fingerprint", "Unknown flags are set.");
 	params.w = (uint16) pq_getmsgint(buf, 2);
 	fingerprint_check_params(params.k, params.w);
 	params.seed = pq_getmsgint(buf, 4);
 	params.tokens = pq_getmsgint(buf, 4);
 	params.threshold = pq_getmsgfloat8(buf);
-	if (params.flags & FP_HAS_THRESHOLD)
-	{
-		if (isnan(params.threshold) || params.threshold < 0.0 || params.threshold > 1.0)
-			bad_binary("The threshold is not between 0 and 1.");
-	}
-	else if (params.threshold != 0.0)
-		bad_binary("A threshold is set without its flag.");
+	check_threshold_flag("fingerprint", params.flags, FP_HAS_THRESHOLD, params.threshold);
 	n = pq_getmsgint(buf, 4);
 	if ((uint64) n * 8 != (uint64) (buf->len - buf->cursor))
-		bad_binary(psprintf("The header announces %u hashes but %d bytes follow.",
+		bin_error("fingerprint", psprintf("The header announces %u hashes but %d bytes follow.",
 							n, buf->len - buf->cursor));
 	f = fingerprint_alloc(&params, n);
 	f->flags = params.flags;
@@ -413,7 +277,7 @@ fingerprint_recv(PG_FUNCTION_ARGS)
 		uint64		h = pq_getmsgint64(buf);
 
 		if (i > 0 && h <= f->hashes[i - 1])
-			bad_binary("Hashes are not in strictly ascending order.");
+			bin_error("fingerprint", "Hashes are not in strictly ascending order.");
 		f->hashes[i] = h;
 	}
 	PG_RETURN_FINGERPRINT_P(f);

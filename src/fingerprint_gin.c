@@ -1,6 +1,5 @@
 /*
- * fingerprint_gin.c — GIN opclass fingerprint_ops, and the planner support
- * function that lets fingerprint_contained()/fingerprint_similar() use it.
+ * fingerprint_gin.c — GIN opclass fingerprint_ops.
  *
  * Keys are the top `bits` bits of each k-gram hash (opclass option, default
  * LLMCOPY_GIN_DEFAULT_BITS), stored as int4.  Most k-gram hashes occur in
@@ -21,15 +20,6 @@
 
 #include "access/gin.h"
 #include "access/reloptions.h"
-#include "catalog/pg_type.h"
-#include "nodes/makefuncs.h"
-#include "nodes/nodeFuncs.h"
-#include "nodes/pathnodes.h"
-#include "nodes/supportnodes.h"
-#include "optimizer/optimizer.h"
-#include "parser/parse_func.h"
-#include "utils/builtins.h"
-#include "utils/lsyscache.h"
 
 #define LLMCOPY_GIN_DEFAULT_BITS 20
 
@@ -236,82 +226,4 @@ gin_triconsistent_fingerprint(PG_FUNCTION_ARGS)
 	/* keys are lossy: never claim a certain match */
 	PG_RETURN_GIN_TERNARY_VALUE(bound_reaches(((FpKeyExtra *) extra_data[0])->info, possible)
 								? GIN_MAYBE : GIN_FALSE);
-}
-
-/*
- * Planner support for fingerprint_contained(a, b, t) and
- * fingerprint_similar(a, b, t): when a or b is a column with a
- * fingerprint_ops index, add the index condition
- *     col %>#  fingerprint_with_threshold(other, t)   (b indexed, contained)
- *     col <%#  fingerprint_with_threshold(other, t)   (a indexed, contained)
- *     col %#   fingerprint_with_threshold(other, t)   (similar)
- * which returns exactly the rows of the function, so it replaces it.
- */
-PG_FUNCTION_INFO_V1(fingerprint_support);
-Datum
-fingerprint_support(PG_FUNCTION_ARGS)
-{
-	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
-	SupportRequestIndexCondition *req;
-	FuncExpr   *clause;
-	Node	   *idxarg,
-			   *other,
-			   *thr;
-	char	   *fname;
-	int			strategy;
-	Oid			fptype,
-				opno,
-				wrapfn;
-	Oid			argtypes[2];
-	Relids		relids;
-	Expr	   *query;
-
-	if (!IsA(rawreq, SupportRequestIndexCondition))
-		PG_RETURN_POINTER(NULL);
-	req = (SupportRequestIndexCondition *) rawreq;
-	if (!is_funcclause(req->node) || req->indexarg > 1)
-		PG_RETURN_POINTER(NULL);
-	clause = (FuncExpr *) req->node;
-	if (list_length(clause->args) != 3)
-		PG_RETURN_POINTER(NULL);
-
-	fname = get_func_name(req->funcid);
-	if (fname == NULL)
-		PG_RETURN_POINTER(NULL);
-	idxarg = (Node *) list_nth(clause->args, req->indexarg);
-	other = (Node *) list_nth(clause->args, 1 - req->indexarg);
-	thr = (Node *) lthird(clause->args);
-	if (strcmp(fname, "fingerprint_contained") == 0)
-		strategy = req->indexarg == 1 ? FP_STRATEGY_CONTAINS_T : FP_STRATEGY_CONTAINED_T;
-	else if (strcmp(fname, "fingerprint_similar") == 0)
-		strategy = FP_STRATEGY_SIMILAR_T;
-	else
-		PG_RETURN_POINTER(NULL);
-
-	fptype = exprType(idxarg);
-	opno = get_opfamily_member(req->opfamily, fptype, fptype, strategy);
-	if (!OidIsValid(opno))
-		PG_RETURN_POINTER(NULL);
-
-	/* the query side must be computable before scanning the index */
-	relids = req->index->rel->relids;
-	if (contain_volatile_functions(other) || contain_volatile_functions(thr) ||
-		bms_overlap(pull_varnos(req->root, other), relids) ||
-		bms_overlap(pull_varnos(req->root, thr), relids))
-		PG_RETURN_POINTER(NULL);
-
-	argtypes[0] = fptype;
-	argtypes[1] = FLOAT8OID;
-	wrapfn = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(req->funcid))),
-									   makeString("fingerprint_with_threshold")),
-							2, argtypes, true);
-	if (!OidIsValid(wrapfn) || exprType(thr) != FLOAT8OID)
-		PG_RETURN_POINTER(NULL);
-
-	query = (Expr *) makeFuncExpr(wrapfn, fptype, list_make2(other, thr),
-								  InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
-	req->lossy = false;
-	PG_RETURN_POINTER(list_make1(make_opclause(opno, BOOLOID, false,
-											   (Expr *) idxarg, query,
-											   InvalidOid, InvalidOid)));
 }

@@ -21,17 +21,24 @@ lc_token_hash(const char *norm, size_t len, uint64_t seed)
 }
 
 void
+lc_kgram_init(lc_kgram *g, int k, lc_mode mode, uint64_t seed)
+{
+	memset(g, 0, sizeof(*g));
+	g->k = k;
+	g->seed = fmix64(seed ^ ((uint64_t) mode << 56) ^ ((uint64_t) k << 48) ^
+					 0x6c6c6d636f707931ULL);
+	g->pk = 1;
+	for (int j = 0; j < k; j++)
+		g->pk *= LC_KGRAM_P;	/* P^k: the weight a token has when it leaves */
+}
+
+void
 lc_winnow_init(lc_winnow *st, int k, int w, lc_mode mode, uint64_t seed,
 			   const lc_env *env, size_t maxout)
 {
 	memset(st, 0, sizeof(*st));
-	st->k = k;
+	lc_kgram_init(&st->g, k, mode, seed);
 	st->w = w;
-	st->kgram_seed = fmix64(seed ^ ((uint64_t) mode << 56) ^ ((uint64_t) k << 48) ^
-							0x6c6c6d636f707931ULL);
-	st->pk = 1;
-	for (int j = 0; j < k; j++)
-		st->pk *= LC_KGRAM_P;	/* P^k: the weight a token has when it leaves */
 	st->win_mask = 1;
 	while (st->win_mask < (uint64_t) w)
 		st->win_mask <<= 1;

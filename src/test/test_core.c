@@ -338,7 +338,7 @@ test_fused(const char *path)
 		na = lc_winnow_finish(&a);
 		nb = lc_winnow_finish(&b);
 		CHECK(na > 0 && na == nb && memcmp(a.out, b.out, na * sizeof(uint64_t)) == 0 &&
-			  ntok == a.ntokens,
+			  ntok == a.g.n,
 			  "fused fingerprint differs from tokenize+winnow on %s (mode %s)", path,
 			  lc_mode_name((lc_mode) m));
 		free(a.out);

@@ -1,0 +1,106 @@
+/*
+ * index_support.c — the planner support function of the IMMUTABLE,
+ * threshold-explicit functions, so they use the GIN indexes:
+ *
+ *   fingerprint_contained(a, b, t), b indexed:  b %>#  fingerprint_with_threshold(a, t)
+ *   fingerprint_contained(a, b, t), a indexed:  a <%#  fingerprint_with_threshold(b, t)
+ *   fingerprint_similar(a, b, t):               col %#  fingerprint_with_threshold(other, t)
+ *   minhash_similar(a, b, t):                   col %#  minhash_with_threshold(other, t)
+ *
+ * The query value carries the threshold in its header, so the opclass reads
+ * no GUC, and the condition returns exactly the function's rows: it
+ * replaces the function (not lossy).
+ */
+#include "pg_llmcopy.h"
+
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+typedef struct SupportedFunction
+{
+	const char *name;
+	int			strategy_b_indexed;	/* index on the second argument */
+	int			strategy_a_indexed;	/* index on the first argument */
+	const char *wrapper;		/* builds the query value with its threshold */
+} SupportedFunction;
+
+static const SupportedFunction supported[] = {
+	{"fingerprint_contained", FP_STRATEGY_CONTAINS_T, FP_STRATEGY_CONTAINED_T, "fingerprint_with_threshold"},
+	{"fingerprint_similar", FP_STRATEGY_SIMILAR_T, FP_STRATEGY_SIMILAR_T, "fingerprint_with_threshold"},
+	{"minhash_similar", MH_STRATEGY_SIMILAR_T, MH_STRATEGY_SIMILAR_T, "minhash_with_threshold"},
+};
+
+PG_FUNCTION_INFO_V1(llmcopy_index_support);
+Datum
+llmcopy_index_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestIndexCondition *req;
+	const SupportedFunction *fn = NULL;
+	FuncExpr   *clause;
+	Node	   *idxarg,
+			   *other,
+			   *thr;
+	char	   *fname;
+	char	   *schema;
+	int			strategy;
+	Oid			argtype,
+				opno,
+				wrapfn;
+	Oid			argtypes[2];
+	Relids		relids;
+	Expr	   *query;
+
+	if (!IsA(rawreq, SupportRequestIndexCondition))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestIndexCondition *) rawreq;
+	if (!is_funcclause(req->node) || req->indexarg > 1)
+		PG_RETURN_POINTER(NULL);
+	clause = (FuncExpr *) req->node;
+	if (list_length(clause->args) != 3)
+		PG_RETURN_POINTER(NULL);
+	fname = get_func_name(req->funcid);
+	for (int i = 0; fname && i < lengthof(supported); i++)
+		if (strcmp(fname, supported[i].name) == 0)
+			fn = &supported[i];
+	if (fn == NULL)
+		PG_RETURN_POINTER(NULL);
+
+	idxarg = (Node *) list_nth(clause->args, req->indexarg);
+	other = (Node *) list_nth(clause->args, 1 - req->indexarg);
+	thr = (Node *) lthird(clause->args);
+	strategy = req->indexarg == 1 ? fn->strategy_b_indexed : fn->strategy_a_indexed;
+	argtype = exprType(idxarg);
+	opno = get_opfamily_member(req->opfamily, argtype, argtype, strategy);
+	if (!OidIsValid(opno) || exprType(thr) != FLOAT8OID)
+		PG_RETURN_POINTER(NULL);
+
+	/* the query side must be computable before scanning the index */
+	relids = req->index->rel->relids;
+	if (contain_volatile_functions(other) || contain_volatile_functions(thr) ||
+		bms_overlap(pull_varnos(req->root, other), relids) ||
+		bms_overlap(pull_varnos(req->root, thr), relids))
+		PG_RETURN_POINTER(NULL);
+
+	schema = get_namespace_name(get_func_namespace(req->funcid));
+	argtypes[0] = argtype;
+	argtypes[1] = FLOAT8OID;
+	wrapfn = LookupFuncName(list_make2(makeString(schema), makeString(pstrdup(fn->wrapper))),
+							2, argtypes, true);
+	if (!OidIsValid(wrapfn))
+		PG_RETURN_POINTER(NULL);
+
+	query = (Expr *) makeFuncExpr(wrapfn, argtype, list_make2(other, thr),
+								  InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	req->lossy = false;
+	PG_RETURN_POINTER(list_make1(make_opclause(opno, BOOLOID, false,
+											   (Expr *) idxarg, query,
+											   InvalidOid, InvalidOid)));
+}
