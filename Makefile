@@ -13,11 +13,12 @@ MODULE_big = pg_llmcopy
 OBJS = src/pg_llmcopy.o src/typeio.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
        src/fingerprint_gin.o src/index_support.o src/spans.o src/minhash.o \
        src/minhash_gin.o src/components.o src/lc_tokenize.o src/lc_winnow.o \
-       src/lc_spans.o src/lc_minhash.o
+       src/lc_spans.o src/lc_minhash.o src/spdx.o src/lc_spdx.o src/lc_spdx_correct.o \
+       src/lc_spdx_data.o
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = tokens fingerprint operators gin guarantee limits spans minhash
+REGRESS = tokens fingerprint operators gin guarantee limits spans minhash spdx licenses
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

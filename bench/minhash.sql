@@ -43,8 +43,8 @@ FROM dd;
 
 \echo '## Self-join of the whole table at 0.8 through the LSH index'
 CREATE TABLE lsh_pairs (a int, b int);
-SELECT round(ms($q$INSERT INTO lsh_pairs SELECT a.id, b.id FROM dd a JOIN dd b ON minhash_similar(a.sig, b.sig, 0.8) WHERE a.id < b.id$q$, 1)) AS self_join_ms,
-       (SELECT count(*) FROM lsh_pairs) AS pairs;
+SELECT round(ms($q$INSERT INTO lsh_pairs SELECT a.id, b.id FROM dd a JOIN dd b ON minhash_similar(a.sig, b.sig, 0.8) WHERE a.id < b.id$q$, 1)) AS self_join_ms;
+SELECT count(*) AS pairs FROM lsh_pairs;
 SELECT round(ms($q$SELECT count(*) FROM llmcopy_components('SELECT a, b FROM lsh_pairs')$q$, 1)) AS components_ms,
        (SELECT count(DISTINCT component) FROM llmcopy_components('SELECT a, b FROM lsh_pairs')) AS groups;
 

@@ -389,3 +389,308 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION llmcopy_components(text) IS
 'connected components of the (id, id) pairs a query returns; component = the smallest id of the group';
+
+-- ---------------------------------------------------------------------------
+-- SPDX license expressions
+
+CREATE FUNCTION spdx_normalize(text) RETURNS text
+AS 'MODULE_PATHNAME', 'spdx_normalize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_normalize(text) IS
+'canonical SPDX expression (ids in their spelling, deprecated ids mapped); an error names the position of invalid input';
+
+CREATE FUNCTION spdx_valid(text) RETURNS bool
+AS 'MODULE_PATHNAME', 'spdx_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION spdx_ids(text) RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'spdx_ids' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION spdx_satisfies(expr text, allowed text[]) RETURNS bool
+AS 'MODULE_PATHNAME', 'spdx_satisfies' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_satisfies(text, text[]) IS
+'whether some choice of the expression uses only allowed licenses (X-or-later is satisfied by a later version)';
+
+CREATE FUNCTION spdx_correct(text) RETURNS text
+AS 'MODULE_PATHNAME', 'spdx_correct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_correct(text) IS
+'the best SPDX expression for a messy license string (Debian short names, npm spellings, URLs), or NULL';
+
+CREATE FUNCTION spdx_dnf(text, OUT option int, OUT license text, OUT exception text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'spdx_dnf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_dnf(text) IS
+'the expression as alternatives (OR) of license sets (AND): one row per license per alternative';
+
+CREATE FUNCTION llmcopy_spdx_list(OUT id text, OUT name text, OUT osi_approved bool, OUT deprecated bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'llmcopy_spdx_list' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION llmcopy_spdx_list_version() RETURNS text
+AS 'MODULE_PATHNAME', 'llmcopy_spdx_list_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ---------------------------------------------------------------------------
+-- license catalogue and obligations
+
+CREATE TABLE llmcopy_licenses (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    osi_approved bool,
+    fsf_libre bool,                 -- NULL: not stated here
+    deprecated bool NOT NULL DEFAULT false,
+    attribution bool,               -- obligations: NULL when the license is not catalogued
+    copyleft text CHECK (copyleft IN ('none', 'weak', 'strong', 'network')),
+    share_alike bool,
+    non_commercial bool,
+    no_derivatives bool,
+    source text,                    -- where the obligations come from
+    builtin bool NOT NULL DEFAULT false
+);
+COMMENT ON TABLE llmcopy_licenses IS
+'every id of the pinned SPDX License List, with obligations for the licenses corpora meet; rows you add (builtin = false) are kept by pg_dump';
+
+INSERT INTO llmcopy_licenses (id, name, osi_approved, deprecated, builtin)
+SELECT id, name, osi_approved, deprecated, true FROM llmcopy_spdx_list();
+
+UPDATE llmcopy_licenses l
+SET fsf_libre = o.fsf, attribution = o.attribution, copyleft = o.copyleft, share_alike = o.sa,
+    non_commercial = o.nc, no_derivatives = o.nd, source = o.source
+FROM (VALUES
+  -- permissive: keep the notice
+  ('MIT', true, true, 'none', false, false, false, 'license text; FSF list (Expat)'),
+  ('MIT-0', NULL, false, 'none', false, false, false, 'license text'),
+  ('X11', true, true, 'none', false, false, false, 'license text; FSF list'),
+  ('0BSD', NULL, false, 'none', false, false, false, 'license text'),
+  ('BSD-2-Clause', true, true, 'none', false, false, false, 'license text; FSF list (FreeBSD)'),
+  ('BSD-3-Clause', true, true, 'none', false, false, false, 'license text; FSF list (Modified BSD)'),
+  ('BSD-4-Clause', true, true, 'none', false, false, false, 'license text (advertising clause); FSF list: GPL-incompatible'),
+  ('ISC', true, true, 'none', false, false, false, 'license text; FSF list'),
+  ('Apache-1.1', true, true, 'none', false, false, false, 'license text; FSF list'),
+  ('Apache-2.0', true, true, 'none', false, false, false, 'license text §4 (NOTICE); FSF list: compatible with GPLv3 only'),
+  ('Zlib', true, true, 'none', false, false, false, 'license text §3 (notice in source copies); FSF list'),
+  ('BSL-1.0', true, true, 'none', false, false, false, 'license text (notice in source copies); FSF list'),
+  ('PSF-2.0', true, true, 'none', false, false, false, 'license text §2; FSF list (Python)'),
+  ('Python-2.0', true, true, 'none', false, false, false, 'license text; FSF list'),
+  ('Artistic-2.0', true, true, 'none', false, false, false, 'license text; FSF list'),
+  ('BlueOak-1.0.0', NULL, true, 'none', false, false, false, 'license text (notice)'),
+  ('Unicode-DFS-2016', NULL, true, 'none', false, false, false, 'license text'),
+  ('Unlicense', true, false, 'none', false, false, false, 'license text; FSF list'),
+  ('WTFPL', true, false, 'none', false, false, false, 'license text; FSF list'),
+  ('CC0-1.0', true, false, 'none', false, false, false, 'legal code; FSF list'),
+  ('CC-BY-3.0', NULL, true, 'none', false, false, false, 'legal code §4(b)'),
+  ('CC-BY-4.0', true, true, 'none', false, false, false, 'legal code §3(a); FSF list: compatible with GPLv3'),
+  -- weak copyleft: the licensed files or library stay under the license
+  ('LGPL-2.0-only', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('LGPL-2.0-or-later', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('LGPL-2.1-only', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('LGPL-2.1-or-later', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('LGPL-3.0-only', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('LGPL-3.0-or-later', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('MPL-1.1', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
+  ('MPL-2.0', true, true, 'weak', true, false, false, 'license text §3.3 (secondary licenses); FSF list'),
+  ('EPL-1.0', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
+  ('EPL-2.0', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  ('CDDL-1.0', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
+  ('MS-PL', true, true, 'weak', true, false, false, 'license text §3(D); FSF list'),
+  ('OFL-1.1', true, true, 'weak', true, false, false, 'license text; FSF list'),
+  -- strong and network copyleft
+  ('GPL-1.0-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GPL-1.0-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GPL-2.0-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GPL-2.0-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GPL-3.0-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GPL-3.0-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('EUPL-1.2', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('AGPL-3.0-only', true, true, 'network', true, false, false, 'license text §13; FSF list'),
+  ('AGPL-3.0-or-later', true, true, 'network', true, false, false, 'license text §13; FSF list'),
+  ('GFDL-1.3-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('GFDL-1.3-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
+  ('CC-BY-SA-3.0', NULL, true, 'strong', true, false, false, 'legal code §4(b)'),
+  ('CC-BY-SA-4.0', true, true, 'strong', true, false, false, 'legal code §3(b); CC compatible licenses'),
+  -- non-commercial and no-derivatives
+  ('CC-BY-NC-3.0', false, true, 'none', false, true, false, 'legal code §4(b)'),
+  ('CC-BY-NC-4.0', false, true, 'none', false, true, false, 'legal code §2(a)(1); FSF list: non-free'),
+  ('CC-BY-ND-3.0', false, true, 'none', false, false, true, 'legal code §3'),
+  ('CC-BY-ND-4.0', false, true, 'none', false, false, true, 'legal code §2(a)(1)(B); FSF list: non-free'),
+  ('CC-BY-NC-SA-4.0', false, true, 'strong', true, true, false, 'legal code §3(b)'),
+  ('CC-BY-NC-ND-4.0', false, true, 'none', false, true, true, 'legal code §2(a)(1)')
+) AS o(id, fsf, attribution, copyleft, sa, nc, nd, source)
+WHERE l.id = o.id;
+
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_licenses', 'WHERE NOT builtin');
+
+-- Pairs the general rules below do not decide, with their sources.
+CREATE TABLE llmcopy_license_rules (
+    inbound text NOT NULL,
+    outbound_like text NOT NULL,    -- a LIKE pattern on the outbound license
+    compatible bool NOT NULL,
+    source text NOT NULL,
+    builtin bool NOT NULL DEFAULT false,
+    PRIMARY KEY (inbound, outbound_like)
+);
+INSERT INTO llmcopy_license_rules VALUES
+  ('Apache-2.0', 'GPL-1.0-only', false, 'FSF license list: Apache 2.0 is incompatible with GPLv1 and GPLv2', true),
+  ('Apache-2.0', 'GPL-2.0-only', false, 'FSF license list: Apache 2.0 is incompatible with GPLv2', true),
+  ('Apache-2.0', 'LGPL-2._-only', false, 'FSF license list: Apache 2.0 is incompatible with GPLv2-family licenses', true),
+  ('BSD-4-Clause', '%GPL-%', false, 'FSF license list: the advertising clause conflicts with the GPL', true),
+  ('MPL-1.1', '%GPL-%', false, 'FSF license list: MPL 1.1 is GPL-incompatible', true),
+  ('EPL-1.0', '%GPL-%', false, 'FSF license list: EPL 1.0 is GPL-incompatible', true),
+  ('CDDL-1.0', '%GPL-%', false, 'FSF license list: CDDL is GPL-incompatible', true),
+  ('CC-BY-SA-4.0', 'GPL-3.0-%', true, 'Creative Commons compatible licenses: BY-SA 4.0 to GPLv3, one-way', true),
+  ('CC-BY-SA-3.0', 'CC-BY-SA-4.0', true, 'CC BY-SA 3.0 §4(b): a later version of the license', true),
+  ('GPL-3.0-only', 'AGPL-3.0-%', true, 'GPLv3 §13: combination with AGPLv3 works', true),
+  ('GPL-3.0-or-later', 'AGPL-3.0-%', true, 'GPLv3 §13: combination with AGPLv3 works', true),
+  ('GPL-2.0-or-later', 'AGPL-3.0-%', true, 'GPLv2 or later: take GPLv3, then GPLv3 §13', true),
+  ('LGPL-2.0-only', 'GPL-%', true, 'LGPL 2.0 §3: the GPL may be applied instead', true),
+  ('LGPL-2.0-or-later', 'GPL-%', true, 'LGPL 2.0 §3: the GPL may be applied instead', true),
+  ('LGPL-2.1-only', 'GPL-%', true, 'LGPL 2.1 §3: GPL version 2 or later may be applied instead', true),
+  ('LGPL-2.1-or-later', 'GPL-%', true, 'LGPL 2.1 §3: GPL version 2 or later may be applied instead', true),
+  ('LGPL-2.1-or-later', 'LGPL-3.0-%', true, 'or later: LGPL 3.0', true),
+  ('LGPL-3.0-only', 'GPL-3.0-%', true, 'LGPLv3 is GPLv3 with additional permissions', true),
+  ('LGPL-3.0-or-later', 'GPL-3.0-%', true, 'LGPLv3 is GPLv3 with additional permissions', true),
+  ('LGPL-3.0-only', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 §13', true),
+  ('LGPL-3.0-or-later', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 §13', true),
+  ('MPL-2.0', 'GPL-2.0-or-later', true, 'MPL 2.0 §3.3: secondary license', true),
+  ('MPL-2.0', 'GPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
+  ('MPL-2.0', 'LGPL-2.1-or-later', true, 'MPL 2.0 §3.3: secondary license', true),
+  ('MPL-2.0', 'LGPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
+  ('MPL-2.0', 'AGPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
+  ('EPL-2.0', 'GPL-2.0-or-later', true, 'EPL 2.0 §3 when the secondary license is designated', true);
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_license_rules', 'WHERE NOT builtin');
+
+-- Can material under one license be included in a work distributed under
+-- another?  Both are single licenses (an id, maybe WITH an exception, which
+-- is set aside here).  NULL: unknown.
+CREATE FUNCTION llmcopy_license_leaf_compatible(inbound text, outbound text) RETURNS bool
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    i llmcopy_licenses;
+    o llmcopy_licenses;
+    rule bool;
+    fi text; vi text; fo text; vo text;
+BEGIN
+    inbound := split_part(inbound, ' WITH ', 1);
+    outbound := split_part(outbound, ' WITH ', 1);
+    IF inbound = outbound THEN
+        RETURN true;
+    END IF;
+    SELECT r.compatible INTO rule FROM llmcopy_license_rules r
+    WHERE r.inbound = llmcopy_license_leaf_compatible.inbound AND outbound LIKE r.outbound_like
+    ORDER BY r.compatible LIMIT 1;          -- an incompatibility rule wins
+    IF FOUND THEN
+        RETURN rule;
+    END IF;
+    -- "X-v-or-later" allows X-w for every w >= v
+    fi := substring(inbound FROM '^([A-Z]+)-[0-9.]+-or-later$');
+    vi := substring(inbound FROM '^[A-Z]+-([0-9.]+)-or-later$');
+    fo := substring(outbound FROM '^([A-Z]+)-[0-9.]+-(?:only|or-later)$');
+    vo := substring(outbound FROM '^[A-Z]+-([0-9.]+)-(?:only|or-later)$');
+    IF fi IS NOT NULL AND fi = fo AND vo::numeric >= vi::numeric THEN
+        RETURN true;
+    END IF;
+    SELECT * INTO i FROM llmcopy_licenses WHERE id = inbound;
+    SELECT * INTO o FROM llmcopy_licenses WHERE id = outbound;
+    IF i.copyleft IS NULL OR o.copyleft IS NULL THEN
+        RETURN NULL;                        -- not catalogued
+    END IF;
+    IF i.no_derivatives THEN
+        RETURN false;                       -- no adapted work may be shared
+    END IF;
+    IF i.non_commercial AND NOT o.non_commercial THEN
+        RETURN false;
+    END IF;
+    IF i.copyleft IN ('strong', 'network') OR i.share_alike AND i.copyleft <> 'weak' THEN
+        RETURN false;                       -- only the rules above allow another license
+    END IF;
+    -- weak copyleft: the larger work may be under another license while the
+    -- licensed files keep theirs; permissive: the notice travels along
+    RETURN true;
+END $$;
+
+-- Three-valued: true if material under inbound may go into a work
+-- distributed under outbound, false if not, NULL if unknown.  Inbound is
+-- an expression to choose from (an OR needs one workable option, an AND
+-- all of its licenses); every license outbound offers must accept it.
+CREATE FUNCTION license_compatible(inbound text, outbound text) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    WITH per_option AS (
+        SELECT i.option,
+               CASE WHEN bool_or(c IS FALSE) THEN false
+                    WHEN bool_or(c IS NULL) THEN NULL
+                    ELSE true END AS ok
+        FROM spdx_dnf(inbound) i, spdx_dnf(outbound) o,
+             LATERAL llmcopy_license_leaf_compatible(i.license, o.license) c
+        GROUP BY i.option)
+    SELECT CASE WHEN bool_or(ok IS TRUE) THEN true
+                WHEN bool_or(ok IS NULL) THEN NULL
+                ELSE false END
+    FROM per_option;
+END;
+
+COMMENT ON FUNCTION license_compatible(text, text) IS
+'can material under inbound be included in a work distributed under outbound? true, false or NULL (unknown)';
+
+CREATE FUNCTION licenses_compatible_with(inbound text[]) RETURNS SETOF text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT l.id FROM llmcopy_licenses l
+    WHERE l.copyleft IS NOT NULL AND NOT l.deprecated
+      AND NOT EXISTS (SELECT 1 FROM unnest(inbound) x
+                      WHERE license_compatible(x, l.id) IS NOT TRUE)
+    ORDER BY l.id;
+END;
+
+COMMENT ON FUNCTION licenses_compatible_with(text[]) IS
+'the catalogue licenses a combined work of all inbound material could be released under';
+
+-- The combined obligations of an expression: AND takes all; OR the least
+-- demanding option whose licenses are all catalogued (named in chosen).
+CREATE FUNCTION license_obligations(expr text,
+    OUT attribution bool, OUT copyleft text, OUT share_alike bool,
+    OUT non_commercial bool, OUT no_derivatives bool,
+    OUT chosen text, OUT unknown text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    WITH leaves AS (
+        SELECT d.option, d.license, d.exception, l.attribution, l.share_alike, l.non_commercial,
+               l.no_derivatives, l.copyleft,
+               CASE l.copyleft WHEN 'none' THEN 0 WHEN 'weak' THEN 1 WHEN 'strong' THEN 2 WHEN 'network' THEN 3 END AS level
+        FROM spdx_dnf(expr) d LEFT JOIN llmcopy_licenses l ON l.id = d.license),
+    options AS (
+        SELECT option,
+               bool_or(attribution) AS attribution, max(level) AS level,
+               bool_or(share_alike) AS share_alike, bool_or(non_commercial) AS non_commercial,
+               bool_or(no_derivatives) AS no_derivatives,
+               string_agg(license || coalesce(' WITH ' || exception, ''), ' AND ' ORDER BY license) AS chosen,
+               array_agg(license ORDER BY license) FILTER (WHERE level IS NULL) AS unknown,
+               count(*) FILTER (WHERE level IS NULL) AS n_unknown
+        FROM leaves GROUP BY option)
+    SELECT CASE WHEN n_unknown = 0 THEN attribution END,
+           CASE WHEN n_unknown = 0 THEN (ARRAY['none', 'weak', 'strong', 'network'])[level + 1] END,
+           CASE WHEN n_unknown = 0 THEN share_alike END,
+           CASE WHEN n_unknown = 0 THEN non_commercial END,
+           CASE WHEN n_unknown = 0 THEN no_derivatives END,
+           chosen, coalesce(unknown, '{}')
+    FROM options
+    ORDER BY n_unknown > 0, 10 * level + 5 * (non_commercial::int + no_derivatives::int)
+             + share_alike::int + attribution::int, option
+    LIMIT 1;
+END;
+
+COMMENT ON FUNCTION license_obligations(text) IS
+'what an expression requires: AND takes all licenses, OR the least demanding option (chosen); unknown lists licenses without catalogued obligations';
+
+-- ---------------------------------------------------------------------------
+-- attribution lists
+
+CREATE FUNCTION attribution_trans(internal, text, text, text, text) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_final(internal) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE attribution_agg(author text, title text, source text, license text) (
+    SFUNC = attribution_trans, STYPE = internal,
+    FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE attribution_agg(text, text, text, text) IS
+'a NOTICE-style text: one section per license (name and id), entries sorted, duplicates once';
