@@ -18,7 +18,7 @@ OBJS = src/pg_llmcopy.o src/typeio.o src/tokens.o src/fingerprint.o src/fingerpr
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = tokens fingerprint operators gin guarantee limits spans minhash spdx licenses
+REGRESS = tokens fingerprint operators gin guarantee limits spans minhash spdx licenses workflow
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

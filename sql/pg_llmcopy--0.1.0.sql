@@ -694,3 +694,402 @@ CREATE AGGREGATE attribution_agg(author text, title text, source text, license t
 );
 COMMENT ON AGGREGATE attribution_agg(text, text, text, text) IS
 'a NOTICE-style text: one section per license (name and id), entries sorted, duplicates once';
+
+-- ---------------------------------------------------------------------------
+-- The compliance workflow on the user's own tables
+
+CREATE TABLE llmcopy_corpus_tables (
+    id serial PRIMARY KEY,
+    tbl regclass NOT NULL UNIQUE,
+    id_col name NOT NULL,
+    id_type text NOT NULL,
+    text_col name NOT NULL,
+    license_col name, author_col name, title_col name, source_col name,
+    k int NOT NULL, w int NOT NULL, mode text NOT NULL,
+    registered_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE llmcopy_output_tables (
+    id serial PRIMARY KEY,
+    tbl regclass NOT NULL UNIQUE,
+    id_col name NOT NULL,
+    id_type text NOT NULL,
+    text_col name NOT NULL,
+    logged_at_col name NOT NULL,
+    model_col name,
+    k int NOT NULL, w int NOT NULL, mode text NOT NULL,
+    registered_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE llmcopy_boilerplate (
+    corpus_id int PRIMARY KEY REFERENCES llmcopy_corpus_tables ON DELETE CASCADE,
+    fp fingerprint NOT NULL,
+    min_docs int NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE llmcopy_watermarks (
+    output_table int REFERENCES llmcopy_output_tables ON DELETE CASCADE,
+    corpus_table int REFERENCES llmcopy_corpus_tables ON DELETE CASCADE,
+    logged_at timestamptz,
+    id text,
+    PRIMARY KEY (output_table, corpus_table)
+);
+CREATE TABLE llmcopy_findings (
+    output_table int NOT NULL REFERENCES llmcopy_output_tables ON DELETE CASCADE,
+    output_id text NOT NULL,
+    corpus_table int NOT NULL REFERENCES llmcopy_corpus_tables ON DELETE CASCADE,
+    work_id text NOT NULL,
+    logged_at timestamptz,
+    model text,
+    containment float8 NOT NULL,
+    longest_tokens int NOT NULL,
+    coverage float8 NOT NULL,
+    spans jsonb NOT NULL,
+    license text,                   -- normalized SPDX expression; NULL when unknown
+    license_raw text,               -- as the corpus has it
+    obligations jsonb,
+    author text, title text, source text,
+    found_at timestamptz NOT NULL DEFAULT now(),
+    run_id int,
+    PRIMARY KEY (output_table, output_id, corpus_table, work_id)
+);
+CREATE INDEX ON llmcopy_findings (logged_at);
+CREATE TABLE llmcopy_runs (
+    run_id serial PRIMARY KEY,
+    output_table int, corpus_table int,
+    started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at timestamptz,
+    finished_at timestamptz,
+    status text NOT NULL DEFAULT 'running',
+    done bigint NOT NULL DEFAULT 0,
+    total bigint,
+    findings bigint NOT NULL DEFAULT 0,
+    rate float8,                    -- outputs a second
+    eta interval
+);
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_output_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_output_tables_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_boilerplate', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_watermarks', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_findings', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_runs', '');
+SELECT pg_catalog.pg_extension_config_dump('llmcopy_runs_run_id_seq', '');
+
+-- The type of a column, or an error naming the table and column.
+CREATE FUNCTION llmcopy_column_type(tbl regclass, col name, want text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    t text;
+BEGIN
+    SELECT format_type(a.atttypid, a.atttypmod) INTO t
+    FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'column "%" does not exist in table %', col, tbl USING ERRCODE = 'undefined_column';
+    END IF;
+    IF want = 'text' AND t NOT IN ('text', 'character varying') AND t NOT LIKE 'character varying(%)' THEN
+        RAISE EXCEPTION 'column "%" of table % has type %, not text', col, tbl, t
+            USING ERRCODE = 'datatype_mismatch', HINT = 'Register a text or varchar column.';
+    END IF;
+    IF want = 'timestamp' AND t NOT IN ('timestamp with time zone', 'timestamp without time zone', 'date') THEN
+        RAISE EXCEPTION 'column "%" of table % has type %, not a timestamp', col, tbl, t
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    RETURN t;
+END $$;
+
+-- Adds the fingerprint column (stored, generated from the text) and its index.
+CREATE FUNCTION llmcopy_add_fingerprint(tbl regclass, text_col name, k int, w int, mode text,
+                                        create_index bool) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    idx text := left(replace(tbl::text, '.', '_'), 40) || '_llmcopy_fp';
+BEGIN
+    PERFORM fingerprint(''::text, k, w, mode);     -- checks the parameters
+    EXECUTE format('ALTER TABLE %s ADD COLUMN llmcopy_fp fingerprint GENERATED ALWAYS AS (fingerprint(%I, %s, %s, %L)) STORED',
+                   tbl, text_col, k, w, mode);
+    IF create_index THEN
+        EXECUTE format('CREATE INDEX %I ON %s USING gin (llmcopy_fp)', idx, tbl);
+    ELSE
+        RAISE NOTICE 'create the index when it suits you: CREATE INDEX CONCURRENTLY % ON % USING gin (llmcopy_fp)',
+            quote_ident(idx), tbl;
+    END IF;
+END $$;
+
+CREATE FUNCTION llmcopy_register_corpus(tbl regclass, id_col name, text_col name,
+    license_col name DEFAULT NULL, author_col name DEFAULT NULL, title_col name DEFAULT NULL,
+    source_col name DEFAULT NULL, k int DEFAULT 5, w int DEFAULT 10, mode text DEFAULT 'text',
+    create_index bool DEFAULT true)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    id_type text := llmcopy_column_type(tbl, id_col);
+    rid int;
+BEGIN
+    IF EXISTS (SELECT 1 FROM llmcopy_corpus_tables x WHERE x.tbl = llmcopy_register_corpus.tbl) THEN
+        RAISE EXCEPTION 'table % is already registered as a corpus', tbl USING ERRCODE = 'duplicate_object';
+    END IF;
+    PERFORM llmcopy_column_type(tbl, text_col, 'text');
+    PERFORM llmcopy_column_type(tbl, c, 'text')
+    FROM unnest(ARRAY[license_col, author_col, title_col, source_col]) c WHERE c IS NOT NULL;
+    PERFORM llmcopy_add_fingerprint(tbl, text_col, k, w, mode, create_index);
+    INSERT INTO llmcopy_corpus_tables (tbl, id_col, id_type, text_col, license_col, author_col, title_col,
+                                       source_col, k, w, mode)
+    VALUES (tbl, id_col, id_type, text_col, license_col, author_col, title_col, source_col, k, w, mode)
+    RETURNING id INTO rid;
+    RETURN rid;
+END $$;
+
+COMMENT ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, name, name, name, int, int, text, bool) IS
+'register a table of works: adds a stored fingerprint column and its GIN index (or tells how to build it concurrently)';
+
+CREATE FUNCTION llmcopy_register_outputs(tbl regclass, id_col name, text_col name, logged_at_col name,
+    model_col name DEFAULT NULL, k int DEFAULT 5, w int DEFAULT 10, mode text DEFAULT 'text')
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    id_type text := llmcopy_column_type(tbl, id_col);
+    rid int;
+BEGIN
+    IF EXISTS (SELECT 1 FROM llmcopy_output_tables x WHERE x.tbl = llmcopy_register_outputs.tbl) THEN
+        RAISE EXCEPTION 'table % is already registered for outputs', tbl USING ERRCODE = 'duplicate_object';
+    END IF;
+    PERFORM llmcopy_column_type(tbl, text_col, 'text');
+    PERFORM llmcopy_column_type(tbl, logged_at_col, 'timestamp');
+    IF model_col IS NOT NULL THEN
+        PERFORM llmcopy_column_type(tbl, model_col);
+    END IF;
+    PERFORM llmcopy_add_fingerprint(tbl, text_col, k, w, mode, false);
+    INSERT INTO llmcopy_output_tables (tbl, id_col, id_type, text_col, logged_at_col, model_col, k, w, mode)
+    VALUES (tbl, id_col, id_type, text_col, logged_at_col, model_col, k, w, mode)
+    RETURNING id INTO rid;
+    RETURN rid;
+END $$;
+
+COMMENT ON FUNCTION llmcopy_register_outputs(regclass, name, name, name, name, int, int, text) IS
+'register a table of logged model outputs: adds a stored fingerprint column';
+
+-- Undoes a registration: the configuration, findings, and the column (its index goes with it).
+CREATE FUNCTION llmcopy_unregister(tbl regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM llmcopy_corpus_tables c WHERE c.tbl = llmcopy_unregister.tbl
+                   UNION ALL SELECT 1 FROM llmcopy_output_tables o WHERE o.tbl = llmcopy_unregister.tbl) THEN
+        RAISE EXCEPTION 'table % is not registered with pg_llmcopy', tbl USING ERRCODE = 'undefined_object';
+    END IF;
+    DELETE FROM llmcopy_corpus_tables c WHERE c.tbl = llmcopy_unregister.tbl;
+    DELETE FROM llmcopy_output_tables o WHERE o.tbl = llmcopy_unregister.tbl;
+    EXECUTE format('ALTER TABLE %s DROP COLUMN llmcopy_fp', tbl);
+END $$;
+
+-- Stores the hashes common to at least min_docs works; scans subtract them.
+CREATE FUNCTION llmcopy_refresh_boilerplate(corpus regclass, min_docs int) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    c llmcopy_corpus_tables;
+    bp fingerprint;
+BEGIN
+    SELECT * INTO c FROM llmcopy_corpus_tables t WHERE t.tbl = corpus;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not a registered corpus', corpus USING ERRCODE = 'undefined_object';
+    END IF;
+    EXECUTE format('SELECT fingerprint_common_agg(llmcopy_fp, $1) FROM %s', corpus) INTO bp USING min_docs;
+    bp := coalesce(bp, fingerprint(''::text, c.k, c.w, c.mode));
+    INSERT INTO llmcopy_boilerplate VALUES (c.id, bp, min_docs, now())
+    ON CONFLICT (corpus_id) DO UPDATE SET fp = excluded.fp, min_docs = excluded.min_docs,
+                                          refreshed_at = excluded.refreshed_at;
+    RETURN (fingerprint_info(bp)).hashes;
+END $$;
+
+-- The nightly scan: outputs logged since the last completed batch, in
+-- batches that each commit.  A batch locks its watermark row first, so a
+-- second scan of the same pair waits for it and then goes on from the new
+-- watermark: no output is scanned twice, and a killed scan loses at most
+-- its current batch.  Findings are inserted once (ON CONFLICT DO NOTHING).
+CREATE PROCEDURE llmcopy_scan(outputs regclass DEFAULT NULL, corpus regclass DEFAULT NULL,
+    threshold float8 DEFAULT NULL, min_tokens int DEFAULT 8, batch_size int DEFAULT 500,
+    max_batches int DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+    t float8;
+    bound timestamptz := now();     -- outputs logged later are for the next scan
+    o llmcopy_output_tables;
+    c llmcopy_corpus_tables;
+    wm llmcopy_watermarks;
+    bp fingerprint;
+    rid int;
+    batches int := 0;
+    n int;
+    nf int;
+    n_total bigint;
+    n_done bigint;
+    last_at timestamptz;
+    last_id text;
+    pair_found bool := false;
+    batch_sql text;
+    works_sql text;
+    count_sql text;
+    r record;
+BEGIN
+    IF batch_size < 1 THEN
+        RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- (calling into the library first defines its settings)
+    PERFORM fingerprint(''::text);
+    t := coalesce(threshold, current_setting('pg_llmcopy.containment_threshold')::float8);
+    PERFORM fingerprint_contained(fingerprint(''::text), fingerprint(''::text), t);   -- checks t
+    FOR o IN SELECT * FROM llmcopy_output_tables x WHERE outputs IS NULL OR x.tbl = outputs ORDER BY x.id LOOP
+        FOR c IN SELECT * FROM llmcopy_corpus_tables x WHERE corpus IS NULL OR x.tbl = corpus ORDER BY x.id LOOP
+            pair_found := true;
+            IF (o.k, o.w, o.mode) IS DISTINCT FROM (c.k, c.w, c.mode) THEN
+                RAISE EXCEPTION 'outputs % and corpus % are fingerprinted with different parameters', o.tbl, c.tbl
+                    USING ERRCODE = 'data_exception';
+            END IF;
+            INSERT INTO llmcopy_watermarks (output_table, corpus_table) VALUES (o.id, c.id) ON CONFLICT DO NOTHING;
+            bp := coalesce((SELECT b.fp FROM llmcopy_boilerplate b WHERE b.corpus_id = c.id),
+                           fingerprint(''::text, c.k, c.w, c.mode));
+            -- outputs after the watermark (logged_at, id), up to the bound, in order
+            batch_sql := format(
+                'SELECT %1$I::text AS oid, %2$I AS body, llmcopy_fp AS fp, %3$I::timestamptz AS logged_at, %4$s AS model
+                 FROM %5$s
+                 WHERE %3$I <= $1 AND ($2::timestamptz IS NULL OR (%3$I, %1$I) > ($2, $3::%6$s))
+                 ORDER BY %3$I, %1$I LIMIT %7$s',
+                o.id_col, o.text_col, o.logged_at_col,
+                CASE WHEN o.model_col IS NULL THEN 'NULL::text' ELSE format('%I::text', o.model_col) END,
+                o.tbl, o.id_type, batch_size);
+            count_sql := format('SELECT count(*) FROM %1$s WHERE %2$I <= $1 AND ($2::timestamptz IS NULL OR (%2$I, %3$I) > ($2, $3::%4$s))',
+                                o.tbl, o.logged_at_col, o.id_col, o.id_type);
+            works_sql := format(
+                'SELECT %1$I::text AS wid, %2$I AS body, %3$s AS license, %4$s AS author, %5$s AS title, %6$s AS source,
+                        containment($1 - $3, llmcopy_fp) AS containment
+                 FROM %7$s WHERE fingerprint_contained($1 - $3, llmcopy_fp, $2)',
+                c.id_col, c.text_col,
+                CASE WHEN c.license_col IS NULL THEN 'NULL::text' ELSE format('%I::text', c.license_col) END,
+                CASE WHEN c.author_col IS NULL THEN 'NULL::text' ELSE format('%I::text', c.author_col) END,
+                CASE WHEN c.title_col IS NULL THEN 'NULL::text' ELSE format('%I::text', c.title_col) END,
+                CASE WHEN c.source_col IS NULL THEN 'NULL::text' ELSE format('%I::text', c.source_col) END,
+                c.tbl);
+            SELECT * INTO wm FROM llmcopy_watermarks WHERE output_table = o.id AND corpus_table = c.id;
+            EXECUTE count_sql INTO n_total USING bound, wm.logged_at, wm.id;
+            INSERT INTO llmcopy_runs (output_table, corpus_table, total) VALUES (o.id, c.id, n_total)
+            RETURNING run_id INTO rid;
+            COMMIT;
+            n_done := 0;
+            LOOP
+                EXIT WHEN max_batches IS NOT NULL AND batches >= max_batches;
+                -- the batch: lock the watermark (a concurrent scan waits here), read it anew
+                SELECT * INTO wm FROM llmcopy_watermarks
+                WHERE output_table = o.id AND corpus_table = c.id FOR UPDATE;
+                n := 0;
+                nf := 0;
+                FOR r IN EXECUTE batch_sql USING bound, wm.logged_at, wm.id LOOP
+                    n := n + 1;
+                    last_at := r.logged_at;
+                    last_id := r.oid;
+                    WITH found AS (
+                        SELECT w.*, m.spans, m.longest, m.matched
+                        FROM llmcopy_scan_works(works_sql, r.fp, t, bp) w,
+                             LATERAL (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.a_start), '[]') AS spans,
+                                             coalesce(max(s.tokens), 0) AS longest,
+                                             coalesce(sum(s.tokens), 0) AS matched
+                                      FROM llmcopy_matches(r.body, w.body, min_tokens) s) m),
+                    ins AS (
+                        INSERT INTO llmcopy_findings AS f
+                            (output_table, output_id, corpus_table, work_id, logged_at, model, containment,
+                             longest_tokens, coverage, spans, license, license_raw, obligations,
+                             author, title, source, run_id)
+                        SELECT o.id, r.oid, c.id, found.wid, r.logged_at, r.model, found.containment,
+                               found.longest,
+                               CASE WHEN (fingerprint_info(r.fp)).tokens = 0 THEN 0
+                                    ELSE least(1.0, found.matched::float8 / (fingerprint_info(r.fp)).tokens) END,
+                               found.spans, lic.norm, found.license,
+                               CASE WHEN lic.norm IS NOT NULL THEN to_jsonb(license_obligations(lic.norm)) END,
+                               found.author, found.title, found.source, rid
+                        FROM found,
+                             LATERAL (SELECT CASE WHEN found.license IS NULL THEN NULL
+                                                  WHEN spdx_valid(found.license) THEN spdx_normalize(found.license)
+                                                  ELSE spdx_correct(found.license) END AS norm) lic
+                        ON CONFLICT DO NOTHING
+                        RETURNING 1)
+                    SELECT nf + count(*) INTO nf FROM ins;
+                END LOOP;
+                EXIT WHEN n = 0;
+                n_done := n_done + n;
+                batches := batches + 1;
+                UPDATE llmcopy_watermarks SET logged_at = last_at, id = last_id
+                WHERE output_table = o.id AND corpus_table = c.id;
+                UPDATE llmcopy_runs SET done = llmcopy_runs.done + n, findings = llmcopy_runs.findings + nf,
+                       updated_at = clock_timestamp(),
+                       rate = (llmcopy_runs.done + n) / greatest(extract(epoch FROM clock_timestamp() - started_at), 0.001),
+                       eta = make_interval(secs => greatest(n_total - llmcopy_runs.done - n, 0)
+                             / greatest((llmcopy_runs.done + n) / greatest(extract(epoch FROM clock_timestamp() - started_at), 0.001), 0.001))
+                WHERE run_id = rid;
+                COMMIT;
+                RAISE NOTICE 'llmcopy_scan: % of % outputs of % against %, % findings', n_done, n_total, o.tbl, c.tbl, nf;
+            END LOOP;
+            UPDATE llmcopy_runs SET status = CASE WHEN max_batches IS NOT NULL AND batches >= max_batches
+                                                  THEN 'stopped' ELSE 'done' END,
+                   finished_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE run_id = rid;
+            COMMIT;
+        END LOOP;
+    END LOOP;
+    IF NOT pair_found THEN
+        RAISE EXCEPTION 'no registered outputs and corpus to scan' USING ERRCODE = 'undefined_object',
+            HINT = 'Register them with llmcopy_register_outputs and llmcopy_register_corpus.';
+    END IF;
+END $$;
+
+COMMENT ON PROCEDURE llmcopy_scan(regclass, regclass, float8, int, int, int) IS
+'scan the outputs logged since the last scan against the registered corpora, in committed batches; resumable and idempotent';
+
+-- The works an output is contained in (boilerplate subtracted).
+CREATE FUNCTION llmcopy_scan_works(works_sql text, fp fingerprint, threshold float8, boilerplate fingerprint,
+    OUT wid text, OUT body text, OUT license text, OUT author text, OUT title text, OUT source text,
+    OUT containment float8)
+RETURNS SETOF record LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY EXECUTE works_sql USING fp, threshold, boilerplate;
+END $$;
+
+-- Dashboard views.
+CREATE VIEW llmcopy_findings_daily AS
+SELECT date_trunc('day', f.logged_at) AS day, f.model, coalesce(f.license, 'unknown') AS license,
+       count(DISTINCT (f.output_table, f.output_id)) AS outputs, count(*) AS findings,
+       round(avg(f.containment)::numeric, 3) AS avg_containment
+FROM llmcopy_findings f GROUP BY 1, 2, 3;
+
+CREATE VIEW llmcopy_findings_by_obligation AS
+SELECT date_trunc('day', f.logged_at) AS day, f.model, o.obligation,
+       count(DISTINCT (f.output_table, f.output_id)) AS outputs
+FROM llmcopy_findings f,
+     LATERAL (VALUES ('attribution', (f.obligations ->> 'attribution')::bool),
+                     ('copyleft ' || coalesce(f.obligations ->> 'copyleft', 'unknown'), f.obligations ->> 'copyleft' <> 'none'),
+                     ('share_alike', (f.obligations ->> 'share_alike')::bool),
+                     ('non_commercial', (f.obligations ->> 'non_commercial')::bool),
+                     ('no_derivatives', (f.obligations ->> 'no_derivatives')::bool),
+                     ('unknown license', f.license IS NULL OR f.obligations ->> 'copyleft' IS NULL)) o(obligation, applies)
+WHERE o.applies
+GROUP BY 1, 2, 3;
+
+CREATE VIEW llmcopy_output_attribution AS
+SELECT f.output_table, f.output_id, count(*) AS works,
+       attribution_agg(f.author, f.title, f.source, coalesce(f.license, f.license_raw)) AS attribution
+FROM llmcopy_findings f
+WHERE (f.obligations ->> 'attribution')::bool OR f.license IS NULL
+GROUP BY f.output_table, f.output_id;
+
+CREATE VIEW llmcopy_top_works AS
+SELECT f.corpus_table, f.work_id, f.title, f.license, count(DISTINCT (f.output_table, f.output_id)) AS outputs,
+       max(f.longest_tokens) AS longest_tokens
+FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
+
+CREATE VIEW llmcopy_license_conflicts AS
+SELECT f.output_table, f.output_id,
+       array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
+                 ORDER BY f.work_id) AS sources,
+       count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
+       bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
+                       WHERE g.output_table = f.output_table AND g.output_id = f.output_id
+                         AND license_compatible(f.license, g.license) IS FALSE
+                         AND license_compatible(g.license, f.license) IS FALSE)) AS incompatible
+FROM llmcopy_findings f
+GROUP BY f.output_table, f.output_id
+HAVING count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
