@@ -146,6 +146,11 @@ typedef struct lc_minhash
 extern void lc_minhash_init(lc_minhash *mh, int K, int ngram, lc_mode mode,
 							uint64_t seed, uint32_t *sig, uint8_t *filled);
 extern void lc_minhash_push(lc_minhash *mh, uint64_t tokhash);
+/* Tokenize, hash and push every token into mh, without a call per token. */
+extern int	lc_minhash_text(const char *s, size_t len, lc_mode mode, int flags,
+							const lc_env *env, lc_minhash *mh, uint64_t seed,
+							uint64_t *ntokens, char *err, size_t errlen);
+
 /* Densify; false when the text had no shingle (the signature is empty). */
 extern bool lc_minhash_finish(lc_minhash *mh);
 

@@ -1,7 +1,8 @@
 /*
- * lc_winnow_impl.h — the per-token hot path of winnowing, as static inline
- * functions, for lc_winnow.c and for the tokenizer's fused fingerprint sink
- * (lc_fingerprint), which thus hashes and winnows without a call per token.
+ * lc_winnow_impl.h — the per-token hot paths of winnowing and MinHash, as
+ * static inline functions, for lc_winnow.c, lc_minhash.c and the tokenizer's
+ * fused sinks (lc_fingerprint, lc_minhash_text), which thus hash and winnow
+ * or sketch without a call per token.
  * Not a public header.
  */
 #ifndef LC_WINNOW_IMPL_H
@@ -132,6 +133,28 @@ lc_winnow_push_inline(lc_winnow *st, uint64_t tokhash)
 	st->win[i & st->win_mask] = h;
 	if (i >= st->w - 1)
 		select_min(st, i - st->w + 1, i);
+}
+
+/* One token into a MinHash signature (lc_minhash.c). */
+static inline void
+lc_minhash_push_inline(lc_minhash *mh, uint64_t tokhash)
+{
+	uint64_t	h,
+				x;
+	uint32_t	bin,
+				v;
+
+	if (!lc_kgram_push(&mh->g, tokhash, &h))
+		return;
+	mh->nshingles++;
+	x = fmix64(h ^ mh->seed);
+	bin = (uint32_t) (((x >> 32) * (uint64_t) mh->K) >> 32);
+	v = (uint32_t) x;
+	if (!mh->filled[bin] || v < mh->sig[bin])
+	{
+		mh->sig[bin] = v;
+		mh->filled[bin] = 1;
+	}
 }
 
 #endif							/* LC_WINNOW_IMPL_H */

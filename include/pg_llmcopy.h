@@ -54,6 +54,10 @@ extern void lit_end(LitCursor *c);
 extern pg_attribute_noreturn() void bin_error(const char *type, const char *why);
 extern void check_threshold_flag(const char *type, uint8 flags, uint8 flag, double t);
 
+/* Tokenize, hash and sketch in one pass (lc_minhash_text), raising errors. */
+extern void llmcopy_minhash_text(const char *s, size_t len, lc_mode mode,
+								 lc_minhash *mh, uint64 seed, uint64 *ntokens);
+
 /* ---- fingerprint type (fingerprint.c) ---- */
 
 #define FINGERPRINT_VERSION 1

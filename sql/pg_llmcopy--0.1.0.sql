@@ -1073,7 +1073,7 @@ CREATE VIEW llmcopy_output_attribution AS
 SELECT f.output_table, f.output_id, count(*) AS works,
        attribution_agg(f.author, f.title, f.source, coalesce(f.license, f.license_raw)) AS attribution
 FROM llmcopy_findings f
-WHERE (f.obligations ->> 'attribution')::bool OR f.license IS NULL
+WHERE coalesce((f.obligations ->> 'attribution')::bool, true)     -- required, or not known not to be
 GROUP BY f.output_table, f.output_id;
 
 CREATE VIEW llmcopy_top_works AS

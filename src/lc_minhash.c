@@ -35,22 +35,7 @@ lc_minhash_init(lc_minhash *mh, int K, int ngram, lc_mode mode, uint64_t seed,
 void
 lc_minhash_push(lc_minhash *mh, uint64_t tokhash)
 {
-	uint64_t	h,
-				x;
-	uint32_t	bin,
-				v;
-
-	if (!lc_kgram_push(&mh->g, tokhash, &h))
-		return;
-	mh->nshingles++;
-	x = fmix64(h ^ mh->seed);
-	bin = (uint32_t) (((x >> 32) * (uint64_t) mh->K) >> 32);
-	v = (uint32_t) x;
-	if (!mh->filled[bin] || v < mh->sig[bin])
-	{
-		mh->sig[bin] = v;
-		mh->filled[bin] = 1;
-	}
+	lc_minhash_push_inline(mh, tokhash);
 }
 
 bool

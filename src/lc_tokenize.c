@@ -53,7 +53,8 @@ typedef struct tokctx
 
 	size_t		next_tick;		/* byte position of the next tick() */
 
-	lc_winnow  *win;			/* fused sink (lc_fingerprint), or NULL */
+	lc_winnow  *win;			/* fused sinks (lc_fingerprint, lc_minhash_text), or NULL */
+	lc_minhash *mh;
 	uint64_t	seed;
 	uint64_t	ntok;
 
@@ -119,6 +120,11 @@ deliver(tokctx *t, const lc_tok *tok)
 	{
 		t->ntok++;
 		lc_winnow_push_inline(t->win, lc_token_hash_inline(tok->norm, tok->normlen, t->seed));
+	}
+	else if (t->mh)
+	{
+		t->ntok++;
+		lc_minhash_push_inline(t->mh, lc_token_hash_inline(tok->norm, tok->normlen, t->seed));
 	}
 	else
 		t->fn(t->arg, tok);
@@ -924,6 +930,22 @@ lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
 
 	memset(&t, 0, sizeof(t));
 	t.win = win;
+	t.seed = seed;
+	rc = run(&t, s, len, mode, flags, env, err, errlen);
+	*ntokens = t.ntok;
+	return rc;
+}
+
+int
+lc_minhash_text(const char *s, size_t len, lc_mode mode, int flags,
+				const lc_env *env, lc_minhash *mh, uint64_t seed,
+				uint64_t *ntokens, char *err, size_t errlen)
+{
+	tokctx		t;
+	int			rc;
+
+	memset(&t, 0, sizeof(t));
+	t.mh = mh;
 	t.seed = seed;
 	rc = run(&t, s, len, mode, flags, env, err, errlen);
 	*ntokens = t.ntok;

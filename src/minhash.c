@@ -63,21 +63,6 @@ minhash_alloc(const MinHash *params, bool empty)
 	return m;
 }
 
-typedef struct mh_build
-{
-	lc_minhash	mh;
-	uint64		ntokens;
-} mh_build;
-
-static void
-mh_token(void *arg, const lc_tok *tok)
-{
-	mh_build   *b = arg;
-
-	b->ntokens++;
-	lc_minhash_push(&b->mh, lc_token_hash(tok->norm, tok->normlen, MINHASH_SEED));
-}
-
 PG_FUNCTION_INFO_V1(minhash_make);
 /* minhash(text, num_perm, ngram, mode): a MinHash signature of the text's shingles */
 Datum
@@ -89,7 +74,8 @@ minhash_make(PG_FUNCTION_ARGS)
 	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(3));
 	MinHash		params;
 	MinHash    *m;
-	mh_build	b;
+	lc_minhash	mh;
+	uint64		ntokens;
 	uint32	   *sig;
 	uint8	   *filled;
 	size_t		len;
@@ -100,17 +86,16 @@ minhash_make(PG_FUNCTION_ARGS)
 	s = llmcopy_text_utf8(t, &len);
 	sig = palloc(sizeof(uint32) * num_perm);
 	filled = palloc(num_perm);
-	lc_minhash_init(&b.mh, num_perm, ngram, mode, MINHASH_SEED, sig, filled);
-	b.ntokens = 0;
-	llmcopy_tokenize(s, len, mode, mh_token, &b);
-	nonempty = lc_minhash_finish(&b.mh);
+	lc_minhash_init(&mh, num_perm, ngram, mode, MINHASH_SEED, sig, filled);
+	llmcopy_minhash_text(s, len, mode, &mh, MINHASH_SEED, &ntokens);
+	nonempty = lc_minhash_finish(&mh);
 
 	memset(&params, 0, sizeof(params));
 	params.mode = (uint8) mode;
 	params.ngram = (uint8) ngram;
 	params.num_perm = (uint16) num_perm;
 	params.seed = MINHASH_SEED;
-	params.tokens = (uint32) Min(b.ntokens, PG_UINT32_MAX);
+	params.tokens = (uint32) Min(ntokens, PG_UINT32_MAX);
 	m = minhash_alloc(&params, !nonempty);
 	if (nonempty)
 		memcpy(m->values, sig, sizeof(uint32) * num_perm);

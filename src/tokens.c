@@ -103,6 +103,17 @@ llmcopy_fingerprint(const char *s, size_t len, lc_mode mode, lc_winnow *win,
 		tokenize_error(err);
 }
 
+void
+llmcopy_minhash_text(const char *s, size_t len, lc_mode mode, lc_minhash *mh,
+					 uint64 seed, uint64 *ntokens)
+{
+	char		err[256];
+
+	if (lc_minhash_text(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
+						&pg_env, mh, seed, ntokens, err, sizeof(err)) != 0)
+		tokenize_error(err);
+}
+
 typedef struct tokens_state
 {
 	Tuplestorestate *store;

@@ -315,6 +315,12 @@ hash_push(void *arg, const lc_tok *t)
 }
 
 static void
+mh_push(void *arg, const lc_tok *t)
+{
+	lc_minhash_push((lc_minhash *) arg, lc_token_hash(t->norm, t->normlen, 7));
+}
+
+static void
 test_fused(const char *path)
 {
 	size_t		len;
@@ -343,6 +349,24 @@ test_fused(const char *path)
 			  lc_mode_name((lc_mode) m));
 		free(a.out);
 		free(b.out);
+	}
+	/* and the MinHash sink equals tokenize + hash + push */
+	{
+		uint32_t	sa[64],
+					sb[64];
+		uint8_t		fa[64],
+					fb[64];
+		lc_minhash	ma,
+					mb;
+		uint64_t	ntok;
+		char		err[128];
+
+		lc_minhash_init(&ma, 64, 3, LC_MODE_TEXT, 7, sa, fa);
+		lc_minhash_init(&mb, 64, 3, LC_MODE_TEXT, 7, sb, fb);
+		lc_tokenize(buf, len, LC_MODE_TEXT, 0, &env, mh_push, &ma, err, sizeof err);
+		lc_minhash_text(buf, len, LC_MODE_TEXT, 0, &env, &mb, 7, &ntok, err, sizeof err);
+		CHECK(lc_minhash_finish(&ma) && lc_minhash_finish(&mb) && memcmp(sa, sb, sizeof sa) == 0 &&
+			  ntok == ma.g.n, "fused minhash differs from tokenize+push on %s", path);
 	}
 	free(buf);
 }
