@@ -128,12 +128,15 @@ BEGIN
     END LOOP;
 END $$;
 SELECT wait_event_type AS other_waits_on FROM pg_stat_activity WHERE pid = :other;
+-- an output logged while that scan runs is after its start: left for the next scan
+INSERT INTO my_outputs4 VALUES (8, 'Logged during the scan: ' || (SELECT content FROM my_works WHERE work_key = 25), clock_timestamp(), 'model-a');
 COMMIT;
 SELECT * FROM dblink_get_result('other') AS t(status text);
 SELECT dblink_disconnect('other');
 CALL llmcopy_scan(outputs => 'my_outputs4', threshold => 0.2);
-SELECT (SELECT count(*) FROM llmcopy_findings WHERE output_table = 4) AS findings,
+SELECT (SELECT count(*) FROM llmcopy_findings WHERE output_table = 4 AND output_id <> '8') AS findings,
        (SELECT count(*) FROM llmcopy_findings WHERE output_table = 2) AS reference,
+       (SELECT count(*) FROM llmcopy_findings WHERE output_table = 4 AND output_id = '8') AS for_output_8,
        (SELECT sum(done) FROM llmcopy_runs WHERE output_table = 4) AS outputs_scanned,
        (SELECT count(*) FROM my_outputs4) AS outputs;
 
