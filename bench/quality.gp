@@ -1,5 +1,5 @@
 # Recall against copy length, by edit rate: pg_llmcopy (two configurations) and pg_trgm.
-set terminal pngcairo size 1100,480 font "DejaVu Sans,10"
+set terminal pngcairo size 1100,480 font "DejaVu Sans,10" noenhanced
 set output 'bench/out/quality_recall.png'
 set datafile separator "\t"
 set multiplot layout 1,3
