@@ -920,16 +920,18 @@ lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
 	return run(&t, s, len, mode, flags, env, err, errlen);
 }
 
-int
-lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
-			   const lc_env *env, lc_winnow *win, uint64_t seed,
-			   uint64_t *ntokens, char *err, size_t errlen)
+/* Tokenize into one of the fused sinks (a winnow state or a MinHash). */
+static int
+run_fused(const char *s, size_t len, lc_mode mode, int flags, const lc_env *env,
+		  lc_winnow *win, lc_minhash *mh, uint64_t seed, uint64_t *ntokens,
+		  char *err, size_t errlen)
 {
 	tokctx		t;
 	int			rc;
 
 	memset(&t, 0, sizeof(t));
 	t.win = win;
+	t.mh = mh;
 	t.seed = seed;
 	rc = run(&t, s, len, mode, flags, env, err, errlen);
 	*ntokens = t.ntok;
@@ -937,17 +939,17 @@ lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
 }
 
 int
+lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
+			   const lc_env *env, lc_winnow *win, uint64_t seed,
+			   uint64_t *ntokens, char *err, size_t errlen)
+{
+	return run_fused(s, len, mode, flags, env, win, NULL, seed, ntokens, err, errlen);
+}
+
+int
 lc_minhash_text(const char *s, size_t len, lc_mode mode, int flags,
 				const lc_env *env, lc_minhash *mh, uint64_t seed,
 				uint64_t *ntokens, char *err, size_t errlen)
 {
-	tokctx		t;
-	int			rc;
-
-	memset(&t, 0, sizeof(t));
-	t.mh = mh;
-	t.seed = seed;
-	rc = run(&t, s, len, mode, flags, env, err, errlen);
-	*ntokens = t.ntok;
-	return rc;
+	return run_fused(s, len, mode, flags, env, NULL, mh, seed, ntokens, err, errlen);
 }
