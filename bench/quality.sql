@@ -9,8 +9,9 @@ CREATE TABLE works AS SELECT id, kind, package, license, body, fingerprint(body)
 ALTER TABLE works ADD PRIMARY KEY (id);
 CREATE INDEX works_fp ON works USING gin (fp);
 ANALYZE works;
--- boilerplate: the hashes of at least 100 works
-CREATE TABLE bp AS SELECT fingerprint_common_agg(fp, 100) AS fp FROM works;
+-- boilerplate: the shingles (w = 1) of at least 100 works
+CREATE TABLE bp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1), 100) AS fp FROM works;
+SELECT (fingerprint_info(fp)).hashes AS boilerplate_shingles FROM bp;
 
 -- Novel text: the words of held-out mails, shuffled (no run shared with the corpus).
 CREATE TABLE novel AS

@@ -82,5 +82,13 @@ SELECT jaccard(fingerprint('a b c'::text), fingerprint('a b c'::text, 5, 11));
 SELECT fingerprint('a b c'::text) && fingerprint('a b c'::text, 5, 10, 'code');
 SELECT fingerprint('a b c'::text) | fingerprint('a b c'::text, 4);
 SELECT fingerprint_union_agg(fp) FROM (VALUES (fingerprint('a'::text, 1, 1)), (fingerprint('a'::text, 1, 2))) v(fp);
+-- the one exception: subtracting a shingle set (w = 1) of the same k and mode
+SELECT (fingerprint_info(fingerprint('a b c d e f g h i j k l m n o p'::text, 3, 4) -
+                         fingerprint('a b c d e f g h'::text, 3, 1))).hashes
+       < (fingerprint_info(fingerprint('a b c d e f g h i j k l m n o p'::text, 3, 4))).hashes AS shingles_subtracted,
+       (fingerprint_info(fingerprint('a b c d e f g h'::text, 3, 4) -
+                         fingerprint('a b c d e f g h'::text, 3, 1))).hashes AS nothing_left;
+SELECT fingerprint('a b c d e f g h'::text, 3, 1) - fingerprint('a b c d e f g h'::text, 3, 4);
+SELECT fingerprint('a b c d e f g h'::text, 3, 4) - fingerprint('a b c d e f g h'::text, 2, 1);
 -- the threshold operators need a value that carries one
 SELECT fingerprint('a b c'::text) %># fingerprint('a b c'::text);

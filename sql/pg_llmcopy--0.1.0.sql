@@ -879,7 +879,11 @@ BEGIN
     EXECUTE format('ALTER TABLE %s DROP COLUMN llmcopy_fp', tbl);
 END $$;
 
--- Stores the hashes common to at least min_docs works; scans subtract them.
+-- Stores the shingles (every k-gram, w = 1) common to at least min_docs
+-- works; scans subtract them.  Shingles rather than the works' winnowed
+-- hashes, because winnowing selects a passage's hashes differently in each
+-- work: every hash of a common passage must go, not only those most works
+-- happened to select.
 CREATE FUNCTION llmcopy_refresh_boilerplate(corpus regclass, min_docs int) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -890,8 +894,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'table % is not a registered corpus', corpus USING ERRCODE = 'undefined_object';
     END IF;
-    EXECUTE format('SELECT fingerprint_common_agg(llmcopy_fp, $1) FROM %s', corpus) INTO bp USING min_docs;
-    bp := coalesce(bp, fingerprint(''::text, c.k, c.w, c.mode));
+    EXECUTE format('SELECT fingerprint_common_agg(fingerprint(%I, %s, 1, %L), $1) FROM %s',
+                   c.text_col, c.k, c.mode, corpus) INTO bp USING min_docs;
+    bp := coalesce(bp, fingerprint(''::text, c.k, 1, c.mode));
     INSERT INTO llmcopy_boilerplate VALUES (c.id, bp, min_docs, now())
     ON CONFLICT (corpus_id) DO UPDATE SET fp = excluded.fp, min_docs = excluded.min_docs,
                                           refreshed_at = excluded.refreshed_at;
@@ -944,7 +949,7 @@ BEGIN
             END IF;
             INSERT INTO llmcopy_watermarks (output_table, corpus_table) VALUES (o.id, c.id) ON CONFLICT DO NOTHING;
             bp := coalesce((SELECT b.fp FROM llmcopy_boilerplate b WHERE b.corpus_id = c.id),
-                           fingerprint(''::text, c.k, c.w, c.mode));
+                           fingerprint(''::text, c.k, 1, c.mode));
             -- outputs after the watermark (logged_at, id), up to the bound, in order
             batch_sql := format(
                 'SELECT %1$I::text AS oid, %2$I AS body, llmcopy_fp AS fp, %3$I::timestamptz AS logged_at, %4$s AS model

@@ -523,7 +523,15 @@ fingerprint_minus(PG_FUNCTION_ARGS)
 	Fingerprint *b = PG_GETARG_FINGERPRINT_P(1);
 	Fingerprint *r;
 
-	fingerprint_check_match(a, b);
+	/*
+	 * The one exception to matching parameters: b may be a shingle set
+	 * (w = 1, every k-gram) of the same k, mode and seed.  Its hashes are
+	 * the same k-gram hashes, so subtracting it from a winnowed fingerprint
+	 * removes every hash of a shared passage, whichever the windows chose.
+	 */
+	if (!(b->w == 1 && a->version == b->version && a->mode == b->mode &&
+		  a->k == b->k && a->seed == b->seed))
+		fingerprint_check_match(a, b);
 	r = fingerprint_alloc(a, a->nhashes);
 	fingerprint_set_count(r, (uint32) lc_difference(a->hashes, a->nhashes, b->hashes,
 													b->nhashes, r->hashes));
