@@ -21,9 +21,16 @@ FROM heldout;
 
 -- Edits at rate p on a span's words: substitution, deletion, insertion
 -- (p/3 each); and, whatever p, cosmetic changes the tokenizer ignores:
--- re-casing and re-spacing, and re-indentation of code.
+-- re-casing and re-spacing, and for code re-indentation and a changed
+-- comment.  For code with p > 0, one identifier is also renamed throughout.
 CREATE FUNCTION edit(span text, p float8, is_code bool) RETURNS text LANGUAGE sql AS $$
-    SELECT CASE WHEN is_code THEN regexp_replace(x, E'\n[ \t]*', E'\n\t\t', 'g') ELSE x END
+    SELECT CASE WHEN is_code
+                THEN regexp_replace(regexp_replace(
+                         CASE WHEN p > 0 AND ident IS NOT NULL
+                              THEN regexp_replace(x, '\m' || ident || '\M', ident || 'Renamed', 'g') ELSE x END,
+                         E'\n[ \t]*', E'\n\t\t', 'g'),
+                     E'\n', E'  // edited\n')
+                ELSE x END
     FROM (SELECT string_agg(CASE WHEN r < p / 3 THEN 'zqx' || (n % 97)::text
                                  WHEN r < 2 * p / 3 THEN NULL
                                  WHEN r < p THEN w || ' inserted'
@@ -32,6 +39,8 @@ CREATE FUNCTION edit(span text, p float8, is_code bool) RETURNS text LANGUAGE sq
                             CASE WHEN random() < 0.1 THEN '   ' ELSE ' ' END ORDER BY n) AS x
           FROM (SELECT n, w, random() AS r, random() AS r2
                 FROM regexp_split_to_table(span, '[ ]+') WITH ORDINALITY t(w, n)) s) e
+    LEFT JOIN LATERAL (SELECT m[1] AS ident FROM regexp_matches(span, '([A-Za-z_][A-Za-z0-9_]{3,})', 'g') m
+                       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) i ON true
 $$;
 
 -- Sources: code and prose works without long base64 runs, with enough tokens.
@@ -119,6 +128,12 @@ FROM truth t, LATERAL (SELECT fingerprint(t.body) AS q) qq,
               WHERE qq.q && w.fp
               ORDER BY m.tokens DESC, w.id LIMIT 1) best;
 
+-- strict: as recommended, and the best work shares an unbroken run of 8 tokens
+INSERT INTO found
+SELECT f.id, 'strict: && after subtraction, a run of 8', f.work, f.tokens, f.a_start, f.a_length
+FROM found f JOIN truth t ON t.id = f.id JOIN works w ON w.id = f.work
+WHERE f.config LIKE 'recommended%' AND llmcopy_longest_match(t.body, w.body) >= 8;
+
 \echo '## Recall of copies by length (tokens) and edit rate, pg_llmcopy'
 SELECT f.config, t.l AS tokens,
        string_agg(format('p=%s: %s%%', t.p, r.recall), '  ' ORDER BY t.p) AS recall_by_edit_rate
@@ -135,6 +150,12 @@ SELECT f.config, t.class, count(*) AS outputs, count(fo.id) AS flagged,
 FROM (SELECT DISTINCT config FROM found) f CROSS JOIN truth t
 LEFT JOIN found fo ON fo.id = t.id AND fo.config = f.config
 WHERE t.class IN ('clean', 'boilerplate') GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '## What the false positives share with the corpus (strict configuration, first 8)'
+SELECT t.class, fo.tokens, left(regexp_replace(substr(t.body, fo.a_start, fo.a_length), '\s+', ' ', 'g'), 90) AS shared_text
+FROM found fo JOIN truth t ON t.id = fo.id
+WHERE fo.config LIKE 'strict%' AND t.class IN ('clean', 'boilerplate')
+ORDER BY t.class, t.id LIMIT 8;
 
 \echo '## Top-1 attribution and span localization, verbatim copies (p = 0)'
 SELECT fo.config, t.l AS tokens, count(*) AS found,
