@@ -13,20 +13,25 @@ ANALYZE works;
 CREATE TABLE bp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1), 100) AS fp FROM works;
 SELECT (fingerprint_info(fp)).hashes AS boilerplate_shingles FROM bp;
 
--- Novel text: the words of held-out mails, shuffled (no run shared with the corpus).
+-- Novel text: the plain words of held-out mails, shuffled, so it shares no
+-- run with the corpus.  Words holding several tokens (URLs, escaped bytes)
+-- are left out: shuffling cannot break them, and the corpus's mails of the
+-- same threads hold the same URLs.
 CREATE TABLE novel AS
 SELECT row_number() OVER () AS id,
-       (SELECT string_agg(w, ' ' ORDER BY md5(w || n::text)) FROM regexp_split_to_table(body, '\s+') WITH ORDINALITY t(w, n)) AS words
+       (SELECT string_agg(w, ' ' ORDER BY md5(w || n::text))
+        FROM regexp_split_to_table(body, '\s+') WITH ORDINALITY t(w, n)
+        WHERE w ~ '^[A-Za-z]+[.,;:!?]?$') AS words
 FROM heldout;
 
 -- Edits at rate p on a span's words: substitution, deletion, insertion
 -- (p/3 each); and, whatever p, cosmetic changes the tokenizer ignores:
 -- re-casing and re-spacing, and for code re-indentation and a changed
--- comment.  For code with p > 0, one identifier is also renamed throughout.
+-- comment.  For code with p >= 0.1, one identifier is also renamed throughout.
 CREATE FUNCTION edit(span text, p float8, is_code bool) RETURNS text LANGUAGE sql AS $$
     SELECT CASE WHEN is_code
                 THEN regexp_replace(regexp_replace(
-                         CASE WHEN p > 0 AND ident IS NOT NULL
+                         CASE WHEN p >= 0.1 AND ident IS NOT NULL
                               THEN regexp_replace(x, '\m' || ident || '\M', ident || 'Renamed', 'g') ELSE x END,
                          E'\n[ \t]*', E'\n\t\t', 'g'),
                      E'\n', E'  // edited\n')

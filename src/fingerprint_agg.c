@@ -34,7 +34,9 @@ agg_state(FunctionCallInfo fcinfo, bool compact)
 	FpAggState *st;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "fingerprint aggregate called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("fingerprint aggregate functions can only be called as aggregates")));
 	if (!PG_ARGISNULL(0))
 		return (FpAggState *) PG_GETARG_POINTER(0);
 	st = MemoryContextAllocZero(aggctx, sizeof(FpAggState));

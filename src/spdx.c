@@ -311,7 +311,9 @@ attribution_trans(PG_FUNCTION_ARGS)
 	Attribution *a;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "attribution_agg called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("attribution_agg functions can only be called as aggregates")));
 	if (PG_ARGISNULL(0))
 	{
 		st = MemoryContextAllocZero(aggctx, sizeof(AttrState));
