@@ -28,7 +28,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core results regression.diffs regression.out
+EXTRA_CLEAN = src/test/test_core src/test/fuzz_core fuzz-corpus results regression.diffs regression.out
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -48,10 +48,20 @@ src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 unitcheck: src/test/test_core
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
+# libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part of `make test`
+FUZZ_SECONDS ?= 60
+src/test/fuzz_core: src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(wildcard include/*.h)
+	clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ICU_CFLAGS) -o $@ \
+	    src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(ICU_LIBS)
+
+fuzz: src/test/fuzz_core
+	mkdir -p fuzz-corpus && cp data/samples/* fuzz-corpus/
+	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 fuzz-corpus
+
 test:
 	bash .ci/test
 
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck test demo
+.PHONY: unitcheck fuzz test demo

@@ -260,11 +260,14 @@ correct_url(const char *s, size_t len, const lc_spdx_mem *mem, char *buf, size_t
 	size_t		n = len < sizeof u - 1 ? len : sizeof u - 1;
 	words		ws;
 
-	if (!(n > 4 && (strncmp(s, "http", 4) == 0 || memchr(s, '/', n) != NULL) &&
-		  (strstr(s, ".org") || strstr(s, ".com") || strstr(s, "://"))))
+	/* s is not NUL-terminated: look at a bounded copy */
+	if (n <= 4)
 		return 0;
 	memcpy(u, s, n);
 	u[n] = '\0';
+	if (!((strncmp(u, "http", 4) == 0 || strchr(u, '/') != NULL) &&
+		  (strstr(u, ".org") || strstr(u, ".com") || strstr(u, "://"))))
+		return 0;
 	for (p = u; *p; p++)
 		*p = (char) tolower((unsigned char) *p);
 	if (strstr(u, "creativecommons.org"))
