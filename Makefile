@@ -19,7 +19,7 @@ OBJS = src/pg_llmcopy.o src/typeio.o src/tokens.o src/fingerprint.o src/fingerpr
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
 REGRESS = tokens fingerprint operators gin guarantee limits spans minhash spdx licenses workflow
-REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION)
+REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)

@@ -80,13 +80,17 @@ SELECT obligation, sum(outputs) AS outputs FROM llmcopy_findings_by_obligation G
 -- findings of an uninterrupted scan.  Another session scans while this one
 -- holds the watermark lock, so it waits inside its batch; then it is killed.
 CREATE EXTENSION dblink;
+-- how a second session reaches this server, whatever the environment
+SELECT format('dbname=%s port=%s host=%s user=%s', current_database(), current_setting('port'),
+              coalesce(nullif(trim(split_part(current_setting('unix_socket_directories'), ',', 1)), ''), 'localhost'),
+              current_user) AS conninfo \gset
 CREATE TABLE my_outputs3 AS SELECT out_id, answer, created, model FROM my_outputs;
 SELECT llmcopy_register_outputs('my_outputs3', 'out_id', 'answer', 'created', model_col => 'model') AS outputs3_id;
 CALL llmcopy_scan(outputs => 'my_outputs3', threshold => 0.2, batch_size => 1, max_batches => 2);
 SELECT count(DISTINCT output_id) AS scanned_before_kill FROM llmcopy_findings WHERE output_table = 3;
 BEGIN;
 SELECT id FROM llmcopy_watermarks WHERE output_table = 3 FOR UPDATE;
-SELECT dblink_connect('killme', 'dbname=' || current_database());
+SELECT dblink_connect('killme', :'conninfo');
 SELECT pid AS victim FROM dblink('killme', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT set_config('victim.pid', :'victim', false) IS NOT NULL AS noted;
 SELECT dblink_send_query('killme', 'CALL llmcopy_scan(outputs => ''my_outputs3'', threshold => 0.2, batch_size => 1)');
@@ -116,7 +120,7 @@ SELECT llmcopy_register_outputs('my_outputs4', 'out_id', 'answer', 'created', mo
 CALL llmcopy_scan(outputs => 'my_outputs4', threshold => 0.2, batch_size => 1, max_batches => 1);
 BEGIN;
 SELECT id FROM llmcopy_watermarks WHERE output_table = 4 FOR UPDATE;
-SELECT dblink_connect('other', 'dbname=' || current_database());
+SELECT dblink_connect('other', :'conninfo');
 SELECT pid AS other FROM dblink('other', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT set_config('other.pid', :'other', false) IS NOT NULL AS noted;
 SELECT dblink_send_query('other', 'CALL llmcopy_scan(outputs => ''my_outputs4'', threshold => 0.2, batch_size => 2)');
