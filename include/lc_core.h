@@ -63,14 +63,17 @@ extern int	lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
 extern const char *lc_mode_name(lc_mode mode);
 
 struct lc_winnow;
+struct lc_minhash;
 
 /*
  * Tokenize, hash each token (lc_token_hash with seed) and push it into an
- * initialized winnow state, without a call per token; *ntokens = tokens seen.
+ * initialized winnow state or MinHash (the one not NULL), without a call
+ * per token; *ntokens = tokens seen.
  */
-extern int	lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
-						   const lc_env *env, struct lc_winnow *win, uint64_t seed,
-						   uint64_t *ntokens, char *err, size_t errlen);
+extern int	lc_tokenize_sketch(const char *s, size_t len, lc_mode mode, int flags,
+							   const lc_env *env, struct lc_winnow *win,
+							   struct lc_minhash *mh, uint64_t seed,
+							   uint64_t *ntokens, char *err, size_t errlen);
 extern int	lc_mode_parse(const char *name, size_t len);	/* -1 if unknown */
 
 /* ---- hashing and winnowing ---- */
@@ -146,11 +149,6 @@ typedef struct lc_minhash
 extern void lc_minhash_init(lc_minhash *mh, int K, int ngram, lc_mode mode,
 							uint64_t seed, uint32_t *sig, uint8_t *filled);
 extern void lc_minhash_push(lc_minhash *mh, uint64_t tokhash);
-/* Tokenize, hash and push every token into mh, without a call per token. */
-extern int	lc_minhash_text(const char *s, size_t len, lc_mode mode, int flags,
-							const lc_env *env, lc_minhash *mh, uint64_t seed,
-							uint64_t *ntokens, char *err, size_t errlen);
-
 /* Densify; false when the text had no shingle (the signature is empty). */
 extern bool lc_minhash_finish(lc_minhash *mh);
 

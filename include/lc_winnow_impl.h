@@ -1,7 +1,7 @@
 /*
  * lc_winnow_impl.h — the per-token hot paths of winnowing and MinHash, as
  * static inline functions, for lc_winnow.c, lc_minhash.c and the tokenizer's
- * fused sinks (lc_fingerprint, lc_minhash_text), which thus hash and winnow
+ * fused sinks (lc_tokenize_sketch), which thus hash and winnow
  * or sketch without a call per token.
  * Not a public header.
  */

@@ -5,6 +5,8 @@
 #define PG_LLMCOPY_H
 
 #include "postgres.h"
+
+#include <math.h>
 #include "fmgr.h"
 
 #include "lc_core.h"
@@ -29,9 +31,9 @@ extern lc_mode llmcopy_parse_mode(text *mode);
 extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
 							 lc_tok_fn fn, void *arg);
 
-/* Tokenize, hash and winnow in one pass (lc_fingerprint), raising errors. */
-extern void llmcopy_fingerprint(const char *s, size_t len, lc_mode mode,
-								lc_winnow *win, uint64 seed, uint64 *ntokens);
+/* Tokenize, hash and winnow or sketch in one pass (lc_tokenize_sketch), raising errors. */
+extern void llmcopy_sketch(const char *s, size_t len, lc_mode mode, lc_winnow *win,
+						   lc_minhash *mh, uint64 seed, uint64 *ntokens);
 
 /* ---- literal reader and input errors (typeio.c) ---- */
 
@@ -54,9 +56,15 @@ extern void lit_end(LitCursor *c);
 extern pg_attribute_noreturn() void bin_error(const char *type, const char *why);
 extern void check_threshold_flag(const char *type, uint8 flags, uint8 flag, double t);
 
-/* Tokenize, hash and sketch in one pass (lc_minhash_text), raising errors. */
-extern void llmcopy_minhash_text(const char *s, size_t len, lc_mode mode,
-								 lc_minhash *mh, uint64 seed, uint64 *ntokens);
+/* The one rule for thresholds: a number from 0 to 1. */
+static inline bool
+llmcopy_threshold_valid(double t)
+{
+	return !isnan(t) && t >= 0.0 && t <= 1.0;
+}
+
+/* The threshold a query value carries (has), or an error naming its builder. */
+extern double llmcopy_query_threshold(bool has, double t, const char *builder);
 
 /* ---- fingerprint type (fingerprint.c) ---- */
 
@@ -104,6 +112,7 @@ extern Fingerprint *fingerprint_alloc(const Fingerprint *params, uint32 nhashes)
 extern void fingerprint_check_params(int k, int w);
 extern void fingerprint_check_match(const Fingerprint *a, const Fingerprint *b);
 extern void fingerprint_check_threshold(double t);
+extern double fingerprint_query_threshold(const Fingerprint *q);
 extern double fingerprint_containment_value(const Fingerprint *a, const Fingerprint *b);
 extern double fingerprint_jaccard_value(const Fingerprint *a, const Fingerprint *b);
 
@@ -154,6 +163,7 @@ typedef struct MinHash
 extern void minhash_check_params(int num_perm, int ngram);
 extern void minhash_check_match(const MinHash *a, const MinHash *b);
 extern double minhash_jaccard_value(const MinHash *a, const MinHash *b);
+extern double minhash_query_threshold(const MinHash *q);
 
 /* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
 #define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */

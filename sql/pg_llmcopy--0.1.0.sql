@@ -925,6 +925,7 @@ DECLARE
     nf int;
     n_total bigint;
     n_done bigint;
+    out_tokens bigint;
     last_at timestamptz;
     last_id text;
     pair_found bool := false;
@@ -988,6 +989,7 @@ BEGIN
                     n := n + 1;
                     last_at := r.logged_at;
                     last_id := r.oid;
+                    out_tokens := (fingerprint_info(r.fp)).tokens;
                     WITH found AS (
                         SELECT w.*, m.spans, m.longest, m.matched
                         FROM llmcopy_scan_works(works_sql, r.fp, t, bp) w,
@@ -1002,8 +1004,8 @@ BEGIN
                              author, title, source, run_id)
                         SELECT o.id, r.oid, c.id, found.wid, r.logged_at, r.model, found.containment,
                                found.longest,
-                               CASE WHEN (fingerprint_info(r.fp)).tokens = 0 THEN 0
-                                    ELSE least(1.0, found.matched::float8 / (fingerprint_info(r.fp)).tokens) END,
+                               CASE WHEN out_tokens = 0 THEN 0
+                                    ELSE least(1.0, found.matched::float8 / out_tokens) END,
                                found.spans, lic.norm, found.license,
                                CASE WHEN lic.norm IS NOT NULL THEN to_jsonb(license_obligations(lic.norm)) END,
                                found.author, found.title, found.source, rid

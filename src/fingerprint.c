@@ -33,7 +33,7 @@ fingerprint_check_params(int k, int w)
 void
 fingerprint_check_threshold(double t)
 {
-	if (isnan(t) || t < 0.0 || t > 1.0)
+	if (!llmcopy_threshold_valid(t))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("threshold must be between 0 and 1, not %g", t)));
@@ -113,7 +113,7 @@ fingerprint_make(PG_FUNCTION_ARGS)
 
 	lc_winnow_init(&win, k, w, mode, FINGERPRINT_SEED, llmcopy_env(),
 				   FINGERPRINT_MAX_HASHES);
-	llmcopy_fingerprint(s, len, mode, &win, FINGERPRINT_SEED, &ntokens);
+	llmcopy_sketch(s, len, mode, &win, NULL, FINGERPRINT_SEED, &ntokens);
 	if (win.overflow || ntokens > PG_UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -424,16 +424,12 @@ fingerprint_contains_op(PG_FUNCTION_ARGS)
 				   llmcopy_containment_threshold);
 }
 
-/* The threshold a query value carries (operators %>#, %#, <%#). */
-static double
-query_threshold(const Fingerprint *q)
+/* The threshold a query value carries (operators %>#, %#, <%#, and their index scans). */
+double
+fingerprint_query_threshold(const Fingerprint *q)
 {
-	if (!(q->flags & FP_HAS_THRESHOLD))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the right operand carries no threshold"),
-				 errhint("Build it with fingerprint_with_threshold(fp, threshold).")));
-	return q->threshold;
+	return llmcopy_query_threshold((q->flags & FP_HAS_THRESHOLD) != 0, q->threshold,
+								   "fingerprint_with_threshold(fp, threshold)");
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_contains_t_op);
@@ -444,7 +440,7 @@ fingerprint_contains_t_op(PG_FUNCTION_ARGS)
 	Fingerprint *idx = PG_GETARG_FINGERPRINT_P(0);
 	Fingerprint *q = PG_GETARG_FINGERPRINT_P(1);
 
-	PG_RETURN_BOOL(fingerprint_containment_value(q, idx) >= query_threshold(q));
+	PG_RETURN_BOOL(fingerprint_containment_value(q, idx) >= fingerprint_query_threshold(q));
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_contained_t_op);
@@ -455,7 +451,7 @@ fingerprint_contained_t_op(PG_FUNCTION_ARGS)
 	Fingerprint *idx = PG_GETARG_FINGERPRINT_P(0);
 	Fingerprint *q = PG_GETARG_FINGERPRINT_P(1);
 
-	PG_RETURN_BOOL(fingerprint_containment_value(idx, q) >= query_threshold(q));
+	PG_RETURN_BOOL(fingerprint_containment_value(idx, q) >= fingerprint_query_threshold(q));
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_similar_t_op);
@@ -466,7 +462,7 @@ fingerprint_similar_t_op(PG_FUNCTION_ARGS)
 	Fingerprint *idx = PG_GETARG_FINGERPRINT_P(0);
 	Fingerprint *q = PG_GETARG_FINGERPRINT_P(1);
 
-	PG_RETURN_BOOL(fingerprint_jaccard_value(idx, q) >= query_threshold(q));
+	PG_RETURN_BOOL(fingerprint_jaccard_value(idx, q) >= fingerprint_query_threshold(q));
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_overlap);

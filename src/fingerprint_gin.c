@@ -148,11 +148,7 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 		case FP_STRATEGY_CONTAINS_T:
 		case FP_STRATEGY_SIMILAR_T:
 		case FP_STRATEGY_CONTAINED_T:
-			if (!(q->flags & FP_HAS_THRESHOLD))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the query fingerprint carries no threshold")));
-			info->threshold = q->threshold;
+			info->threshold = fingerprint_query_threshold(q);
 			info->any = (strategy == FP_STRATEGY_CONTAINED_T);
 			break;
 		default:

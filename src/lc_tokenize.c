@@ -53,7 +53,7 @@ typedef struct tokctx
 
 	size_t		next_tick;		/* byte position of the next tick() */
 
-	lc_winnow  *win;			/* fused sinks (lc_fingerprint, lc_minhash_text), or NULL */
+	lc_winnow  *win;			/* fused sinks (lc_tokenize_sketch), or NULL */
 	lc_minhash *mh;
 	uint64_t	seed;
 	uint64_t	ntok;
@@ -920,11 +920,10 @@ lc_tokenize(const char *s, size_t len, lc_mode mode, int flags,
 	return run(&t, s, len, mode, flags, env, err, errlen);
 }
 
-/* Tokenize into one of the fused sinks (a winnow state or a MinHash). */
-static int
-run_fused(const char *s, size_t len, lc_mode mode, int flags, const lc_env *env,
-		  lc_winnow *win, lc_minhash *mh, uint64_t seed, uint64_t *ntokens,
-		  char *err, size_t errlen)
+int
+lc_tokenize_sketch(const char *s, size_t len, lc_mode mode, int flags, const lc_env *env,
+				   lc_winnow *win, lc_minhash *mh, uint64_t seed, uint64_t *ntokens,
+				   char *err, size_t errlen)
 {
 	tokctx		t;
 	int			rc;
@@ -936,20 +935,4 @@ run_fused(const char *s, size_t len, lc_mode mode, int flags, const lc_env *env,
 	rc = run(&t, s, len, mode, flags, env, err, errlen);
 	*ntokens = t.ntok;
 	return rc;
-}
-
-int
-lc_fingerprint(const char *s, size_t len, lc_mode mode, int flags,
-			   const lc_env *env, lc_winnow *win, uint64_t seed,
-			   uint64_t *ntokens, char *err, size_t errlen)
-{
-	return run_fused(s, len, mode, flags, env, win, NULL, seed, ntokens, err, errlen);
-}
-
-int
-lc_minhash_text(const char *s, size_t len, lc_mode mode, int flags,
-				const lc_env *env, lc_minhash *mh, uint64_t seed,
-				uint64_t *ntokens, char *err, size_t errlen)
-{
-	return run_fused(s, len, mode, flags, env, NULL, mh, seed, ntokens, err, errlen);
 }

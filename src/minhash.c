@@ -87,7 +87,7 @@ minhash_make(PG_FUNCTION_ARGS)
 	sig = palloc(sizeof(uint32) * num_perm);
 	filled = palloc(num_perm);
 	lc_minhash_init(&mh, num_perm, ngram, mode, MINHASH_SEED, sig, filled);
-	llmcopy_minhash_text(s, len, mode, &mh, MINHASH_SEED, &ntokens);
+	llmcopy_sketch(s, len, mode, NULL, &mh, MINHASH_SEED, &ntokens);
 	nonempty = lc_minhash_finish(&mh);
 
 	memset(&params, 0, sizeof(params));
@@ -311,6 +311,14 @@ minhash_similar_op(PG_FUNCTION_ARGS)
 				   llmcopy_jaccard_threshold);
 }
 
+/* The threshold a query value carries (operator %#, and its index scans). */
+double
+minhash_query_threshold(const MinHash *q)
+{
+	return llmcopy_query_threshold((q->flags & MH_HAS_THRESHOLD) != 0, q->threshold,
+								   "minhash_with_threshold(sig, threshold)");
+}
+
 PG_FUNCTION_INFO_V1(minhash_similar_t_op);
 /* idx %# q: estimated jaccard >= q's threshold */
 Datum
@@ -319,10 +327,5 @@ minhash_similar_t_op(PG_FUNCTION_ARGS)
 	MinHash    *idx = PG_GETARG_MINHASH_P(0);
 	MinHash    *q = PG_GETARG_MINHASH_P(1);
 
-	if (!(q->flags & MH_HAS_THRESHOLD))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the right operand carries no threshold"),
-				 errhint("Build it with minhash_with_threshold(sig, threshold).")));
-	PG_RETURN_BOOL(minhash_jaccard_value(idx, q) >= q->threshold);
+	PG_RETURN_BOOL(minhash_jaccard_value(idx, q) >= minhash_query_threshold(q));
 }

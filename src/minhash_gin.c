@@ -104,11 +104,7 @@ gin_extract_query_minhash(PG_FUNCTION_ARGS)
 			t = llmcopy_jaccard_threshold;
 			break;
 		case MH_STRATEGY_SIMILAR_T:
-			if (!(q->flags & MH_HAS_THRESHOLD))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the query signature carries no threshold")));
-			t = q->threshold;
+			t = minhash_query_threshold(q);
 			break;
 		default:
 			elog(ERROR, "minhash_ops: unknown strategy number %d", strategy);

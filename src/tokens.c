@@ -93,24 +93,13 @@ llmcopy_tokenize(const char *s, size_t len, lc_mode mode, lc_tok_fn fn, void *ar
 }
 
 void
-llmcopy_fingerprint(const char *s, size_t len, lc_mode mode, lc_winnow *win,
-					uint64 seed, uint64 *ntokens)
+llmcopy_sketch(const char *s, size_t len, lc_mode mode, lc_winnow *win, lc_minhash *mh,
+			   uint64 seed, uint64 *ntokens)
 {
 	char		err[256];
 
-	if (lc_fingerprint(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
-					   &pg_env, win, seed, ntokens, err, sizeof(err)) != 0)
-		tokenize_error(err);
-}
-
-void
-llmcopy_minhash_text(const char *s, size_t len, lc_mode mode, lc_minhash *mh,
-					 uint64 seed, uint64 *ntokens)
-{
-	char		err[256];
-
-	if (lc_minhash_text(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
-						&pg_env, mh, seed, ntokens, err, sizeof(err)) != 0)
+	if (lc_tokenize_sketch(s, len, mode, llmcopy_ascii_fast_path ? 0 : LC_TOK_NO_FASTPATH,
+						   &pg_env, win, mh, seed, ntokens, err, sizeof(err)) != 0)
 		tokenize_error(err);
 }
 

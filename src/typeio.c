@@ -94,7 +94,7 @@ lit_threshold(LitCursor *c, double *t)
 		return false;
 	c->p += 10;
 	*t = strtod(c->p, &end);
-	if (end == c->p || isnan(*t) || *t < 0.0 || *t > 1.0)
+	if (end == c->p || !llmcopy_threshold_valid(*t))
 		lit_error(c, "threshold must be a number between 0 and 1.");
 	c->p = end;
 	return true;
@@ -179,9 +179,20 @@ check_threshold_flag(const char *type, uint8 flags, uint8 flag, double t)
 {
 	if (flags & flag)
 	{
-		if (isnan(t) || t < 0.0 || t > 1.0)
+		if (!llmcopy_threshold_valid(t))
 			bin_error(type, "The threshold is not between 0 and 1.");
 	}
 	else if (t != 0.0)
 		bin_error(type, "A threshold is set without its flag.");
+}
+
+double
+llmcopy_query_threshold(bool has, double t, const char *builder)
+{
+	if (!has)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the right operand carries no threshold"),
+				 errhint("Build it with %s.", builder)));
+	return t;
 }

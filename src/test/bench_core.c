@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		if (argc > 4)
 			lc_tokenize(bodies[d], lens[d], (lc_mode) mode, 0, &env, tok, &st, err, sizeof err);
 		else
-			lc_fingerprint(bodies[d], lens[d], (lc_mode) mode, 0, &env, &st.win, 0, &ntok, err, sizeof err);
+			lc_tokenize_sketch(bodies[d], lens[d], (lc_mode) mode, 0, &env, &st.win, NULL, 0, &ntok, err, sizeof err);
 		hashes += lc_winnow_finish(&st.win);
 		free(st.win.out);
 		bytes += lens[d]; docs++;

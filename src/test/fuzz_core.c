@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t ntok;
 
 		lc_winnow_init(&w, 2, 3, LC_MODE_TEXT, 0, &env, (size_t) 1 << 20);
-		lc_fingerprint(s, size, LC_MODE_TEXT, 0, &env, &w, 0, &ntok, err, sizeof err);
+		lc_tokenize_sketch(s, size, LC_MODE_TEXT, 0, &env, &w, NULL, 0, &ntok, err, sizeof err);
 		lc_winnow_finish(&w);
 		free(w.out);
 	}
@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t ntok;
 
 		lc_minhash_init(&mh, 16, 2, LC_MODE_CODE, 0, sigv, filled);
-		lc_minhash_text(s, size, LC_MODE_CODE, 0, &env, &mh, 0, &ntok, err, sizeof err);
+		lc_tokenize_sketch(s, size, LC_MODE_CODE, 0, &env, NULL, &mh, 0, &ntok, err, sizeof err);
 		lc_minhash_finish(&mh);
 	}
 	{

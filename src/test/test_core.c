@@ -8,7 +8,7 @@
  * 2. tick() is called at least once per LC_TICK_BYTES of input.
  * 3. Winnowing guarantee: a shared run of w + k - 1 tokens always shares a
  *    hash; texts sharing fewer than k consecutive tokens share none.
- * 4. The fused path (lc_fingerprint) gives what tokenize + hash + winnow
+ * 4. The fused path (lc_tokenize_sketch) gives what tokenize + hash + winnow
  *    give.
  * Prints "N passed, N failed".
  */
@@ -307,7 +307,7 @@ test_guarantee(void)
 	CHECK(false_hits == 0, "%d pairs sharing only runs shorter than k matched", false_hits);
 }
 
-/* The fused sink (lc_fingerprint) equals tokenize + hash + winnow. */
+/* The fused sink (lc_tokenize_sketch) equals tokenize + hash + winnow. */
 static void
 hash_push(void *arg, const lc_tok *t)
 {
@@ -340,7 +340,7 @@ test_fused(const char *path)
 		lc_winnow_init(&a, 3, 4, (lc_mode) m, 7, &env, (size_t) 1 << 30);
 		lc_winnow_init(&b, 3, 4, (lc_mode) m, 7, &env, (size_t) 1 << 30);
 		lc_tokenize(buf, len, (lc_mode) m, 0, &env, hash_push, &a, err, sizeof err);
-		lc_fingerprint(buf, len, (lc_mode) m, 0, &env, &b, 7, &ntok, err, sizeof err);
+		lc_tokenize_sketch(buf, len, (lc_mode) m, 0, &env, &b, NULL, 7, &ntok, err, sizeof err);
 		na = lc_winnow_finish(&a);
 		nb = lc_winnow_finish(&b);
 		CHECK(na > 0 && na == nb && memcmp(a.out, b.out, na * sizeof(uint64_t)) == 0 &&
@@ -364,7 +364,7 @@ test_fused(const char *path)
 		lc_minhash_init(&ma, 64, 3, LC_MODE_TEXT, 7, sa, fa);
 		lc_minhash_init(&mb, 64, 3, LC_MODE_TEXT, 7, sb, fb);
 		lc_tokenize(buf, len, LC_MODE_TEXT, 0, &env, mh_push, &ma, err, sizeof err);
-		lc_minhash_text(buf, len, LC_MODE_TEXT, 0, &env, &mb, 7, &ntok, err, sizeof err);
+		lc_tokenize_sketch(buf, len, LC_MODE_TEXT, 0, &env, NULL, &mb, 7, &ntok, err, sizeof err);
 		CHECK(lc_minhash_finish(&ma) && lc_minhash_finish(&mb) && memcmp(sa, sb, sizeof sa) == 0 &&
 			  ntok == ma.g.n, "fused minhash differs from tokenize+push on %s", path);
 	}
