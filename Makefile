@@ -10,15 +10,43 @@ EXTENSION = pg_llmcopy
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = pg_llmcopy
-OBJS = src/pg_llmcopy.o src/typeio.o src/tokens.o src/fingerprint.o src/fingerprint_agg.o \
-       src/fingerprint_gin.o src/index_support.o src/spans.o src/minhash.o \
-       src/minhash_gin.o src/components.o src/lc_tokenize.o src/lc_winnow.o \
-       src/lc_spans.o src/lc_minhash.o src/spdx.o src/lc_spdx.o src/lc_spdx_correct.o \
-       src/lc_spdx_data.o
+OBJS = \
+	src/pg_llmcopy.o \
+	src/typeio.o \
+	src/tokens.o \
+	src/fingerprint.o \
+	src/fingerprint_agg.o \
+	src/fingerprint_gin.o \
+	src/index_support.o \
+	src/spans.o \
+	src/minhash.o \
+	src/minhash_gin.o \
+	src/components.o \
+	src/spdx.o \
+	src/lc_tokenize.o \
+	src/lc_winnow.o \
+	src/lc_spans.o \
+	src/lc_minhash.o \
+	src/lc_spdx.o \
+	src/lc_spdx_correct.o \
+	src/lc_spdx_data.o
 
+# the install script of every release, and the upgrade scripts between them
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = tokens fingerprint operators gin guarantee limits spans minhash spdx licenses workflow
+# one test a line, in the order they run
+REGRESS = \
+	tokens \
+	fingerprint \
+	operators \
+	gin \
+	guarantee \
+	limits \
+	spans \
+	minhash \
+	spdx \
+	licenses \
+	workflow
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -61,7 +89,11 @@ fuzz: src/test/fuzz_core
 test:
 	bash .ci/test
 
+# a fresh install of this version against every earlier release updated to it
+test-upgrade:
+	bash .ci/upgrade
+
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test demo
+.PHONY: unitcheck fuzz test test-upgrade demo

@@ -2,13 +2,18 @@
 # shellcheck shell=bash
 
 PG_MAJOR=${PG_MAJOR:-15}
+# The server to build against and test on: Debian's packaged one by default,
+# or any other through PG_CONFIG (a server built by .ci/pgbuild.sh).
+export PG_CONFIG=${PG_CONFIG:-pg_config}
 
 # Install what the build needs (as root, through apt), or say what is missing.
 llmcopy_deps() {
 	local missing=()
-	command -v pg_config >/dev/null 2>&1 && [ -f "$(pg_config --includedir-server 2>/dev/null)/postgres.h" ] \
-		|| missing+=("postgresql-server-dev-$PG_MAJOR")
-	[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || missing+=("postgresql-$PG_MAJOR")
+	if [ "$PG_CONFIG" = pg_config ]; then
+		command -v pg_config >/dev/null 2>&1 && [ -f "$(pg_config --includedir-server 2>/dev/null)/postgres.h" ] \
+			|| missing+=("postgresql-server-dev-$PG_MAJOR")
+		[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || missing+=("postgresql-$PG_MAJOR")
+	fi
 	[ -f /usr/include/xxhash.h ] || missing+=(libxxhash-dev)
 	pkg-config --exists icu-uc icu-i18n 2>/dev/null || missing+=(libicu-dev)
 	command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
@@ -36,10 +41,10 @@ llmcopy_deps() {
 # Build and install the extension into the server of pg_config.
 llmcopy_build() {
 	make -s all
-	if [ -w "$(pg_config --pkglibdir)" ]; then
+	if [ -w "$($PG_CONFIG --pkglibdir)" ]; then
 		make -s install >/dev/null
 	else
-		echo "installing into $(pg_config --pkglibdir) needs root: sudo make install" >&2
+		echo "installing into $($PG_CONFIG --pkglibdir) needs root: sudo make install" >&2
 		exit 1
 	fi
 }
@@ -48,7 +53,7 @@ llmcopy_build() {
 # Stopped and removed on exit.  Extra server settings as arguments (-c ...).
 llmcopy_cluster() {
 	local bindir run
-	bindir=$(pg_config --bindir)
+	bindir=$($PG_CONFIG --bindir)
 	[ -x "$bindir/initdb" ] || bindir=/usr/lib/postgresql/$PG_MAJOR/bin
 	LLMCOPY_TMP=$(mktemp -d /tmp/pg_llmcopy.XXXXXX)
 	chmod 755 "$LLMCOPY_TMP"
@@ -62,6 +67,8 @@ llmcopy_cluster() {
 	fi
 	LLMCOPY_PGRUN="$run"
 	LLMCOPY_PGBIN="$bindir"
+	# psql, pg_dump and friends of the server under test
+	export PATH="$bindir:$PATH"
 	trap llmcopy_cluster_stop EXIT
 	$run "$bindir/initdb" -D "$LLMCOPY_TMP/data" -E UTF8 --locale=C.UTF-8 -A trust >"$LLMCOPY_TMP/initdb.log" 2>&1 \
 		|| { cat "$LLMCOPY_TMP/initdb.log"; exit 1; }
