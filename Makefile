@@ -25,6 +25,7 @@ OBJS = \
 	src/spdx.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
+	src/lc_sets.o \
 	src/lc_spans.o \
 	src/lc_minhash.o \
 	src/lc_spdx.o \
@@ -68,7 +69,7 @@ endif
 $(OBJS): $(wildcard include/*.h)
 
 # Unit tests of the pure-C core, outside the server.
-CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_spans.c src/lc_minhash.c
+CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_sets.c src/lc_spans.c src/lc_minhash.c
 src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)

@@ -30,12 +30,18 @@ _PG_init(void)
 							 0.1, 0.0, 1.0,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	/*
+	 * A test switch, not a setting: the tokens are the same either way (the
+	 * tests prove it), and IMMUTABLE functions that feed stored columns and
+	 * indexes must not depend on a user's choice, so only a superuser may
+	 * turn it off.
+	 */
 	DefineCustomBoolVariable("pg_llmcopy.ascii_fast_path",
-							 "Tokenize pure-ASCII stretches without ICU.",
+							 "Tokenize pure-ASCII stretches without ICU (a test switch).",
 							 "The tokens are the same either way; turning it off is for testing that claim.",
 							 &llmcopy_ascii_fast_path,
 							 true,
-							 PGC_USERSET, 0,
+							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_llmcopy");
 }
