@@ -14,6 +14,7 @@ OBJS = \
 	src/pg_llmcopy.o \
 	src/typeio.o \
 	src/tokens.o \
+	src/encoding.o \
 	src/fingerprint.o \
 	src/fingerprint_agg.o \
 	src/fingerprint_gin.o \

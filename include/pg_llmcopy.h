@@ -16,13 +16,21 @@ extern double llmcopy_jaccard_threshold;
 extern double llmcopy_containment_threshold;
 extern bool llmcopy_ascii_fast_path;
 
+/* ---- encodings (encoding.c) ---- */
+
+/* The text as UTF-8 (converted from the database encoding if needed). */
+extern char *llmcopy_text_utf8(text *t, size_t *len);
+
+/* UTF-8 in the database encoding, or NULL if the encoding cannot hold it. */
+extern char *llmcopy_utf8_to_server_or_null(const char *s, size_t len, size_t *outlen);
+
+/* "…" if the database encoding has it, else "..." (both UTF-8). */
+extern const char *llmcopy_ellipsis(void);
+
 /* ---- tokenizer glue (tokens.c) ---- */
 
 /* palloc-backed allocator whose tick() calls CHECK_FOR_INTERRUPTS() */
 extern const lc_env *llmcopy_env(void);
-
-/* The text as UTF-8 (converted from the database encoding if needed). */
-extern char *llmcopy_text_utf8(text *t, size_t *len);
 
 /* Parse a mode name, with an error naming the allowed modes. */
 extern lc_mode llmcopy_parse_mode(text *mode);

@@ -143,8 +143,9 @@ llmcopy_matches(PG_FUNCTION_ARGS)
 		memcpy(ex, autf8 + bstart, nbytes);
 		if (bstart + nbytes < bend)
 		{
-			memcpy(ex + nbytes, "\xe2\x80\xa6", 3);	/* … */
-			nbytes += 3;
+			/* "…", or "..." where the database encoding has no "…" */
+			memcpy(ex + nbytes, llmcopy_ellipsis(), strlen(llmcopy_ellipsis()));
+			nbytes += strlen(llmcopy_ellipsis());
 		}
 		ex[nbytes] = '\0';
 		srv = pg_any_to_server(ex, nbytes, PG_UTF8);

@@ -9,15 +9,25 @@
 
 #include <math.h>
 
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+
+/* The literal for an error message: at most 100 bytes, cut between characters. */
+static char *
+lit_quote(const char *str)
+{
+	int			len = (int) strlen(str);
+	int			cut = pg_mbcliplen(str, len, 100);
+
+	return psprintf("%.*s%s", cut, str, cut < len ? "..." : "");
+}
 
 void
 lit_error(LitCursor *c, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%.100s%s\"",
-					c->type, c->str, strlen(c->str) > 100 ? "..." : ""),
+			 errmsg("invalid input syntax for type %s: \"%s\"", c->type, lit_quote(c->str)),
 			 errdetail("%s", why)));
 }
 
@@ -43,8 +53,7 @@ lit_begin(LitCursor *c, const char *type, const char *str)
 	if (c->p[0] != 'v' || c->p[1] != '1' || c->p[2] != ' ')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%.100s%s\"",
-						type, str, strlen(str) > 100 ? "..." : ""),
+				 errmsg("invalid input syntax for type %s: \"%s\"", type, lit_quote(str)),
 				 errdetail("A %s literal starts with its format version, \"v1\".", type),
 				 errhint("%s('...') with a bare string literal is read as a cast; "
 						 "to build one from a text, write %s('...'::text).", type, type)));
