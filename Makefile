@@ -12,7 +12,7 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 MODULE_big = pg_llmcopy
 OBJS = \
 	src/pg_llmcopy.o \
-	src/typeio.o \
+	src/sketch.o \
 	src/tokens.o \
 	src/encoding.o \
 	src/fingerprint.o \

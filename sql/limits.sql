@@ -1,5 +1,12 @@
 -- Edge cases, limits, errors, cancellation and other encodings.
 
+-- Every limit, as the C code enforces it.  A fingerprint holds at most as
+-- many hashes as its text form can print within PostgreSQL's 1 GB (17
+-- characters a hash, room for a header and a row): the boundary itself is
+-- tested in t/ (it needs 3 GB of memory).
+SELECT * FROM llmcopy_limits() ORDER BY name;
+SELECT max = (1073741823 - 1024 - 128) / 17 AS text_form_fits FROM llmcopy_limits() WHERE name = 'fingerprint hashes';
+
 -- NULL in, NULL out (STRICT).
 SELECT fingerprint(NULL::text) IS NULL AS null_fp, containment(NULL, fingerprint('a'::text)) IS NULL AS null_c;
 

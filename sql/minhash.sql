@@ -94,6 +94,17 @@ FROM minhash_lsh_params(0.8, 128);
 SELECT bands, rows, round(p_at_threshold::numeric, 3) AS p_at_threshold FROM minhash_lsh_params(0.5, 256);
 SELECT * FROM minhash_lsh_params(1.5, 128);
 SELECT * FROM minhash_lsh_params(0.8, 8);
+-- its limits come from C, and it calls the extension's functions whatever
+-- the caller's search_path holds
+SELECT min, max FROM llmcopy_limits() WHERE name = 'num_perm';
+SELECT * FROM minhash_lsh_params(0.8, 2048);
+CREATE SCHEMA regress_shadow;
+CREATE FUNCTION regress_shadow.minhash_lsh_probability(float8, int, int) RETURNS float8
+LANGUAGE sql AS 'SELECT 1 / 0';
+SET search_path = regress_shadow, public;
+SELECT bands, rows FROM minhash_lsh_params(0.8, 128);
+RESET search_path;
+DROP SCHEMA regress_shadow CASCADE;
 SELECT minhash_lsh_probability(1.5, 16, 8);
 
 -- The LSH index: a table with planted near-duplicates (a few words changed).

@@ -34,11 +34,20 @@ CREATE TYPE fingerprint (
     SEND = fingerprint_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
-    STORAGE = extended
+    STORAGE = external
 );
 
 COMMENT ON TYPE fingerprint IS
 'winnowed set of k-gram hashes of a text, with its parameters';
+
+-- The limits the C code enforces, for SQL to ask for rather than repeat.
+CREATE FUNCTION llmcopy_limits(OUT name text, OUT min bigint, OUT max bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'llmcopy_limits'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_limits() IS
+'the ranges of parameters and sizes the extension accepts';
 
 CREATE FUNCTION fingerprint(text, k int DEFAULT 5, w int DEFAULT 10, mode text DEFAULT 'text')
 RETURNS fingerprint
@@ -263,7 +272,7 @@ CREATE TYPE minhash (
     SEND = minhash_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
-    STORAGE = extended
+    STORAGE = external
 );
 
 COMMENT ON TYPE minhash IS
@@ -351,25 +360,30 @@ CREATE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
     OUT bands int, OUT rows int, OUT p_at_threshold float8,
     OUT false_positive_area float8, OUT false_negative_area float8)
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    lo bigint;
+    hi bigint;
 BEGIN
     IF NOT (threshold > 0 AND threshold < 1) THEN
         RAISE EXCEPTION 'threshold must be between 0 and 1 (exclusive), not %', threshold
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF num_perm < 16 OR num_perm > 1024 THEN
-        RAISE EXCEPTION 'num_perm must be between 16 and 1024, not %', num_perm
+    SELECT l.min, l.max INTO lo, hi FROM @extschema@.llmcopy_limits() l WHERE l.name = 'num_perm';
+    IF num_perm < lo OR num_perm > hi THEN
+        RAISE EXCEPTION 'num_perm must be between % and %, not %', lo, hi, num_perm
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- areas under the S-curve below the threshold (false positives) and
     -- above it (false negatives), by the midpoint rule on 1000 steps; a
     -- false negative is a lost pair, a false positive only a recheck, so
     -- they weigh 0.9 and 0.1
-    SELECT num_perm / r, r, minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
+    SELECT num_perm / r, r, @extschema@.minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
     INTO bands, rows, p_at_threshold, false_positive_area, false_negative_area
     FROM generate_series(1, num_perm) r,
-         LATERAL (SELECT coalesce(sum(minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
-                         coalesce(sum(1 - minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
+         LATERAL (SELECT coalesce(sum(@extschema@.minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
+                         coalesce(sum(1 - @extschema@.minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
                   FROM (SELECT (i + 0.5) / 1000.0 AS s FROM generate_series(0, 999) i) g) a
     WHERE num_perm % r = 0
     ORDER BY 0.1 * a.fp + 0.9 * a.fn, r

@@ -52,7 +52,7 @@ gin_fingerprint_options(PG_FUNCTION_ARGS)
 	init_local_reloptions(relopts, sizeof(FpGinOptions));
 	add_local_int_reloption(relopts, "bits",
 							"hash bits kept in each index key",
-							LLMCOPY_GIN_DEFAULT_BITS, 8, 32,
+							LLMCOPY_GIN_DEFAULT_BITS, LLMCOPY_GIN_MIN_BITS, LLMCOPY_GIN_MAX_BITS,
 							offsetof(FpGinOptions, bits));
 	PG_RETURN_VOID();
 }
@@ -148,7 +148,8 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 		case FP_STRATEGY_CONTAINS_T:
 		case FP_STRATEGY_SIMILAR_T:
 		case FP_STRATEGY_CONTAINED_T:
-			info->threshold = fingerprint_query_threshold(q);
+			info->threshold = llmcopy_query_threshold(&llmcopy_fingerprint_type,
+													  (const LlmcopySketch *) q);
 			info->any = (strategy == FP_STRATEGY_CONTAINED_T);
 			break;
 		default:

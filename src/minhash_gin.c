@@ -104,7 +104,7 @@ gin_extract_query_minhash(PG_FUNCTION_ARGS)
 			t = llmcopy_jaccard_threshold;
 			break;
 		case MH_STRATEGY_SIMILAR_T:
-			t = minhash_query_threshold(q);
+			t = llmcopy_query_threshold(&llmcopy_minhash_type, (const LlmcopySketch *) q);
 			break;
 		default:
 			elog(ERROR, "minhash_ops: unknown strategy number %d", strategy);
@@ -161,7 +161,7 @@ minhash_lsh_probability(PG_FUNCTION_ARGS)
 	int32		bands = PG_GETARG_INT32(1);
 	int32		rows = PG_GETARG_INT32(2);
 
-	fingerprint_check_threshold(s);
+	s = llmcopy_check_threshold(s);
 	if (bands < 1 || rows < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -10,9 +10,6 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
-/* Texts with more tokens than this are refused (memory is ~40 bytes a token). */
-#define LLMCOPY_SPAN_MAX_TOKENS (64 * 1024 * 1024)
-#define LLMCOPY_MAX_GAP 1000
 #define LLMCOPY_EXCERPT_CHARS 200
 
 typedef struct TokArray

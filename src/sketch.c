@@ -1,0 +1,645 @@
+/*
+ * sketch.c — what the fingerprint and minhash types share: their facts,
+ * the checks of their parameters and thresholds, allocation, text and
+ * binary I/O, fingerprint_info / minhash_info and the threshold builders.
+ *
+ * Both types are a 32-byte header and an array of values (pg_llmcopy.h);
+ * what differs is a row of facts (LlmcopyType): the names and ranges of the
+ * two parameters, the flags, whether the header counts the values or the
+ * size parameter does, whether values ascend, their width, their limit.
+ *
+ * Text form:  v1 <mode> <param>=N <param>=N seed=N tokens=N [threshold=x] {hex,...}
+ * with each value in 2 * value_bytes lowercase hex digits.  Binary form: the
+ * header fields in network order (version, mode, shingle, flags, size,
+ * seed, tokens, threshold, [count]) then the values.  Input and receive
+ * check the same rules.
+ *
+ * A fingerprint holds at most FINGERPRINT_MAX_HASHES hashes: the most whose
+ * text form (17 characters a hash) fits PostgreSQL's 1 GB limit with room
+ * for a row around it, so every value the type admits prints, copies and
+ * dumps.  Building a larger one is refused (54000).
+ */
+#include "pg_llmcopy.h"
+
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+/* Loops over values check for interrupts this often. */
+#define LLMCOPY_VALUES_TICK 65536
+
+const LlmcopyType llmcopy_fingerprint_type = {
+	.name = "fingerprint",
+	.plural = "fingerprints",
+	.noun = "fingerprint",
+	.values = "hashes",
+	.builder = "fingerprint(text, k, w, mode)",
+	.with_threshold = "fingerprint_with_threshold(fp, threshold)",
+	.version = FINGERPRINT_VERSION,
+	.param = {{"k", true, LC_MIN_K, LC_MAX_K}, {"w", false, LC_MIN_W, LC_MAX_W}},
+	.threshold_flag = FP_HAS_THRESHOLD,
+	.empty_flag = 0,
+	.known_flags = FP_KNOWN_FLAGS,
+	.counted = true,
+	.ascending = true,
+	.value_bytes = 8,
+	.max_values = FINGERPRINT_MAX_HASHES,
+};
+
+const LlmcopyType llmcopy_minhash_type = {
+	.name = "minhash",
+	.plural = "minhash signatures",
+	.noun = "signature",
+	.values = "values",
+	.builder = "minhash(text, num_perm, ngram, mode)",
+	.with_threshold = "minhash_with_threshold(sig, threshold)",
+	.version = MINHASH_VERSION,
+	.param = {{"num_perm", false, LC_MIN_PERM, LC_MAX_PERM}, {"ngram", true, LC_MIN_K, LC_MAX_K}},
+	.threshold_flag = MH_HAS_THRESHOLD,
+	.empty_flag = MH_EMPTY,
+	.known_flags = MH_KNOWN_FLAGS,
+	.counted = false,
+	.ascending = false,
+	.value_bytes = 4,
+	.max_values = LC_MAX_PERM,
+};
+
+/* ---- rules ---- */
+
+static inline int
+param_value(const LlmcopyParam *p, const LlmcopySketch *s)
+{
+	return p->shingle ? s->shingle : s->size;
+}
+
+uint32
+llmcopy_sketch_nvalues(const LlmcopyType *ty, const LlmcopySketch *s)
+{
+	if (ty->counted)
+		return s->count;
+	return (s->flags & ty->empty_flag) ? 0 : s->size;
+}
+
+static inline uint64
+value_at(const LlmcopyType *ty, const LlmcopySketch *s, uint32 i)
+{
+	if (ty->value_bytes == 8)
+		return ((const uint64 *) LLMCOPY_SKETCH_VALUES(s))[i];
+	return ((const uint32 *) LLMCOPY_SKETCH_VALUES(s))[i];
+}
+
+static inline void
+set_value(const LlmcopyType *ty, LlmcopySketch *s, uint32 i, uint64 v)
+{
+	if (ty->value_bytes == 8)
+		((uint64 *) LLMCOPY_SKETCH_VALUES(s))[i] = v;
+	else
+		((uint32 *) LLMCOPY_SKETCH_VALUES(s))[i] = (uint32) v;
+}
+
+double
+llmcopy_check_threshold(double t)
+{
+	if (!llmcopy_threshold_valid(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold must be between 0 and 1, not %g", t)));
+	return t == 0.0 ? 0.0 : t;	/* no -0: the text form would not keep it */
+}
+
+void
+llmcopy_check_params(const LlmcopyType *ty, int shingle, int size)
+{
+	for (int i = 0; i < 2; i++)
+	{
+		const LlmcopyParam *p = &ty->param[i];
+		int			v = p->shingle ? shingle : size;
+
+		if (v < p->min || v > p->max)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be between %d and %d, not %d", p->name, p->min, p->max, v)));
+	}
+}
+
+static char *
+params_string(const LlmcopyType *ty, const LlmcopySketch *s)
+{
+	return psprintf("mode=%s %s=%d %s=%d seed=%u", lc_mode_name((lc_mode) s->mode),
+					ty->param[0].name, param_value(&ty->param[0], s),
+					ty->param[1].name, param_value(&ty->param[1], s), s->seed);
+}
+
+void
+llmcopy_check_match(const LlmcopyType *ty, const LlmcopySketch *a, const LlmcopySketch *b)
+{
+	if (a->version != b->version || a->mode != b->mode || a->shingle != b->shingle ||
+		a->size != b->size || a->seed != b->seed)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s built with different parameters cannot be compared", ty->plural),
+				 errdetail("One has %s, the other %s.", params_string(ty, a), params_string(ty, b)),
+				 errhint("Build both with the same %s arguments.", ty->builder)));
+}
+
+LlmcopySketch *
+llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params, uint32 n)
+{
+	LlmcopySketch *s;
+	Size		size;
+
+	if (n > ty->max_values)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s would have %u %s, more than the limit of %u",
+						ty->name, n, ty->values, ty->max_values),
+				 errdetail("The limit keeps the text form of a %s within PostgreSQL's 1 GB, so that it prints, copies and dumps.",
+						   ty->noun)));
+	size = LLMCOPY_SKETCH_HDRSZ + (Size) ty->value_bytes * n;
+	s = palloc_extended(size, MCXT_ALLOC_ZERO | (AllocSizeIsValid(size) ? 0 : MCXT_ALLOC_HUGE));
+	SET_VARSIZE(s, size);
+	s->version = ty->version;
+	s->mode = params->mode;
+	s->shingle = params->shingle;
+	s->size = params->size;
+	s->seed = params->seed;
+	s->tokens = params->tokens;
+	if (ty->counted)
+		s->count = n;
+	else if (n == 0)
+		s->flags = ty->empty_flag;
+	return s;
+}
+
+double
+llmcopy_query_threshold(const LlmcopyType *ty, const LlmcopySketch *q)
+{
+	if (!(q->flags & ty->threshold_flag))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the right operand carries no threshold"),
+				 errhint("Build it with %s.", ty->with_threshold)));
+	return q->threshold;
+}
+
+/* ---- the literal reader ---- */
+
+typedef struct LitCursor
+{
+	const LlmcopyType *ty;
+	const char *str;
+	const char *p;
+} LitCursor;
+
+/* The literal for an error message: at most 100 bytes, cut between characters. */
+static char *
+lit_quote(const char *str)
+{
+	int			len = (int) strlen(str);
+	int			cut = pg_mbcliplen(str, len, 100);
+
+	return psprintf("%.*s%s", cut, str, cut < len ? "..." : "");
+}
+
+pg_attribute_noreturn()
+static void
+lit_error(LitCursor *c, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", c->ty->name, lit_quote(c->str)),
+			 errdetail("%s", why)));
+}
+
+static void
+lit_skip_spaces(LitCursor *c)
+{
+	while (*c->p == ' ')
+		c->p++;
+}
+
+/* "v1 <mode>": the mode. */
+static lc_mode
+lit_begin(LitCursor *c, const LlmcopyType *ty, const char *str)
+{
+	const char *q;
+	int			m;
+
+	c->ty = ty;
+	c->str = str;
+	c->p = str;
+	lit_skip_spaces(c);
+	if (c->p[0] == 'v' && c->p[1] >= '0' && c->p[1] <= '9' && !(c->p[1] == '1' && c->p[2] == ' '))
+		lit_error(c, "Only format version 1 is supported.");
+	if (c->p[0] != 'v' || c->p[1] != '1' || c->p[2] != ' ')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"", ty->name, lit_quote(str)),
+				 errdetail("A %s literal starts with its format version, \"v1\".", ty->name),
+				 errhint("%s('...') with a bare string literal is read as a cast; "
+						 "to build one from a text, write %s('...'::text).", ty->name, ty->name)));
+	c->p += 3;
+	lit_skip_spaces(c);
+	q = c->p;
+	while (*q >= 'a' && *q <= 'z')
+		q++;
+	m = lc_mode_parse(c->p, (size_t) (q - c->p));
+	if (m < 0)
+		lit_error(c, "The mode must be \"text\" or \"code\".");
+	c->p = q;
+	return (lc_mode) m;
+}
+
+/* "name=N", N at most max. */
+static uint64
+lit_field(LitCursor *c, const char *name, uint64 max)
+{
+	size_t		nlen = strlen(name);
+	uint64		v = 0;
+	const char *start;
+
+	lit_skip_spaces(c);
+	if (strncmp(c->p, name, nlen) != 0 || c->p[nlen] != '=')
+		lit_error(c, psprintf("Expected \"%s=\".", name));
+	c->p += nlen + 1;
+	start = c->p;
+	while (*c->p >= '0' && *c->p <= '9')
+	{
+		v = v * 10 + (uint64) (*c->p - '0');
+		if (v > max)
+			lit_error(c, psprintf("%s is out of range.", name));
+		c->p++;
+	}
+	if (c->p == start)
+		lit_error(c, psprintf("%s needs a number.", name));
+	return v;
+}
+
+/* An optional "threshold=x". */
+static bool
+lit_threshold(LitCursor *c, double *t)
+{
+	char	   *end;
+
+	lit_skip_spaces(c);
+	if (strncmp(c->p, "threshold=", 10) != 0)
+		return false;
+	c->p += 10;
+	*t = strtod(c->p, &end);
+	if (end == c->p || !llmcopy_threshold_valid(*t))
+		lit_error(c, "threshold must be a number between 0 and 1.");
+	if (*t == 0.0)
+		*t = 0.0;
+	c->p = end;
+	return true;
+}
+
+static uint64
+lit_hex(LitCursor *c, int digits)
+{
+	uint64		h = 0;
+
+	lit_skip_spaces(c);
+	for (int i = 0; i < digits; i++)
+	{
+		char		ch = c->p[i];
+		int			d = (ch >= '0' && ch <= '9') ? ch - '0' :
+			(ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 :
+			(ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : -1;
+
+		if (d < 0)
+			lit_error(c, psprintf("Each value is %d hexadecimal digits.", digits));
+		h = (h << 4) | (uint64) d;
+	}
+	c->p += digits;
+	return h;
+}
+
+/* After a value: true if another follows (","), false at "}". */
+static bool
+lit_next(LitCursor *c)
+{
+	lit_skip_spaces(c);
+	if (*c->p == ',')
+	{
+		c->p++;
+		return true;
+	}
+	if (*c->p == '}')
+	{
+		c->p++;
+		return false;
+	}
+	lit_error(c, "Expected \",\" or \"}\" after a value.");
+}
+
+/* Opens the value list; true if it is empty ("{}"). */
+static bool
+lit_open(LitCursor *c)
+{
+	lit_skip_spaces(c);
+	if (*c->p != '{')
+		lit_error(c, "Expected \"{\" before the values.");
+	c->p++;
+	lit_skip_spaces(c);
+	if (*c->p == '}')
+	{
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+static void
+lit_end(LitCursor *c)
+{
+	lit_skip_spaces(c);
+	if (*c->p != '\0')
+		lit_error(c, "Unexpected text after \"}\".");
+}
+
+/* ---- text I/O ---- */
+
+static Datum
+sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	const char *str = PG_GETARG_CSTRING(0);
+	int			digits = 2 * ty->value_bytes;
+	LitCursor	c;
+	LlmcopySketch params;
+	LlmcopySketch *s;
+	uint32		n = 0,
+				cap;
+	bool		empty;
+
+	memset(&params, 0, sizeof(params));
+	params.mode = (uint8) lit_begin(&c, ty, str);
+	for (int i = 0; i < 2; i++)
+	{
+		uint64		v = lit_field(&c, ty->param[i].name, ty->param[i].max);
+
+		if (ty->param[i].shingle)
+			params.shingle = (uint8) v;
+		else
+			params.size = (uint16) v;
+	}
+	llmcopy_check_params(ty, params.shingle, params.size);
+	params.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
+	params.tokens = (uint32) lit_field(&c, "tokens", PG_UINT32_MAX);
+	if (lit_threshold(&c, &params.threshold))
+		params.flags |= ty->threshold_flag;
+	empty = lit_open(&c);
+
+	/* counted values: room for what the text left can hold, a value and a separator each */
+	if (empty)
+		cap = 0;
+	else if (ty->counted)
+		cap = (uint32) Min(strlen(c.p) / (digits + 1) + 1, (size_t) ty->max_values);
+	else
+		cap = params.size;
+	s = llmcopy_sketch_alloc(ty, &params, cap);
+	s->flags |= params.flags;
+	s->threshold = params.threshold;
+	if (!empty)
+	{
+		do
+		{
+			uint64		v;
+
+			if (n >= cap && ty->counted)
+				(void) llmcopy_sketch_alloc(ty, &params, n + 1);	/* past the limit: 54000 */
+			if (n >= cap)
+				lit_error(&c, psprintf("A %s has %s = %d %s.", ty->noun, ty->param[0].name,
+									   params.size, ty->values));
+			v = lit_hex(&c, digits);
+			if (ty->ascending && n > 0 && v <= value_at(ty, s, n - 1))
+				lit_error(&c, "Hashes must be in strictly ascending order.");
+			set_value(ty, s, n++, v);
+			if (n % LLMCOPY_VALUES_TICK == 0)
+				CHECK_FOR_INTERRUPTS();
+		} while (lit_next(&c));
+		if (!ty->counted && n != cap)
+			lit_error(&c, psprintf("A %s has %s = %d %s, not %u.", ty->noun, ty->param[0].name,
+								   params.size, ty->values, n));
+	}
+	lit_end(&c);
+	if (ty->counted)
+	{
+		s->count = n;
+		SET_VARSIZE(s, LLMCOPY_SKETCH_HDRSZ + (Size) ty->value_bytes * n);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+static Datum
+sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	static const char hex[] = "0123456789abcdef";
+	LlmcopySketch *s = (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	uint32		n = llmcopy_sketch_nvalues(ty, s);
+	int			digits = 2 * ty->value_bytes;
+	char		head[LLMCOPY_TEXT_HEADER_MAX];
+	int			hlen;
+	Size		len;
+	char	   *out,
+			   *p;
+
+	hlen = snprintf(head, sizeof(head), "v%d %s %s=%d %s=%d seed=%u tokens=%u ",
+					s->version, lc_mode_name((lc_mode) s->mode),
+					ty->param[0].name, param_value(&ty->param[0], s),
+					ty->param[1].name, param_value(&ty->param[1], s), s->seed, s->tokens);
+	if (s->flags & ty->threshold_flag)
+		hlen += snprintf(head + hlen, sizeof(head) - hlen, "threshold=%.17g ", s->threshold);
+	Assert(hlen < (int) sizeof(head));
+
+	/* the exact length, written in place: no buffer doubling near 1 GB */
+	len = hlen + 2 + (Size) n * (digits + 1);
+	out = palloc_extended(len + 1, AllocSizeIsValid(len + 1) ? 0 : MCXT_ALLOC_HUGE);
+	memcpy(out, head, hlen);
+	p = out + hlen;
+	*p++ = '{';
+	for (uint32 i = 0; i < n; i++)
+	{
+		uint64		v = value_at(ty, s, i);
+
+		if (i > 0)
+			*p++ = ',';
+		for (int j = digits - 1; j >= 0; j--, v >>= 4)
+			p[j] = hex[v & 15];
+		p += digits;
+		if (i % LLMCOPY_VALUES_TICK == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	*p++ = '}';
+	*p = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+/* ---- binary I/O ---- */
+
+pg_attribute_noreturn()
+static void
+bin_error(const LlmcopyType *ty, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external %s value", ty->name),
+			 errdetail("%s", why)));
+}
+
+static Datum
+sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	LlmcopySketch params;
+	LlmcopySketch *s;
+	uint32		n;
+	int			version;
+
+	memset(&params, 0, sizeof(params));
+	if (buf->len - buf->cursor < 22 + (ty->counted ? 4 : 0))
+		bin_error(ty, psprintf("The value is shorter than a %s header.", ty->name));
+	version = pq_getmsgbyte(buf);
+	if (version != ty->version)
+		bin_error(ty, psprintf("Format version %d is not supported.", version));
+	params.mode = (uint8) pq_getmsgbyte(buf);
+	if (params.mode >= LC_MODE_COUNT)
+		bin_error(ty, psprintf("Mode %d is unknown.", params.mode));
+	params.shingle = (uint8) pq_getmsgbyte(buf);
+	params.flags = (uint8) pq_getmsgbyte(buf);
+	if (params.flags & ~ty->known_flags)
+		bin_error(ty, "Unknown flags are set.");
+	params.size = (uint16) pq_getmsgint(buf, 2);
+	llmcopy_check_params(ty, params.shingle, params.size);
+	params.seed = pq_getmsgint(buf, 4);
+	params.tokens = pq_getmsgint(buf, 4);
+	params.threshold = pq_getmsgfloat8(buf);
+	if (params.flags & ty->threshold_flag)
+	{
+		if (!llmcopy_threshold_valid(params.threshold))
+			bin_error(ty, "The threshold is not between 0 and 1.");
+	}
+	else if (params.threshold != 0.0)
+		bin_error(ty, "A threshold is set without its flag.");
+	if (params.threshold == 0.0)
+		params.threshold = 0.0;	/* -0 has no text form */
+	if (ty->counted)
+		n = pq_getmsgint(buf, 4);
+	else
+		n = (params.flags & ty->empty_flag) ? 0 : params.size;
+	if ((uint64) n * ty->value_bytes != (uint64) (buf->len - buf->cursor))
+		bin_error(ty, psprintf("The header announces %u %s but %d bytes follow.",
+							   n, ty->values, buf->len - buf->cursor));
+	s = llmcopy_sketch_alloc(ty, &params, n);
+	s->flags = params.flags;
+	s->threshold = params.threshold;
+	for (uint32 i = 0; i < n; i++)
+	{
+		uint64		v = ty->value_bytes == 8 ? pq_getmsgint64(buf) : pq_getmsgint(buf, 4);
+
+		if (ty->ascending && i > 0 && v <= value_at(ty, s, i - 1))
+			bin_error(ty, "Hashes are not in strictly ascending order.");
+		set_value(ty, s, i, v);
+		if (i % LLMCOPY_VALUES_TICK == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_POINTER(s);
+}
+
+static Datum
+sketch_send(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	LlmcopySketch *s = (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	uint32		n = llmcopy_sketch_nvalues(ty, s);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, 32 + (int) ((Size) n * ty->value_bytes));
+	pq_sendbyte(&buf, s->version);
+	pq_sendbyte(&buf, s->mode);
+	pq_sendbyte(&buf, s->shingle);
+	pq_sendbyte(&buf, s->flags);
+	pq_sendint16(&buf, s->size);
+	pq_sendint32(&buf, s->seed);
+	pq_sendint32(&buf, s->tokens);
+	pq_sendfloat8(&buf, s->threshold);
+	if (ty->counted)
+		pq_sendint32(&buf, n);
+	for (uint32 i = 0; i < n; i++)
+	{
+		if (ty->value_bytes == 8)
+			pq_sendint64(&buf, value_at(ty, s, i));
+		else
+			pq_sendint32(&buf, (uint32) value_at(ty, s, i));
+		if (i % LLMCOPY_VALUES_TICK == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---- info and threshold builders ---- */
+
+/*
+ * version, mode, the two parameters, seed, tokens and, for counted types,
+ * the number of values: read from the header alone, a slice of a toasted
+ * value, never the whole of it.
+ */
+static Datum
+sketch_info(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	LlmcopySketch *s = (LlmcopySketch *) PG_DETOAST_DATUM_SLICE(PG_GETARG_DATUM(0), 0,
+																LLMCOPY_SKETCH_HDRSZ - VARHDRSZ);
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		nulls[7] = {0};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "%s_info must return a composite type", ty->name);
+	if (VARSIZE(s) < LLMCOPY_SKETCH_HDRSZ)
+		elog(ERROR, "%s value shorter than its header", ty->name);
+	desc = BlessTupleDesc(desc);
+	values[0] = Int32GetDatum(s->version);
+	values[1] = CStringGetTextDatum(lc_mode_name((lc_mode) s->mode));
+	values[2] = Int32GetDatum(param_value(&ty->param[0], s));
+	values[3] = Int32GetDatum(param_value(&ty->param[1], s));
+	values[4] = Int64GetDatum(s->seed);
+	values[5] = Int64GetDatum(s->tokens);
+	values[6] = Int64GetDatum(llmcopy_sketch_nvalues(ty, s));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* A query value: a copy of the first argument carrying the threshold. */
+static Datum
+sketch_with_threshold(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	LlmcopySketch *a = (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	float8		t = llmcopy_check_threshold(PG_GETARG_FLOAT8(1));
+	LlmcopySketch *s = palloc_extended(VARSIZE(a), AllocSizeIsValid(VARSIZE(a)) ? 0 : MCXT_ALLOC_HUGE);
+
+	memcpy(s, a, VARSIZE(a));
+	s->flags |= ty->threshold_flag;
+	s->threshold = t;
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * The SQL entry points of both types: <type>_in, _out, _recv, _send, _info
+ * and _with_threshold, each calling the shared implementation with its
+ * type's facts.
+ */
+#define LLMCOPY_SKETCH_ENTRY(type, fn) \
+	PG_FUNCTION_INFO_V1(type##_##fn); \
+	Datum type##_##fn(PG_FUNCTION_ARGS) { return sketch_##fn(&llmcopy_##type##_type, fcinfo); }
+
+#define LLMCOPY_SKETCH_ENTRIES(type) \
+	LLMCOPY_SKETCH_ENTRY(type, in) \
+	LLMCOPY_SKETCH_ENTRY(type, out) \
+	LLMCOPY_SKETCH_ENTRY(type, recv) \
+	LLMCOPY_SKETCH_ENTRY(type, send) \
+	LLMCOPY_SKETCH_ENTRY(type, info) \
+	LLMCOPY_SKETCH_ENTRY(type, with_threshold)
+
+LLMCOPY_SKETCH_ENTRIES(fingerprint)
+LLMCOPY_SKETCH_ENTRIES(minhash)
