@@ -98,6 +98,8 @@ typedef struct LlmcopyParam
 	bool		shingle;		/* the header's shingle field, else size */
 	int			min;
 	int			max;
+	int			dflt;			/* the default of the SQL constructor */
+	bool		option;			/* also an option of the type's GIN opclass */
 } LlmcopyParam;
 
 /* The facts of one sketch type. */
@@ -118,6 +120,7 @@ typedef struct LlmcopyType
 	bool		ascending;		/* values strictly ascending */
 	int			value_bytes;	/* 8 or 4 */
 	uint32		max_values;
+	const char *opclass;		/* "fingerprint_ops" */
 } LlmcopyType;
 
 extern const LlmcopyType llmcopy_fingerprint_type;
@@ -140,6 +143,34 @@ extern void llmcopy_check_match(const LlmcopyType *ty, const LlmcopySketch *a,
 
 /* The threshold a query value carries, or an error naming its builder. */
 extern double llmcopy_query_threshold(const LlmcopyType *ty, const LlmcopySketch *q);
+
+/*
+ * The parameters a GIN index of a sketch type is built for: options of its
+ * opclass (the shingle and size parameters that are options, mode, seed),
+ * so that a value or a query built otherwise is an error on the index path
+ * as it is on a sequential scan, not an empty answer.
+ */
+typedef struct LlmcopyIndexParams
+{
+	int			shingle;
+	int			size;
+	int			mode;
+	int			seed;
+} LlmcopyIndexParams;
+
+struct local_relopts;
+
+/* Adds the parameter options to an opclass's options (opclass options function). */
+extern void llmcopy_index_param_options(struct local_relopts *relopts, const LlmcopyType *ty,
+										int offset);
+
+/* The header an index's parameters describe; size for types whose size is no option. */
+extern LlmcopySketch llmcopy_index_sketch(const LlmcopyType *ty, const LlmcopyIndexParams *p,
+										  int size);
+
+/* A value to index: an error (22000) unless built with the index's parameters. */
+extern void llmcopy_index_check_value(const LlmcopyType *ty, const LlmcopySketch *idx,
+									  const LlmcopySketch *v);
 
 /*
  * The longest text form of a value: PostgreSQL's 1 GB limit, less room

@@ -150,6 +150,20 @@ INSERT INTO docs VALUES (9999, 'x', minhash('a b c d e f g'::text, 64));
 CREATE INDEX docs_sig_32 ON docs USING gin (sig minhash_ops (bands = 32, rows = 4));
 DROP INDEX docs_sig_32;
 
+-- A query built with other parameters raises the mismatch error on the
+-- index path as on a sequential scan (it would share no band, and find
+-- nothing); the opclass options ngram, mode and seed, with the defaults of
+-- minhash(), are the parameters of the indexed signatures.  (both_paths:
+-- gin.sql)
+SELECT r.seq = r.idx AS same, r.idx
+FROM (VALUES ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10), 128, 3), 0.5)'),
+             ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10), 128, 5, ''code''), 0.5)'),
+             ('SELECT count(*) FROM docs WHERE sig % minhash((SELECT body FROM docs WHERE id = 10), 64)'),
+             ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10)), 0.5)')) q(q),
+     both_paths(q.q) r;
+DROP FUNCTION both_paths(text);
+CREATE INDEX docs_sig_3 ON docs USING gin (sig minhash_ops (ngram = 3));
+
 -- Groups: connected components of the pairs, component = smallest id.
 SELECT * FROM llmcopy_components('VALUES (1, 2), (2, 3), (10, 11), (5, 5), (3, 1)') ORDER BY id;
 SELECT * FROM llmcopy_components('SELECT 7::bigint, 3::smallint') ORDER BY id;

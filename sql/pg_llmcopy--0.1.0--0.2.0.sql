@@ -60,6 +60,66 @@ BEGIN
     LIMIT 1;
 END $$;
 
+-- GIN indexes know the parameters of their values: opclass options k, w,
+-- mode and seed (fingerprint_ops), ngram, mode and seed (minhash_ops), with
+-- the defaults of fingerprint() and minhash().  An index made before over
+-- values built with other parameters now refuses them, and the queries
+-- that match them: name each such index, and how to recreate it.  Only
+-- indexes on plain columns are looked at (one stored value each, read by
+-- the extension's own functions); an index on an expression whose options
+-- name no parameter gets a warning to check it.
+DO $$
+DECLARE
+    r record;
+    v record;
+BEGIN
+    FOR r IN
+        SELECT i.indexrelid::regclass AS idx, i.indrelid::regclass AS tbl, a.attname, o.opcname,
+               coalesce(opt.k, CASE o.opcname WHEN 'fingerprint_ops' THEN 5 END) AS k,
+               coalesce(opt.w, CASE o.opcname WHEN 'fingerprint_ops' THEN 10 END) AS w,
+               coalesce(opt.ngram, CASE o.opcname WHEN 'minhash_ops' THEN 5 END) AS ngram,
+               coalesce(opt.mode, 'text') AS mode, coalesce(opt.seed, 0) AS seed,
+               num_nonnulls(opt.k, opt.w, opt.ngram, opt.mode, opt.seed) > 0 AS has_params
+        FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indclass::oid[], i.indkey::int2[]) WITH ORDINALITY AS c(opc, attnum, n)
+             JOIN pg_opclass o ON o.oid = c.opc
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = c.attnum AND c.attnum > 0
+             LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = c.n
+             CROSS JOIN LATERAL (
+                 SELECT max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'k')::int AS k,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'w')::int AS w,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'ngram')::int AS ngram,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'mode') AS mode,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'seed')::bigint AS seed
+                 FROM unnest(coalesce(ia.attoptions, '{}')) x) opt
+        WHERE o.opcname IN ('fingerprint_ops', 'minhash_ops')
+          AND o.opcnamespace = '@extschema@'::regnamespace
+    LOOP
+        IF r.attname IS NULL THEN
+            IF NOT r.has_params THEN
+                RAISE WARNING 'index % is on an expression and its % options name no parameter: it now expects values built with the defaults', r.idx, r.opcname
+                    USING HINT = format('If its values are built otherwise, recreate it with the parameters as %s options.', r.opcname);
+            END IF;
+        ELSIF r.opcname = 'fingerprint_ops' THEN
+            EXECUTE format('SELECT f.k, f.w, f.mode, f.seed FROM %s t, @extschema@.fingerprint_info(t.%I) f WHERE t.%I IS NOT NULL LIMIT 1',
+                           r.tbl, r.attname, r.attname) INTO v;
+            IF v.k IS NOT NULL AND (v.k, v.w, v.mode, v.seed) IS DISTINCT FROM (r.k, r.w, r.mode, r.seed) THEN
+                RAISE WARNING 'index % holds fingerprints built with k = %, w = %, mode = %, seed = %, which its options do not say', r.idx, v.k, v.w, v.mode, v.seed
+                    USING HINT = format('Recreate it: CREATE INDEX ON %s USING gin (%I fingerprint_ops (k = %s, w = %s, mode = %L, seed = %s)), then drop the old one.',
+                                        r.tbl, r.attname, v.k, v.w, v.mode, v.seed);
+            END IF;
+        ELSE
+            EXECUTE format('SELECT m.ngram, m.mode, m.seed FROM %s t, @extschema@.minhash_info(t.%I) m WHERE t.%I IS NOT NULL LIMIT 1',
+                           r.tbl, r.attname, r.attname) INTO v;
+            IF v.ngram IS NOT NULL AND (v.ngram, v.mode, v.seed) IS DISTINCT FROM (r.ngram, r.mode, r.seed) THEN
+                RAISE WARNING 'index % holds signatures built with ngram = %, mode = %, seed = %, which its options do not say', r.idx, v.ngram, v.mode, v.seed
+                    USING HINT = format('Recreate it with minhash_ops (ngram = %s, mode = %L, seed = %s) and its bands and rows, then drop the old one.',
+                                        v.ngram, v.mode, v.seed);
+            END IF;
+        END IF;
+    END LOOP;
+END $$;
+
 -- ---------------------------------------------------------------------------
 -- aggregates
 

@@ -21,6 +21,7 @@
  */
 #include "pg_llmcopy.h"
 
+#include "access/reloptions.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -38,7 +39,7 @@ const LlmcopyType llmcopy_fingerprint_type = {
 	.builder = "fingerprint(text, k, w, mode)",
 	.with_threshold = "fingerprint_with_threshold(fp, threshold)",
 	.version = FINGERPRINT_VERSION,
-	.param = {{"k", true, LC_MIN_K, LC_MAX_K}, {"w", false, LC_MIN_W, LC_MAX_W}},
+	.param = {{"k", true, LC_MIN_K, LC_MAX_K, 5, true}, {"w", false, LC_MIN_W, LC_MAX_W, 10, true}},
 	.threshold_flag = FP_HAS_THRESHOLD,
 	.empty_flag = 0,
 	.known_flags = FP_KNOWN_FLAGS,
@@ -46,6 +47,7 @@ const LlmcopyType llmcopy_fingerprint_type = {
 	.ascending = true,
 	.value_bytes = 8,
 	.max_values = FINGERPRINT_MAX_HASHES,
+	.opclass = "fingerprint_ops",
 };
 
 const LlmcopyType llmcopy_minhash_type = {
@@ -56,7 +58,7 @@ const LlmcopyType llmcopy_minhash_type = {
 	.builder = "minhash(text, num_perm, ngram, mode)",
 	.with_threshold = "minhash_with_threshold(sig, threshold)",
 	.version = MINHASH_VERSION,
-	.param = {{"num_perm", false, LC_MIN_PERM, LC_MAX_PERM}, {"ngram", true, LC_MIN_K, LC_MAX_K}},
+	.param = {{"num_perm", false, LC_MIN_PERM, LC_MAX_PERM, 128, false}, {"ngram", true, LC_MIN_K, LC_MAX_K, 5, true}},
 	.threshold_flag = MH_HAS_THRESHOLD,
 	.empty_flag = MH_EMPTY,
 	.known_flags = MH_KNOWN_FLAGS,
@@ -64,6 +66,7 @@ const LlmcopyType llmcopy_minhash_type = {
 	.ascending = false,
 	.value_bytes = 4,
 	.max_values = LC_MAX_PERM,
+	.opclass = "minhash_ops",
 };
 
 /* ---- rules ---- */
@@ -182,6 +185,85 @@ llmcopy_query_threshold(const LlmcopyType *ty, const LlmcopySketch *q)
 				 errmsg("the right operand carries no threshold"),
 				 errhint("Build it with %s.", ty->with_threshold)));
 	return q->threshold;
+}
+
+/* ---- the parameters an index is built for ---- */
+
+static relopt_enum_elt_def mode_options[] = {
+	{"text", LC_MODE_TEXT},
+	{"code", LC_MODE_CODE},
+	{NULL, 0}
+};
+
+void
+llmcopy_index_param_options(local_relopts *relopts, const LlmcopyType *ty, int offset)
+{
+	for (int i = 0; i < 2; i++)
+	{
+		const LlmcopyParam *p = &ty->param[i];
+
+		if (p->option)
+			add_local_int_reloption(relopts, p->name, "the parameter the indexed values are built with",
+									p->dflt, p->min, p->max,
+									offset + (p->shingle ? offsetof(LlmcopyIndexParams, shingle)
+											  : offsetof(LlmcopyIndexParams, size)));
+	}
+	add_local_enum_reloption(relopts, "mode", "the tokenizer mode the indexed values are built with",
+							 mode_options, LC_MODE_TEXT, "Valid values are \"text\" and \"code\".",
+							 offset + offsetof(LlmcopyIndexParams, mode));
+	add_local_int_reloption(relopts, "seed", "the seed the indexed values are built with",
+							0, 0, PG_INT32_MAX, offset + offsetof(LlmcopyIndexParams, seed));
+}
+
+LlmcopySketch
+llmcopy_index_sketch(const LlmcopyType *ty, const LlmcopyIndexParams *p, int size)
+{
+	LlmcopySketch s;
+
+	memset(&s, 0, sizeof(s));
+	s.version = ty->version;
+	s.mode = (uint8) p->mode;
+	for (int i = 0; i < 2; i++)
+	{
+		const LlmcopyParam *par = &ty->param[i];
+		int			v = !par->option ? size : par->shingle ? p->shingle : p->size;
+
+		if (par->shingle)
+			s.shingle = (uint8) v;
+		else
+			s.size = (uint16) v;
+	}
+	s.seed = (uint32) p->seed;
+	return s;
+}
+
+/* "k = 3, w = 10, mode = 'text'": the options that would index v. */
+static char *
+index_options_string(const LlmcopyType *ty, const LlmcopySketch *v)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < 2; i++)
+		if (ty->param[i].option)
+			appendStringInfo(&buf, "%s = %d, ", ty->param[i].name, param_value(&ty->param[i], v));
+	appendStringInfo(&buf, "mode = '%s'", lc_mode_name((lc_mode) v->mode));
+	if (v->seed != 0)
+		appendStringInfo(&buf, ", seed = %u", v->seed);
+	return buf.data;
+}
+
+void
+llmcopy_index_check_value(const LlmcopyType *ty, const LlmcopySketch *idx, const LlmcopySketch *v)
+{
+	if (v->version != idx->version || v->mode != idx->mode || v->shingle != idx->shingle ||
+		v->size != idx->size || v->seed != idx->seed)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("a %s built with %s cannot go into a %s index built for %s",
+						ty->noun, params_string(ty, v), ty->opclass, params_string(ty, idx)),
+				 errhint("Create the index with %s (%s), the parameters of its values.",
+						 ty->opclass, index_options_string(ty, v))));
 }
 
 /* ---- the literal reader ---- */
