@@ -3,6 +3,7 @@
 #   make && make install          build and install into the server of pg_config
 #   make installcheck             regression tests against $PGHOST/$PGPORT
 #   make test                     everything, on a throwaway cluster (see README)
+#   make prove                    the TAP suite (t/), on clusters of its own
 #   make demo                     the sample job, on a throwaway cluster
 
 EXTENSION = pg_llmcopy
@@ -48,7 +49,8 @@ REGRESS = \
 	minhash \
 	spdx \
 	licenses \
-	workflow
+	workflow \
+	cancel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -58,7 +60,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core src/test/fuzz_core fuzz-corpus results regression.diffs regression.out
+EXTRA_CLEAN = src/test/test_core src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -78,18 +80,31 @@ src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 unitcheck: src/test/test_core
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
-# libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part of `make test`
+# libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part
+# of `make test`, run by CI for FUZZ_SECONDS.  Memory is limited: an input of
+# at most 4 KB that makes the core use more than FUZZ_RSS_MB (or allocate
+# more than a quarter of it at once) is a finding.
 FUZZ_SECONDS ?= 60
+FUZZ_RSS_MB ?= 1024
 src/test/fuzz_core: src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(wildcard include/*.h)
 	clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ICU_CFLAGS) -o $@ \
 	    src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(ICU_LIBS)
 
 fuzz: src/test/fuzz_core
 	mkdir -p fuzz-corpus && cp data/samples/* fuzz-corpus/
-	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 fuzz-corpus
+	printf '%s' 'mit and (apache-2.0 or GPL-2.0+ WITH Classpath-exception-2.0)|GPL-3.0-only' > fuzz-corpus/spdx-1
+	printf '%s' 'GPL-2.0-with-classpath-exception OR LicenseRef-x AND (MIT OR ISC)|MIT' > fuzz-corpus/spdx-2
+	printf '%s' 'Apache 2.0 / MIT, BSD-3-clause and GPL-2+' > fuzz-corpus/spdx-3
+	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$$(($(FUZZ_RSS_MB) / 4)) fuzz-corpus
 
 test:
 	bash .ci/test
+
+# The TAP suite (t/, PostgreSQL::Test::Cluster): crash recovery, concurrent
+# sessions, cancel timing, a value at the 1 GB limit.  Not part of `make test`.
+prove:
+	bash .ci/prove
 
 # a fresh install of this version against every earlier release updated to it
 test-upgrade:
@@ -98,4 +113,4 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test test-upgrade demo
+.PHONY: unitcheck fuzz test prove test-upgrade demo
