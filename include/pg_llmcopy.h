@@ -137,6 +137,14 @@ extern void llmcopy_check_params(const LlmcopyType *ty, int shingle, int size);
 extern LlmcopySketch *llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params,
 										   uint32 n);
 
+/*
+ * The arguments of a constructor <type>(text, param[0], param[1], mode):
+ * the header of the value it builds (parameters checked, seed 0, tokens
+ * still 0) and the text as UTF-8.
+ */
+extern LlmcopySketch llmcopy_sketch_args(const LlmcopyType *ty, FunctionCallInfo fcinfo,
+										 char **s, size_t *len);
+
 /* Values built with different parameters are never compared (22000). */
 extern void llmcopy_check_match(const LlmcopyType *ty, const LlmcopySketch *a,
 								const LlmcopySketch *b);

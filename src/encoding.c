@@ -91,6 +91,15 @@ llmcopy_text_utf8(text *t, size_t *len)
 	return out;
 }
 
+static bool
+all_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (IS_HIGHBIT_SET(s[i]))
+			return false;
+	return true;
+}
+
 /*
  * UTF-8 in the database encoding, NUL-terminated, or NULL when the
  * database encoding cannot hold one of its characters.  *outlen = bytes.
@@ -101,11 +110,8 @@ llmcopy_utf8_to_server_or_null(const char *s, size_t len, size_t *outlen)
 	static Oid	proc = InvalidOid;
 	int			enc = GetDatabaseEncoding();
 	unsigned char *dest;
-	bool		ascii = true;
 
-	for (size_t i = 0; i < len && ascii; i++)
-		ascii = !IS_HIGHBIT_SET(s[i]);
-	if (enc == PG_UTF8 || enc == PG_SQL_ASCII || ascii)
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII || all_ascii(s, len))
 	{
 		char	   *c = palloc_extended(len + 1, MCXT_ALLOC_HUGE);
 

@@ -28,39 +28,27 @@ PG_FUNCTION_INFO_V1(fingerprint_make);
 Datum
 fingerprint_make(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int32		k = PG_GETARG_INT32(1);
-	int32		w = PG_GETARG_INT32(2);
-	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(3));
-	lc_winnow	win;
-	uint64		ntokens;
-	Fingerprint params;
-	Fingerprint *f;
+	char	   *s;
 	size_t		len,
 				n;
-	char	   *s;
-
-	llmcopy_check_params(&llmcopy_fingerprint_type, k, w);
-	s = llmcopy_text_utf8(t, &len);
+	LlmcopySketch params = llmcopy_sketch_args(&llmcopy_fingerprint_type, fcinfo, &s, &len);
+	lc_mode		mode = (lc_mode) params.mode;
+	lc_winnow	win;
+	uint64		ntokens;
+	Fingerprint *f;
 
 	/* up to 1 GB of selected hashes before duplicates go; fingerprint_alloc checks the rest */
-	lc_winnow_init(&win, k, w, mode, FINGERPRINT_SEED, llmcopy_env(),
+	lc_winnow_init(&win, params.shingle, params.size, mode, params.seed, llmcopy_env(),
 				   2 * (size_t) FINGERPRINT_MAX_HASHES);
-	llmcopy_sketch(s, len, mode, &win, NULL, FINGERPRINT_SEED, &ntokens);
+	llmcopy_sketch(s, len, mode, &win, NULL, params.seed, &ntokens);
 	if (win.overflow || ntokens > PG_UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("text is too large to fingerprint"),
 				 errdetail("It has %llu tokens.", (unsigned long long) ntokens)));
 	n = lc_winnow_finish(&win);
-
-	memset(&params, 0, sizeof(params));
-	params.mode = (uint8) mode;
-	params.k = (uint8) k;
-	params.w = (uint16) w;
-	params.seed = FINGERPRINT_SEED;
 	params.tokens = (uint32) ntokens;
-	f = fingerprint_alloc(&params, (uint32) n);
+	f = fingerprint_alloc((const Fingerprint *) &params, (uint32) n);
 	if (n > 0)
 		memcpy(f->hashes, win.out, n * sizeof(uint64));
 	if (win.out)

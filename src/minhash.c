@@ -11,36 +11,22 @@ PG_FUNCTION_INFO_V1(minhash_make);
 Datum
 minhash_make(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	int32		num_perm = PG_GETARG_INT32(1);
-	int32		ngram = PG_GETARG_INT32(2);
-	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(3));
-	MinHash		params;
-	MinHash    *m;
+	char	   *s;
+	size_t		len;
+	LlmcopySketch params = llmcopy_sketch_args(&llmcopy_minhash_type, fcinfo, &s, &len);
+	int			num_perm = params.size;
+	uint32	   *sig = palloc(sizeof(uint32) * num_perm);
+	uint8	   *filled = palloc(num_perm);
 	lc_minhash	mh;
 	uint64		ntokens;
-	uint32	   *sig;
-	uint8	   *filled;
-	size_t		len;
-	char	   *s;
+	MinHash    *m;
 	bool		nonempty;
 
-	llmcopy_check_params(&llmcopy_minhash_type, ngram, num_perm);
-	s = llmcopy_text_utf8(t, &len);
-	sig = palloc(sizeof(uint32) * num_perm);
-	filled = palloc(num_perm);
-	lc_minhash_init(&mh, num_perm, ngram, mode, MINHASH_SEED, sig, filled);
-	llmcopy_sketch(s, len, mode, NULL, &mh, MINHASH_SEED, &ntokens);
+	lc_minhash_init(&mh, num_perm, params.shingle, (lc_mode) params.mode, params.seed, sig, filled);
+	llmcopy_sketch(s, len, (lc_mode) params.mode, NULL, &mh, params.seed, &ntokens);
 	nonempty = lc_minhash_finish(&mh);
-
-	memset(&params, 0, sizeof(params));
-	params.mode = (uint8) mode;
-	params.ngram = (uint8) ngram;
-	params.num_perm = (uint16) num_perm;
-	params.seed = MINHASH_SEED;
 	params.tokens = (uint32) Min(ntokens, PG_UINT32_MAX);
-	m = (MinHash *) llmcopy_sketch_alloc(&llmcopy_minhash_type, (LlmcopySketch *) &params,
-										 nonempty ? num_perm : 0);
+	m = (MinHash *) llmcopy_sketch_alloc(&llmcopy_minhash_type, &params, nonempty ? num_perm : 0);
 	if (nonempty)
 		memcpy(m->values, sig, sizeof(uint32) * num_perm);
 	pfree(sig);

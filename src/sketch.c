@@ -176,6 +176,25 @@ llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params, uint32 
 	return s;
 }
 
+LlmcopySketch
+llmcopy_sketch_args(const LlmcopyType *ty, FunctionCallInfo fcinfo, char **s, size_t *len)
+{
+	LlmcopySketch p;
+	int32		v[2] = {PG_GETARG_INT32(1), PG_GETARG_INT32(2)};
+	int			shingle = ty->param[0].shingle ? v[0] : v[1];
+	int			size = ty->param[0].shingle ? v[1] : v[0];
+
+	memset(&p, 0, sizeof(p));
+	p.version = ty->version;
+	p.mode = (uint8) llmcopy_parse_mode(PG_GETARG_TEXT_PP(3));
+	llmcopy_check_params(ty, shingle, size);
+	p.shingle = (uint8) shingle;
+	p.size = (uint16) size;
+	p.seed = 0;					/* the constructors' seed */
+	*s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(0), len);
+	return p;
+}
+
 double
 llmcopy_query_threshold(const LlmcopyType *ty, const LlmcopySketch *q)
 {

@@ -8,6 +8,7 @@
 
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #define LLMCOPY_EXCERPT_CHARS 200
@@ -154,6 +155,8 @@ llmcopy_matches(PG_FUNCTION_ARGS)
 		values[4] = Int32GetDatum((int32) s->tokens);
 		values[5] = CStringGetTextDatum(srv);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if ((i & 0xFFF) == 0xFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }
