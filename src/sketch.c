@@ -304,7 +304,7 @@ lit_quote(const char *str)
 	return psprintf("%.*s%s", cut, str, cut < len ? "..." : "");
 }
 
-pg_attribute_noreturn()
+/* Raises the error of a malformed literal (does not return). */
 static void
 lit_error(LitCursor *c, const char *why)
 {
@@ -434,6 +434,7 @@ lit_next(LitCursor *c)
 		return false;
 	}
 	lit_error(c, "Expected \",\" or \"}\" after a value.");
+	return false;				/* not reached */
 }
 
 /* Opens the value list; true if it is empty ("{}"). */
@@ -580,7 +581,7 @@ sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 
 /* ---- binary I/O ---- */
 
-pg_attribute_noreturn()
+/* Raises the error of a malformed binary value (does not return). */
 static void
 bin_error(const LlmcopyType *ty, const char *why)
 {
