@@ -160,8 +160,10 @@ llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params, uint32 
 						ty->name, n, ty->values, ty->max_values),
 				 errdetail("The limit keeps the text form of a %s within PostgreSQL's 1 GB, so that it prints, copies and dumps.",
 						   ty->noun)));
+	/* the header zeroed; the values are the caller's to write (zeroing 500 MB takes a while) */
 	size = LLMCOPY_SKETCH_HDRSZ + (Size) ty->value_bytes * n;
-	s = palloc_extended(size, MCXT_ALLOC_ZERO | (AllocSizeIsValid(size) ? 0 : MCXT_ALLOC_HUGE));
+	s = palloc_extended(size, AllocSizeIsValid(size) ? 0 : MCXT_ALLOC_HUGE);
+	memset(s, 0, LLMCOPY_SKETCH_HDRSZ);
 	SET_VARSIZE(s, size);
 	s->version = ty->version;
 	s->mode = params->mode;
