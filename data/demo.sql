@@ -96,8 +96,13 @@ SELECT output_id AS output, sources, incompatible FROM llmcopy_license_conflicts
 \echo '== Attribution text, per output'
 SELECT output_id AS output, attribution FROM llmcopy_output_attribution ORDER BY output_id::int;
 
+\echo '== How often each model reproduces a work (a copied run of at least 50 tokens), per day'
+SELECT to_char(day, 'YYYY-MM-DD') AS day, model, scanned, reproducing, round(rate::numeric, 2) AS rate
+FROM llmcopy_reproduction_rate ORDER BY day, model;
+
 \echo '== Sizes'
 SELECT count(*) AS works, pg_size_pretty(sum(length(body))) AS text,
        pg_size_pretty(sum(pg_column_size(llmcopy_fp))) AS fingerprints,
-       pg_size_pretty(pg_relation_size('works_llmcopy_fp')) AS gin_index
+       (SELECT pg_size_pretty(sum(pg_relation_size(i.indexrelid))) FROM pg_index i
+        WHERE i.indrelid = 'works'::regclass AND NOT i.indisprimary) AS gin_index
 FROM works;

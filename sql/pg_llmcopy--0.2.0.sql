@@ -984,9 +984,10 @@ BEGIN
         RAISE EXCEPTION '% registration % (table %.%) cannot be used: %', kind, registration,
             quote_ident(nm.schema_name), quote_ident(nm.table_name), p.problem
             USING ERRCODE = p.code,
-                  HINT = format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
-                                '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
-                                registration);
+                  HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
+                              ELSE format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
+                                          '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
+                                          registration) END;
     END IF;
     RETURN p.tbl;
 END $$;
@@ -1404,31 +1405,33 @@ BEGIN
             o.logged_at_col, otbl, base)
         INTO claimed USING o.id, c.id, run, ids;
         n := coalesce(cardinality(claimed), 0);
+        -- (the batch's outputs are materialized first, so a distributed
+        -- outputs table is read once and the join is with its result)
         find_sql := format(
-            'INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
+            'WITH b AS MATERIALIZED (
+                 SELECT o.%2$I::text AS output_id, o.%3$I AS body, %1$s.fingerprint_minus(o.llmcopy_fp, $2) AS fp,
+                        (%1$s.fingerprint_info(o.llmcopy_fp)).tokens AS tokens,
+                        o.%4$I::timestamptz AS logged_at, %5$s AS model
+                 FROM %6$s o WHERE o.%2$I = ANY ($1::%7$s[]))
+             INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
                  containment, longest_tokens, coverage, spans, license, license_raw, obligations, author, title,
                  source, run_id)
-             SELECT $5, b.output_id, $6, w.work_id, b.logged_at, b.model, w.containment, m.longest,
-                    CASE WHEN b.tokens = 0 THEN 0 ELSE m.matched::float8 / b.tokens END,
-                    m.spans, lic.norm, w.license,
+             SELECT $5, b.output_id, $6, d.%8$I::text, b.logged_at, b.model, %1$s.containment(b.fp, d.llmcopy_fp),
+                    m.longest, CASE WHEN b.tokens = 0 THEN 0 ELSE m.matched::float8 / b.tokens END,
+                    m.spans, lic.norm, lic.raw,
                     CASE WHEN lic.norm IS NOT NULL THEN to_jsonb(%1$s.license_obligations(lic.norm)) END,
-                    w.author, w.title, w.source, $7
-             FROM (SELECT o.%2$I::text AS output_id, o.%3$I AS body, %1$s.fingerprint_minus(o.llmcopy_fp, $2) AS fp,
-                          (%1$s.fingerprint_info(o.llmcopy_fp)).tokens AS tokens,
-                          o.%4$I::timestamptz AS logged_at, %5$s AS model
-                   FROM %6$s o WHERE o.%2$I = ANY ($1::%7$s[])) b
-             CROSS JOIN LATERAL (
-                   SELECT d.%8$I::text AS work_id, d.%9$I AS body, %10$s AS license, %11$s AS author,
-                          %12$s AS title, %13$s AS source, %1$s.containment(b.fp, d.llmcopy_fp) AS containment
-                   FROM %14$s d WHERE %1$s.fingerprint_contained(b.fp, d.llmcopy_fp, $3)) w
+                    %11$s, %12$s, %13$s, $7
+             FROM b JOIN %14$s d ON %1$s.fingerprint_contained(b.fp, d.llmcopy_fp, $3)
              CROSS JOIN LATERAL (
                    SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.a_start), ''[]'') AS spans,
                           coalesce(max(s.tokens), 0) AS longest, coalesce(sum(s.tokens), 0) AS matched
-                   FROM %1$s.llmcopy_matches(b.body, w.body, $4, %15$L::text) s) m
+                   FROM %1$s.llmcopy_matches(b.body, d.%9$I, $4, %15$L::text) s) m
+             CROSS JOIN LATERAL (SELECT %10$s AS raw) r
              CROSS JOIN LATERAL (
-                   SELECT CASE WHEN w.license IS NULL THEN NULL
-                               WHEN %1$s.spdx_valid(w.license) THEN %1$s.spdx_normalize(w.license)
-                               ELSE %1$s.spdx_correct(w.license) END AS norm) lic
+                   SELECT r.raw,
+                          CASE WHEN r.raw IS NULL THEN NULL
+                               WHEN %1$s.spdx_valid(r.raw) THEN %1$s.spdx_normalize(r.raw)
+                               ELSE %1$s.spdx_correct(r.raw) END AS norm) lic
              ON CONFLICT DO NOTHING',
             '@extschema@', o.id_col, o.text_col, o.logged_at_col,
             CASE WHEN o.model_col IS NULL THEN 'NULL::text' ELSE format('o.%I::text', o.model_col) END,
