@@ -78,7 +78,7 @@ SET client_min_messages = warning;
 SET client_min_messages = warning;
 :round_010
 SELECT count(*) AS findings_010, (SELECT string_agg(s, ',') FROM (SELECT round(seconds::numeric, 2)::text AS s FROM scan_times) t) AS seconds_010,
-       min(seconds) AS best_010
+       (SELECT min(seconds) FROM scan_times) AS best_010
 FROM llmcopy_findings \gset
 \c postgres
 SET client_min_messages = warning;
