@@ -1,21 +1,23 @@
-# Recall at zero false positives by level of disguise (JavaScript, Python), and AUC on reworded prose.
-set terminal pngcairo size 1500,500 font "DejaVu Sans,10" noenhanced
+# Recall by level of disguise at zero false positives (JavaScript, Python) and at 1 % false
+# positives (JavaScript, with the prototypes of kind tokens), and AUC on reworded prose.
+set terminal pngcairo size 1800,500 font "DejaVu Sans,10" noenhanced
 set output 'bench/out/disguise_recall.png'
 set datafile separator "\t"
-set multiplot layout 1,3
+set multiplot layout 1,4
 set xrange [0.8:6.2]
 set yrange [0:105]
-set xtics ("1 layout" 1, "2 renamed" 2, "3 decl. moved" 3, "4 extracted" 4, "5 reordered" 5, "6 control" 6)
+set xtics ("1" 1, "2 ren." 2, "3 decl." 3, "4 extr." 4, "5 reord." 5, "6 ctrl" 6)
 set xlabel "level of disguise (cumulative)"
-set ylabel "recall at zero false positives (%)"
 set key top right font ",8"
-measures = "containment|containment - boilerplate|rarity-weighted|pg_trgm similarity|pg_trgm word_similarity|prototype: kind_8|prototype: kind_units"
-n = 7
+measures = "containment|containment - boilerplate|rarity-weighted|pg_trgm similarity|pg_trgm word_similarity|prototype: kind_8|prototype: kind_5_in_units"
 m(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", measures, i))
 do for [lang in "js py"] {
-    set title (lang eq "js" ? "JavaScript clones (npm corpus)" : "Python clones (stdlib, Debian)")
-    plot for [i=1:n] sprintf("< awk -F'\\t' '$1 == \"%s\" && $2 == \"%s\"' bench/out/disguise_recall.tsv", lang, m(i)) using 3:4 with linespoints title m(i)
+    set title (lang eq "js" ? "JavaScript clones, zero false positives" : "Python clones, zero false positives")
+    set ylabel "recall (%)"
+    plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"%s\" && $2 == \"%s\"' bench/out/disguise_recall.tsv", lang, m(i)) using 3:4 with linespoints title m(i)
 }
+set title "JavaScript clones, 1 % false positives"
+plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"js\" && $2 == \"%s\"' bench/out/disguise_recall.tsv", m(i)) using 3:5 with linespoints title m(i)
 set title "Reworded prose: AUC against passages on the same topic"
 set xrange [0.8:4.2]
 set yrange [0.5:1.02]

@@ -110,6 +110,9 @@ SELECT p.lang, s.measure, p.variant, count(*) AS clones,
 FROM scores s JOIN pairs p USING (pid) JOIN thresholds t ON t.lang = p.lang AND t.measure = s.measure
 WHERE p.class = 'clone' GROUP BY 1, 2, 3;
 
+-- data for the plot
+\copy (SELECT lang, measure, substr(variant, 2)::int, recall_zero_fp, recall_1pct_fp FROM recall WHERE variant LIKE 'L%' ORDER BY 1, 2, 3) TO 'bench/out/disguise_recall.tsv' WITH (FORMAT csv, DELIMITER E'\t')
+
 \echo '## Thresholds: the highest score of an independent implementation (zero false positives) and the 99th percentile'
 SELECT lang, measure, negatives, round(at_zero_fp::numeric, 3) AS at_zero_fp, round(at_1pct_fp::numeric, 3) AS at_1pct_fp
 FROM thresholds ORDER BY 1, 2;
@@ -162,7 +165,7 @@ CREATE INDEX pworks_fp ON pworks USING gin (fp);
 CREATE TABLE pbp AS SELECT fingerprint_common_agg(fp, 500) AS fp FROM pworks;
 SELECT (fingerprint_info(fp)).hashes AS prose_words_in_500_documents FROM pbp;
 CREATE TABLE pq AS
-SELECT DISTINCT query, fingerprint(query, 1, 1) - (SELECT fp FROM pbp) AS q1 FROM prose;
+SELECT query, fingerprint(query, 1, 1) - (SELECT fp FROM pbp) AS q1 FROM (SELECT DISTINCT query FROM prose) s;
 ALTER TABLE pq ADD COLUMN df fingerprint_df;
 UPDATE pq SET df = (SELECT fingerprint_df_agg(w.fp, pq.q1, (SELECT count(*) FROM pworks)) FROM pworks w WHERE pq.q1 && w.fp);
 CREATE TABLE pscores AS
@@ -192,6 +195,4 @@ SELECT measure, string_agg(format('%s %s', level, auc), '  ' ORDER BY level) AS 
 FROM auc GROUP BY 1 ORDER BY 1;
 SELECT count(DISTINCT qid) AS passages, count(*) FILTER (WHERE truth = 'other') / count(DISTINCT level) AS negative_pairs_a_level FROM prose;
 
--- data for the plot
-\copy (SELECT lang, measure, substr(variant, 2)::int, recall_zero_fp FROM recall WHERE variant LIKE 'L%' ORDER BY 1, 2, 3) TO 'bench/out/disguise_recall.tsv' WITH (FORMAT csv, DELIMITER E'\t')
 \copy (SELECT measure, substr(level, 2)::int, auc FROM auc ORDER BY 1, 2) TO 'bench/out/disguise_auc.tsv' WITH (FORMAT csv, DELIMITER E'\t')

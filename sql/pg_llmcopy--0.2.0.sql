@@ -274,6 +274,23 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION containment_weighted(fingerprint, fingerprint, fingerprint_df) IS
 'containment of a in b with each hash weighted by its rarity in the corpus, ln((N + 1) / (df + 1))';
 
+-- ---- attribution: the order that puts the origin first ----
+-- Among the works holding an output's copied text, the origin is the one
+-- with the longest span, then the one holding it byte for byte, then more
+-- of the output contained, rarer shared text, plain containment, and the
+-- text most works hold (token-identical copies among the candidates).
+-- Sort by it descending, then by work id.
+CREATE FUNCTION llmcopy_origin_key(span_tokens int, exact bool, coverage float8,
+                                   weighted float8, containment float8, copies int DEFAULT 1)
+RETURNS float8[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT ARRAY[coalesce(span_tokens, 0), CASE WHEN exact THEN 1 ELSE 0 END, coalesce(coverage, 0),
+                   coalesce(weighted, 0), coalesce(containment, 0), coalesce(copies, 1)]::float8[] $$;
+
+COMMENT ON FUNCTION llmcopy_origin_key(int, bool, float8, float8, float8, int) IS
+'sort key (descending) that ranks the origin of a copied text first among the works holding it';
+
 -- ---------------------------------------------------------------------------
 -- evidence spans
 

@@ -138,6 +138,35 @@ SELECT fingerprint_df_agg(w.fp, NULL, 40) FROM works w;
 SELECT fingerprint_df_agg(w.fp, o.fp, -1) FROM works w, outputs o;
 SELECT fingerprint_df_agg(w.fp, fingerprint('x'::text, 2, 1), 40) FROM works w;
 
+-- The origin first.  Work 3 is the source of the copied passage; work 1
+-- holds the same passage re-cased and re-spaced (the same tokens, other
+-- bytes); work 2 holds its first half.  Ranked by span and then id, work 1
+-- comes first; llmcopy_origin_key puts the source first.
+CREATE TEMP TABLE passage AS
+SELECT string_agg(CASE WHEN j % 7 = 0 THEN 'Word' ELSE 'word' END || j, ' ') AS t FROM generate_series(1, 60) j;
+CREATE TEMP TABLE owork AS
+SELECT 1 AS id, 'another version: ' || upper((SELECT t FROM passage)) || '  ends here' AS body
+UNION ALL SELECT 2, 'a part: ' || (SELECT left(t, 250) FROM passage)
+UNION ALL SELECT 3, 'the source: ' || (SELECT t FROM passage) || ' then more of its own';
+CREATE TEMP TABLE oout AS
+SELECT 'novel words before the copy ' || (SELECT t FROM passage) || ' and novel words after it' AS body;
+CREATE TEMP TABLE ocand AS
+SELECT w.id, m.tokens AS span_tokens, strpos(w.body, substr(o.body, m.a_start, m.a_length)) > 0 AS exact,
+       llmcopy_coverage(o.body, w.body) AS coverage, containment(fingerprint(o.body), fingerprint(w.body)) AS containment
+FROM oout o, owork w,
+     LATERAL (SELECT * FROM llmcopy_matches(o.body, w.body, 8, 'text', 2) ORDER BY tokens DESC LIMIT 1) m;
+SELECT id, span_tokens, exact, round(coverage::numeric, 3) AS coverage,
+       row_number() OVER (ORDER BY span_tokens DESC, id) AS by_span_then_id,
+       row_number() OVER (ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, NULL, containment) DESC, id) AS by_origin_key
+FROM ocand ORDER BY id;
+-- the key orders by span first, then exactness, coverage, rarity, containment, copies
+SELECT llmcopy_origin_key(10, false, 0.9, 0.9, 0.9, 9) < llmcopy_origin_key(11, false, 0, 0, 0, 1) AS span_first,
+       llmcopy_origin_key(10, false, 0.9, 0.9, 0.9, 9) < llmcopy_origin_key(10, true, 0, 0, 0, 1) AS then_exact,
+       llmcopy_origin_key(10, true, 0.5, 0.9, 0.9) < llmcopy_origin_key(10, true, 0.6, 0, 0) AS then_coverage,
+       llmcopy_origin_key(10, true, 0.5, 0.2, 0.9) < llmcopy_origin_key(10, true, 0.5, 0.3, 0) AS then_rarity,
+       llmcopy_origin_key(10, true, 0.5, 0.2, 0.5, 1) < llmcopy_origin_key(10, true, 0.5, 0.2, 0.5, 2) AS copies_last,
+       llmcopy_origin_key(NULL, NULL, NULL, NULL, NULL, NULL) = '{0,0,0,0,0,1}' AS nulls_lowest;
+
 -- A role without any privilege of its own can use all of it.
 CREATE ROLE regress_rarity_user;
 GRANT SELECT ON works, outputs TO regress_rarity_user;
