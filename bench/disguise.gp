@@ -21,7 +21,7 @@ plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"js\" && $2 == \"%s\"' bench/out
 set title "Reworded prose: AUC against passages on the same topic"
 set xrange [0.8:4.2]
 set yrange [0.5:1.02]
-set xtics ("1 reordered" 1, "2 +20% syn." 2, "3 +50% syn." 3, "4 +clauses" 4)
+set xtics ("1 reordered" 1, "2 +1/5 syn." 2, "3 +1/2 syn." 3, "4 +clauses" 4)
 set xlabel "strength of rewording"
 set ylabel "AUC"
 set key bottom left font ",8"
