@@ -22,6 +22,7 @@ OBJS = \
 	src/minhash.o \
 	src/minhash_gin.o \
 	src/components.o \
+	src/rarity.o \
 	src/spdx.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
@@ -48,7 +49,8 @@ REGRESS = \
 	licenses \
 	workflow \
 	workflow_sessions \
-	privileges
+	privileges \
+	rarity
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
