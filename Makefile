@@ -19,6 +19,7 @@ OBJS = \
 	src/fingerprint_gin.o \
 	src/index_support.o \
 	src/spans.o \
+	src/headline.o \
 	src/minhash.o \
 	src/minhash_gin.o \
 	src/components.o \
@@ -46,7 +47,8 @@ REGRESS = \
 	minhash \
 	spdx \
 	licenses \
-	workflow
+	workflow \
+	headline
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
