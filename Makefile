@@ -4,6 +4,7 @@
 #   make installcheck             regression tests against $PGHOST/$PGPORT
 #   make test                     everything, on a throwaway cluster (see README)
 #   make demo                     the sample job, on a throwaway cluster
+#   make test-report              the sample job's HTML report, checked in headless Chromium
 
 EXTENSION = pg_llmcopy
 # the one place the version lives is pg_llmcopy.control
@@ -99,4 +100,8 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test test-upgrade demo
+# the HTML reports rendered in headless Chromium and checked as a reader sees them
+test-report:
+	bash test/report/run
+
+.PHONY: unitcheck fuzz test test-upgrade demo test-report

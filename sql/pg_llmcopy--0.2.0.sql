@@ -1283,7 +1283,7 @@ mark { cursor: pointer; }
 .c1 { background: #ffe066; } .c2 { background: #a5d8ff; } .c3 { background: #b2f2bb; } .c4 { background: #fcc2d7; }
 .c5 { background: #ffd8a8; } .c6 { background: #d0bfff; } .c7 { background: #99e9f2; } .c8 { background: #d8f5a2; }
 .c9 { background: #eebefa; } .c10 { background: #ffc9c9; }
-mark.active { outline: 2px solid #d9480f; background: #ffa94d; }
+mark.active { background: #ff922b; box-shadow: 0 1px 0 #d9480f; }
 mark:focus-visible { outline: 2px solid #1c7ed6; }
 details { margin-top: .7rem; font-size: .88rem; }
 summary { cursor: pointer; color: var(--muted); }
