@@ -266,6 +266,7 @@ $js$;
     spans jsonb;
     all_spans jsonb;
     dropped int;
+    npassages text;
     ob jsonb;
 BEGIN
     doc := array_append(doc, format(
@@ -344,12 +345,13 @@ BEGIN
             all_spans := all_spans || (SELECT coalesce(jsonb_agg(s || jsonb_build_object('work', fi)), '[]')
                                        FROM jsonb_array_elements(spans) s);
             ob := f -> 'obligations';
+            npassages := format('%s passage%s', jsonb_array_length(spans), CASE WHEN jsonb_array_length(spans) = 1 THEN '' ELSE 's' END);
             legend := array_append(legend, format('<li><span class="swatch c%s"></span><a href="#o%sf%s">%s</a></li>', fi, oi, fi,
                                        @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', (f ->> 'corpus') || ' ' || (f ->> 'work_id')))));
             body := array_append(body, format(
                 '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">· %s %s</span></h3>'
                 '<dl class="meta"><dt>Author</dt><dd>%s</dd><dt>Source</dt><dd>%s</dd><dt>License</dt><dd>%s</dd>'
-                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s · longest run %s tokens · coverage %s · %s passages</dd></dl>%s',
+                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s · longest run %s tokens · coverage %s · %s</dd></dl>%s',
                 oi, fi, fi,
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', 'untitled work')),
                 @extschema@.llmcopy_html_escape(f ->> 'corpus'), @extschema@.llmcopy_html_escape(f ->> 'work_id'),
@@ -376,16 +378,16 @@ BEGIN
                               ' as ' || @extschema@.llmcopy_html_escape(ob ->> 'chosen') END)
                 END,
                 round((f ->> 'containment')::numeric, 2), f ->> 'longest_tokens', round((f ->> 'coverage')::numeric, 2),
-                jsonb_array_length(spans),
+                npassages,
                 CASE WHEN dropped > 0 THEN
-                    format('<p class="note warn">%s passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
+                    format('<p class="note warn">%s of the passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
                 ELSE '' END)
                 || CASE WHEN otext IS NULL OR wtext IS NULL THEN
                        format('<p class="note warn">The %s is no longer in its table.</p>', CASE WHEN otext IS NULL THEN 'output' ELSE 'work' END)
                    ELSE format(
-                       '<div class="panes"><div class="pane"><h4><span>Output</span><span>%s passages</span></h4><div class="text" data-side="a">%s</div></div>'
+                       '<div class="panes"><div class="pane"><h4><span>Output</span><span>%s</span></h4><div class="text" data-side="a">%s</div></div>'
                        '<div class="pane"><h4><span>Work</span><span>%s</span></h4><div class="text" data-side="b">%s</div></div></div>',
-                       jsonb_array_length(spans),
+                       npassages,
                        @extschema@.llmcopy_headline(otext, spans, format(
                            'Escape=html, HighlightAll=true, StopSel="</mark>", '
                            'StartSel="<mark class=''m c%s'' data-f=''o%sf%s'' data-side=''a'' data-span=''%%s'' tabindex=''0''>"',

@@ -119,7 +119,7 @@ WHERE o.tbl = 'rep_outputs'::regclass;
 -- deleted since the scan leave their spans out, and the report says so.
 SELECT position('no findings' IN llmcopy_report('rep_outputs', '3')) > 0 AS no_findings;
 UPDATE rep_outputs SET body = 'Rewritten. ' || body WHERE id = 2;
-SELECT position('passages no longer match the texts' IN r) > 0 AS stale_noted,
+SELECT position('of the passages no longer match the texts' IN r) > 0 AS stale_noted,
        position('<mark' IN r) = 0 AS stale_not_marked
 FROM llmcopy_report('rep_outputs', '2') r;
 DELETE FROM rep_outputs WHERE id = 2;
