@@ -195,6 +195,28 @@ SELECT llmcopy_headline('abc', '[]'::jsonb, 'HighlightAll=true') AS no_spans,
        llmcopy_headline(NULL, 'x') IS NULL AS null_in,
        llmcopy_headline('x', 'y', NULL) IS NULL AS null_options;
 
+-- A LATIN1 database gives the same headlines: the texts and the markers are
+-- converted to UTF-8 and back, positions stay in characters.
+SELECT current_database() AS test_db,
+       llmcopy_headline('Voilà: ' || t, 'Préface. ' || t || ' Fin.', 'HighlightAll=1, StartSel=«, StopSel=», Escape=html') AS h_a,
+       llmcopy_headline('Voilà: ' || t, 'Préface. ' || t || ' Fin.', 'Side=b, MinWords=3, MaxWords=6, StartSel=«, StopSel=»') AS h_b,
+       llmcopy_headline('Voilà: ' || t, '[{"a_start": 8, "a_length": 16}]'::jsonb, 'HighlightAll=1, StartSel=<°>, StopSel=</°>') AS h_j
+FROM (VALUES ('Crème brûlée & café «noir» à la française, très sucré, où l''on mange ça')) v(t) \gset
+\echo :h_a
+\echo :h_b
+\echo :h_j
+CREATE DATABASE llmcopy_latin1_hl ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c llmcopy_latin1_hl
+SET client_encoding = 'UTF8';
+CREATE EXTENSION pg_llmcopy;
+SELECT current_setting('server_encoding') AS enc,
+       llmcopy_headline('Voilà: ' || t, 'Préface. ' || t || ' Fin.', 'HighlightAll=1, StartSel=«, StopSel=», Escape=html') = :'h_a' AS same_a,
+       llmcopy_headline('Voilà: ' || t, 'Préface. ' || t || ' Fin.', 'Side=b, MinWords=3, MaxWords=6, StartSel=«, StopSel=»') = :'h_b' AS same_b,
+       llmcopy_headline('Voilà: ' || t, '[{"a_start": 8, "a_length": 16}]'::jsonb, 'HighlightAll=1, StartSel=<°>, StopSel=</°>') = :'h_j' AS same_given
+FROM (VALUES ('Crème brûlée & café «noir» à la française, très sucré, où l''on mange ça')) v(t);
+\c :test_db
+DROP DATABASE llmcopy_latin1_hl;
+
 -- Bad options and spans: 22023 with a message that says what is wrong.
 \set VERBOSITY default
 SELECT llmcopy_headline('a', 'b', 'Colour=red');

@@ -90,7 +90,6 @@ static const struct
 	{"brackets", "[[", "]]", false},
 };
 
-pg_attribute_noreturn()
 static void
 hl_option_error(const char *msg, const char *detail)
 {
