@@ -1595,7 +1595,7 @@ BEGIN
     shown AS (
         SELECT * FROM outs ORDER BY top DESC, tbl, output_id LIMIT max_outputs)
     SELECT jsonb_build_object(
-               'since', since, 'until', until,
+               'since', to_char(since, 'YYYY-MM-DD HH24:MI:SS TZ'), 'until', to_char(until, 'YYYY-MM-DD HH24:MI:SS TZ'),
                'findings', (SELECT count(*) FROM sel), 'outputs', (SELECT count(*) FROM outs),
                'works', (SELECT count(DISTINCT (s.corpus_table, s.work_id)) FROM sel s),
                'shown', (SELECT count(*) FROM shown),
