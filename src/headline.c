@@ -150,11 +150,11 @@ hl_utf8(const char *s)
 static void
 hl_parse_options(text *opts, HlOptions *o, bool multi)
 {
-	char	   *s = text_to_cstring(opts);
-	char	   *p = s;
-	bool		seen[11] = {0};
 	static const char *const names[] = {"startsel", "stopsel", "maxwords", "minwords",
 		"maxfragments", "fragmentdelimiter", "highlightall", "side", "escape", "markers", NULL};
+	char	   *s = text_to_cstring(opts);
+	char	   *p = s;
+	bool		seen[lengthof(names)] = {0};
 	const char *startsel = NULL,
 			   *stopsel = NULL,
 			   *escape = NULL;
