@@ -4,6 +4,7 @@
 #   make installcheck             regression tests against $PGHOST/$PGPORT
 #   make test                     everything, on a throwaway cluster (see README)
 #   make demo                     the sample job, on a throwaway cluster
+#   make test-report              the sample job's HTML report, checked in headless Chromium
 
 EXTENSION = pg_llmcopy
 # the one place the version lives is pg_llmcopy.control
@@ -19,6 +20,7 @@ OBJS = \
 	src/fingerprint_gin.o \
 	src/index_support.o \
 	src/spans.o \
+	src/headline.o \
 	src/minhash.o \
 	src/minhash_gin.o \
 	src/components.o \
@@ -50,7 +52,9 @@ REGRESS = \
 	workflow \
 	workflow_sessions \
 	privileges \
-	rarity
+	rarity \
+	headline \
+	report
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -100,4 +104,8 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test test-upgrade demo
+# the HTML reports rendered in headless Chromium and checked as a reader sees them
+test-report:
+	bash test/report/run
+
+.PHONY: unitcheck fuzz test test-upgrade demo test-report

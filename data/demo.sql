@@ -106,3 +106,20 @@ SELECT count(*) AS works, pg_size_pretty(sum(length(body))) AS text,
        (SELECT pg_size_pretty(sum(pg_relation_size(i.indexrelid))) FROM pg_index i
         WHERE i.indrelid = 'works'::regclass AND NOT i.indisprimary) AS gin_index
 FROM works;
+
+-- The report of this job as one HTML file: each output side by side with
+-- the works it copies, the passages marked and linked, licenses and
+-- attribution (psql -v report=FILE chooses the file).
+\if :{?report}
+\else
+\set report demo-report.html
+\endif
+\pset format unaligned
+\pset tuples_only on
+\o :report
+SELECT llmcopy_scan_report();
+\o
+\set cwd `pwd`
+SELECT CASE WHEN :'report' LIKE '/%' THEN :'report' ELSE :'cwd' || '/' || :'report' END AS report_path \gset
+\echo
+\echo '== The HTML report of this job, to open in a browser:' :report_path

@@ -35,6 +35,27 @@ extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
 extern void llmcopy_sketch(const char *s, size_t len, lc_mode mode, lc_winnow *win,
 						   lc_minhash *mh, uint64 seed, uint64 *ntokens);
 
+/* ---- evidence spans (spans.c) ---- */
+
+/* A text's tokens: hashes and offsets, 0-based, ends exclusive. */
+typedef struct TokArray
+{
+	uint64	   *hash;
+	uint32	   *cstart;			/* 0-based character offset */
+	uint32	   *cend;
+	uint32	   *bstart;			/* byte offset in the UTF-8 text */
+	uint32	   *bend;
+	size_t		n;
+	size_t		cap;
+	const char *which;
+} TokArray;
+
+extern void llmcopy_tokarray_fill(TokArray *ta, text *t, lc_mode mode, const char *which,
+								  char **utf8);
+extern void llmcopy_check_span_params(int32 min_tokens, int32 max_gap);
+extern lc_span_list llmcopy_spans_of(const TokArray *a, const TokArray *b, int min_tokens,
+									 int max_gap);
+
 /* ---- literal reader and input errors (typeio.c) ---- */
 
 typedef struct LitCursor
