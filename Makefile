@@ -23,6 +23,7 @@ OBJS = \
 	src/minhash_gin.o \
 	src/components.o \
 	src/spdx.o \
+	src/attribution.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
 	src/lc_spans.o \
