@@ -65,7 +65,7 @@ agg_add(FpAggState *st, Fingerprint *f)
 	{
 		if (st->compact && st->n > st->compacted)
 		{
-			st->n = lc_sort_unique_u64(st->hashes, st->n);
+			st->n = lc_sort_unique_u64(st->hashes, st->n, llmcopy_env());
 			st->compacted = st->n;
 		}
 		while (st->n + f->nhashes > st->cap)
@@ -118,7 +118,7 @@ fingerprint_union_final(PG_FUNCTION_ARGS)
 	st = (FpAggState *) PG_GETARG_POINTER(0);
 	if (!st->have_params)
 		PG_RETURN_NULL();
-	n = lc_sort_unique_u64(st->hashes, st->n);
+	n = lc_sort_unique_u64(st->hashes, st->n, llmcopy_env());
 	PG_RETURN_FINGERPRINT_P(agg_result(st, n));
 }
 
@@ -167,7 +167,7 @@ fingerprint_common_final(PG_FUNCTION_ARGS)
 	 * Sort in place (the state is not used again) and keep one copy of each
 	 * hash whose run of equal values is at least min_docs long.
 	 */
-	lc_sort_u64(st->hashes, st->n);
+	lc_sort_u64(st->hashes, st->n, llmcopy_env());
 	for (i = 0; i < st->n;)
 	{
 		Size		j = i + 1;
