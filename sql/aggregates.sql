@@ -91,18 +91,21 @@ SELECT fingerprint_common_agg(fp, 0.5) FROM (VALUES (fingerprint('a'::text, 1, 1
 -- serialized, and the leader combines them; the answers equal the serial ones.
 CREATE TABLE agg_serial AS
 SELECT md5(fingerprint_union_agg(fp)::text) AS u, md5(fingerprint_common_agg(fp, 3)::text) AS c,
-       md5(fingerprint_common_agg(fp, 0.0014)::text) AS s
+       md5(fingerprint_common_agg(fp, 0.0014)::text) AS s,
+       md5(attribution_agg('author ' || id % 97, 'work ' || id % 89, NULL, CASE WHEN id % 2 = 0 THEN 'MIT' ELSE 'apache 2' END)) AS a
 FROM agg_docs;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF)
-SELECT fingerprint_union_agg(fp), fingerprint_common_agg(fp, 3), fingerprint_common_agg(fp, 0.0014)
+SELECT fingerprint_union_agg(fp), fingerprint_common_agg(fp, 3), fingerprint_common_agg(fp, 0.0014),
+       attribution_agg('author ' || id % 97, 'work ' || id % 89, NULL, CASE WHEN id % 2 = 0 THEN 'MIT' ELSE 'apache 2' END)
 FROM agg_docs;
-SELECT p.u = s.u AS union_same, p.c = s.c AS common_same, p.s = s.s AS share_same
+SELECT p.u = s.u AS union_same, p.c = s.c AS common_same, p.s = s.s AS share_same, p.a = s.a AS attribution_same
 FROM (SELECT md5(fingerprint_union_agg(fp)::text) AS u, md5(fingerprint_common_agg(fp, 3)::text) AS c,
-             md5(fingerprint_common_agg(fp, 0.0014)::text) AS s
+             md5(fingerprint_common_agg(fp, 0.0014)::text) AS s,
+             md5(attribution_agg('author ' || id % 97, 'work ' || id % 89, NULL, CASE WHEN id % 2 = 0 THEN 'MIT' ELSE 'apache 2' END)) AS a
       FROM agg_docs) p, agg_serial s;
 -- workers that spill serialize from their temporary files
 SET work_mem = '64kB';
@@ -164,6 +167,7 @@ SET statement_timeout = '300ms';
 SELECT fingerprint_union_agg(fp) FROM agg_big, generate_series(1, 100000);
 SELECT fingerprint_common_agg(fp, 2) FROM agg_big, generate_series(1, 100000);
 SELECT fingerprint_common_agg(fp, 0.5) FROM agg_big, generate_series(1, 100000);
+SELECT attribution_agg('author ' || i, 'title ' || j, NULL, 'MIT') FROM generate_series(1, 10000) i, generate_series(1, 10000) j;
 RESET statement_timeout;
 \set VERBOSITY default
 

@@ -13,7 +13,8 @@
 --
 -- Combine, serialize and deserialize functions for partial aggregation.
 -- CREATE OR REPLACE AGGREGATE keeps each aggregate's OID, so the views and
--- user objects that use them stay as they are.
+-- user objects that use them (llmcopy_output_attribution uses
+-- attribution_agg) stay as they are.
 
 CREATE FUNCTION fingerprint_agg_combine(internal, internal) RETURNS internal
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -51,6 +52,20 @@ COMMENT ON AGGREGATE fingerprint_union_agg(fingerprint) IS
 'every hash of the fingerprints, in memory bounded by work_mem';
 COMMENT ON AGGREGATE fingerprint_common_agg(fingerprint, float8) IS
 'hashes found in at least the share min_share (0 < min_share <= 1) of the non-NULL fingerprints, rounded up to whole fingerprints';
+
+CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE AGGREGATE attribution_agg(author text, title text, source text, license text) (
+    SFUNC = attribution_trans, STYPE = internal,
+    FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = attribution_combine,
+    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
+    PARALLEL = SAFE
+);
 
 -- ---------------------------------------------------------------------------
 -- evidence spans and reports

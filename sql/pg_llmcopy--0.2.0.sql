@@ -716,9 +716,17 @@ CREATE FUNCTION attribution_trans(internal, text, text, text, text) RETURNS inte
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION attribution_final(internal) RETURNS text
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE AGGREGATE attribution_agg(author text, title text, source text, license text) (
     SFUNC = attribution_trans, STYPE = internal,
     FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = attribution_combine,
+    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE attribution_agg(text, text, text, text) IS
