@@ -147,7 +147,7 @@ tape_read(LogicalTape *t, void *p, size_t len)
 		elog(ERROR, "unexpected end of a fingerprint aggregate's temporary file");
 }
 
-static pg_attribute_noreturn() void
+static void
 serial_corrupt(void)
 {
 	ereport(ERROR,
@@ -173,6 +173,7 @@ varint_get(const uint8 **pp, const uint8 *end)
 		}
 	}
 	serial_corrupt();
+	return 0;
 }
 
 /* Load the next block of a source; false at its end. */
@@ -289,7 +290,7 @@ sink_tape_flush(FpSink *k)
 	k->nb = 0;
 }
 
-static pg_attribute_noreturn() void
+static void
 serial_too_large(void)
 {
 	ereport(ERROR,
