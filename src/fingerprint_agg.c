@@ -19,6 +19,7 @@
  * fingerprints aggregated (resolved once they are all counted).  Memory:
  * the buffer, the in-memory run and the tape buffers, about work_mem in
  * all, plus the result; disk: about 12 bytes a distinct hash per run.
+ * Counts saturate at 2^32 - 1, beyond any min_docs.
  *
  * Partial aggregation: a state serializes to its runs merged into one,
  * hashes delta-coded and counts as varints; combining adds counts hash by
@@ -80,7 +81,7 @@ typedef struct FpAggState
 	int			nruns;
 	int			maxruns;
 
-	/* a deserialized state: one run, still coded (see state_serialize) */
+	/* a deserialized state: one run, still coded (see fingerprint_agg_serialize) */
 	const uint8 *ser;
 	const uint8 *ser_end;
 	uint64		nser;
