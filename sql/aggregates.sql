@@ -52,6 +52,7 @@ SELECT * FROM pg_temp.check_all();
 -- Past work_mem the runs go to temporary files (temp_file_limit shows it),
 -- and the answers stay the same: 64kB holds runs of about 4,000 hashes,
 -- merged four at a time, in several passes.
+SET work_mem = '4MB';
 SET temp_file_limit = '16kB';
 SELECT (fingerprint_info(fingerprint_common_agg(fp, 2))).hashes > 0 AS fits_in_4mb FROM agg_docs;
 SET work_mem = '64kB';
