@@ -26,6 +26,7 @@ OBJS = \
 	src/components.o \
 	src/rarity.o \
 	src/spdx.o \
+	src/attribution.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
 	src/lc_spans.o \
@@ -54,7 +55,8 @@ REGRESS = \
 	privileges \
 	rarity \
 	headline \
-	report
+	report \
+	aggregates
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

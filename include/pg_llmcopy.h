@@ -5,6 +5,9 @@
 #define PG_LLMCOPY_H
 
 #include "postgres.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARSIZE and friends, out of postgres.h since 16 */
+#endif
 
 #include <math.h>
 #include "fmgr.h"

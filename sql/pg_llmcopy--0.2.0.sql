@@ -163,6 +163,17 @@ CREATE OPERATOR - (
 
 -- ---------------------------------------------------------------------------
 -- aggregates
+--
+-- Sorted runs of (hash, count) in about work_mem, spilled to temporary files
+-- beyond it; partial states carry every hash with its count, so min_docs and
+-- min_share stay exact under parallel query and on distributed shards.
+
+CREATE FUNCTION fingerprint_agg_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION fingerprint_union_trans(internal, fingerprint) RETURNS internal
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -171,6 +182,8 @@ AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE fingerprint_union_agg(fingerprint) (
     SFUNC = fingerprint_union_trans, STYPE = internal,
     FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = fingerprint_agg_combine,
+    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
@@ -181,11 +194,27 @@ AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
     SFUNC = fingerprint_common_trans, STYPE = internal,
     FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = fingerprint_agg_combine,
+    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
+CREATE FUNCTION fingerprint_common_share_trans(internal, fingerprint, float8) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
+    SFUNC = fingerprint_common_share_trans, STYPE = internal,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = fingerprint_agg_combine,
+    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE fingerprint_union_agg(fingerprint) IS
+'every hash of the fingerprints, in memory bounded by work_mem';
 COMMENT ON AGGREGATE fingerprint_common_agg(fingerprint, int) IS
 'hashes found in at least min_docs of the fingerprints: boilerplate to subtract';
+COMMENT ON AGGREGATE fingerprint_common_agg(fingerprint, float8) IS
+'hashes found in at least the share min_share (0 < min_share <= 1) of the non-NULL fingerprints, rounded up to whole fingerprints';
 
 -- ---------------------------------------------------------------------------
 -- GIN opclass; strategy numbers mirror include/pg_llmcopy.h
@@ -794,9 +823,17 @@ CREATE FUNCTION attribution_trans(internal, text, text, text, text) RETURNS inte
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION attribution_final(internal) RETURNS text
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE AGGREGATE attribution_agg(author text, title text, source text, license text) (
     SFUNC = attribution_trans, STYPE = internal,
     FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = attribution_combine,
+    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE attribution_agg(text, text, text, text) IS
