@@ -56,7 +56,8 @@ REGRESS = \
 	rarity \
 	headline \
 	report \
-	aggregates
+	aggregates \
+	workflow_scale
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
