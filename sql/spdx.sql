@@ -74,3 +74,110 @@ FROM unnest(ARRAY[
   'Dual MIT/GPL', 'GPL', 'UNLICENSED', 'SEE LICENSE IN LICENSE.md', '', 'WTFPL', 'Unlicense',
   'Boost Software License 1.0', 'zlib', 'eCos-2.0']) s;
 SELECT spdx_correct(NULL) IS NULL AS null_in_null_out;
+
+-- Deprecated ids that imply an exception keep it: WITH over such an id is
+-- refused unless it names the same exception (a license takes one), for
+-- every such id of the list; spdx_satisfies then asks for the exception.
+SELECT id, spdx_normalize(id) AS means,
+       spdx_valid(id || ' WITH Autoconf-exception-generic') AS with_another,
+       spdx_normalize(id || ' WITH ' || split_part(spdx_normalize(id), ' WITH ', 2)) AS with_its_own
+FROM llmcopy_spdx_list() WHERE deprecated AND spdx_normalize(id) LIKE '% WITH %' ORDER BY id;
+SELECT spdx_normalize('GPL-2.0-with-classpath-exception WITH GCC-exception-2.0');
+SELECT spdx_normalize('MIT OR (eCos-2.0 WITH Classpath-exception-2.0)');
+SELECT spdx_normalize('wxWindows+ WITH LLVM-exception');
+SELECT spdx_normalize('GPL-2.0-with-classpath-exception+'), spdx_normalize('LGPL-2.1 WITH Nokia-Qt-exception-1.1');
+SELECT e, allowed, spdx_satisfies(e, allowed)
+FROM (VALUES
+  ('GPL-2.0-with-classpath-exception', ARRAY['GPL-2.0-only']),
+  ('GPL-2.0-with-classpath-exception', ARRAY['GPL-2.0-only WITH Classpath-exception-2.0']),
+  ('GPL-2.0-with-classpath-exception', ARRAY['GPL-2.0-only WITH GCC-exception-2.0']),
+  ('wxWindows', ARRAY['GPL-2.0-or-later WITH WxWindows-exception-3.1']),
+  ('wxWindows', ARRAY['LGPL-3.0-only WITH WxWindows-exception-3.1']),
+  ('eCos-2.0', ARRAY['GPL-3.0-only WITH eCos-exception-2.0'])) v(e, allowed);
+SELECT spdx_satisfies('GPL-2.0-with-classpath-exception WITH GCC-exception-2.0', ARRAY['GPL-2.0-only WITH GCC-exception-2.0']);
+
+-- Messages quote whole characters: an error about a non-ASCII character
+-- converts to any client encoding that has it (here LATIN1).
+CREATE FUNCTION spdx_error_latin1(e text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    m text;
+BEGIN
+    PERFORM spdx_normalize(e);
+    RETURN 'valid';
+EXCEPTION WHEN invalid_text_representation THEN
+    GET STACKED DIAGNOSTICS m = MESSAGE_TEXT;
+    RETURN convert_from(convert_to(m, 'LATIN1'), 'LATIN1');
+END $$;
+SELECT spdx_error_latin1('MIT AND é'), spdx_error_latin1('(MIT OR Äpache-2.0)');
+SELECT spdx_normalize('MIT OR ' || repeat('x', 300));
+SELECT spdx_normalize(repeat('é', 250) || ' MIT');
+DROP FUNCTION spdx_error_latin1(text);
+
+-- spdx_valid never raises, spdx_correct answers NULL: also on bytes that are
+-- not UTF-8 in a SQL_ASCII database; spdx_normalize says invalid (22P02).
+SELECT current_database() AS test_db \gset
+CREATE DATABASE llmcopy_sql_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c llmcopy_sql_ascii
+CREATE EXTENSION pg_llmcopy;
+SELECT current_setting('server_encoding') AS enc, spdx_valid(E'MIT AND \xff') AS invalid_utf8,
+       spdx_valid(E'\xc3') AS cut_utf8, spdx_valid('MIT AND ISC') AS valid,
+       spdx_correct(E'\xff\xfe') IS NULL AS bytes_null, spdx_correct('Apache License 2.0') AS corrected;
+DO $$
+BEGIN
+    PERFORM spdx_normalize(E'MIT OR \xff');
+EXCEPTION WHEN invalid_text_representation THEN
+    RAISE NOTICE 'spdx_normalize: invalid (22P02)';
+END $$;
+\c :test_db
+DROP DATABASE llmcopy_sql_ascii;
+
+-- Limits.  Parsing and expanding take memory linear in the input (the unit
+-- test src/test/test_spdx.c counts the bytes): a 20,001-license AND is one
+-- alternative; spdx_satisfies decides on the tree without expanding it.
+SELECT count(*) AS rows, count(DISTINCT option) AS options FROM spdx_dnf('MIT' || repeat(' AND MIT', 20000));
+SELECT spdx_satisfies(repeat('(MIT OR ISC) AND ', 40) || 'MIT', ARRAY['ISC', 'MIT']) AS sat_2_to_the_40,
+       spdx_satisfies(repeat('(MIT OR ISC) AND ', 40) || '0BSD', ARRAY['ISC', 'MIT']) AS unsat_2_to_the_40;
+-- The expansion may hold at most 1,000,000 licenses (alternatives times
+-- licenses each), and an expression may name as many: up to the limit it
+-- answers, past it the error is 54000 with the counts.
+SELECT count(*) AS at_the_limit FROM spdx_dnf('MIT' || repeat(' OR MIT', 999999));
+SELECT count(*) FROM spdx_dnf('MIT' || repeat(' OR MIT', 1000000));
+SELECT count(*) FROM spdx_dnf(repeat('(MIT OR ISC) AND ', 16) || '(MIT OR ISC)');
+SELECT count(*) FROM spdx_dnf(repeat('(MIT OR ISC) AND ', 40) || 'MIT');
+SELECT spdx_valid('MIT' || repeat(' OR MIT', 1000000)) AS valid_past_the_limit;
+SELECT length(spdx_normalize('MIT' || repeat(' OR MIT', 999999))) AS normalized_at_the_limit;
+SELECT spdx_normalize('MIT' || repeat(' OR MIT', 1000000));
+
+-- spdx_ids is O(n log n): 60,000 distinct ids written twice, each once, in
+-- order of first appearance, well within a statement timeout (the quadratic
+-- search of each id among those seen took 12.5 s).
+SET statement_timeout = '5s';
+SELECT count(*) AS ids, bool_and(x = 'LicenseRef-' || n) AS in_order
+FROM spdx_ids((SELECT string_agg('LicenseRef-' || (i % 60000 + 1), CASE WHEN i % 3 = 0 THEN ' OR ' ELSE ' AND ' END ORDER BY i)
+               FROM generate_series(0, 119999) i)) WITH ORDINALITY t(x, n);
+RESET statement_timeout;
+
+-- Query cancel: the parser ticks as it reads, so statement_timeout stops
+-- every function long before it would finish reading 250 MB.  The timeout is
+-- a quarter of a full read, measured first; each must be canceled before
+-- half of it has passed (without ticks, each runs the full read).
+CREATE TEMP TABLE spdx_big (t text);
+ALTER TABLE spdx_big ALTER COLUMN t SET STORAGE EXTERNAL;
+INSERT INTO spdx_big SELECT repeat(repeat('MIT AND ', 1000), 31250);
+SELECT clock_timestamp() AS t0 \gset
+SELECT spdx_valid(t) AS valid_after_a_full_read FROM spdx_big;
+SELECT extract(epoch FROM clock_timestamp() - :'t0') AS full_read \gset
+SELECT set_config('statement_timeout', round(:full_read * 250)::text, false) IS NOT NULL AS timeout_set;
+SELECT clock_timestamp() AS t0 \gset
+SELECT spdx_valid(t) FROM spdx_big;
+SELECT clock_timestamp() - :'t0' < :full_read / 2 * interval '1 s' AS valid_canceled_in_time \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT spdx_normalize(t) FROM spdx_big;
+SELECT clock_timestamp() - :'t0' < :full_read / 2 * interval '1 s' AS normalize_canceled_in_time \gset
+SELECT clock_timestamp() AS t0 \gset
+SELECT count(*) FROM spdx_big, spdx_ids(t);
+SELECT clock_timestamp() - :'t0' < :full_read / 2 * interval '1 s' AS ids_canceled_in_time \gset
+RESET statement_timeout;
+SELECT :'valid_canceled_in_time' AS valid_canceled_in_time, :'normalize_canceled_in_time' AS normalize_canceled_in_time,
+       :'ids_canceled_in_time' AS ids_canceled_in_time;
+DROP TABLE spdx_big;
