@@ -124,8 +124,91 @@ extern bool lc_spdx_satisfies(const lc_spdx_node *n, lc_spdx_node *const *allowe
  */
 extern size_t lc_spdx_ids(const lc_spdx_node *n, const lc_spdx_mem *mem, const char ***out);
 
-/* The best expression for a messy license string, or NULL (into buf). */
+/* ---- correction of messy license strings (lc_spdx_correct.c) ---- */
+
+/*
+ * The tables data/spdx/gen.py generates into lc_spdx_data.c from the SPDX
+ * list and data/spdx/{aliases,urls,exceptions,words}.tsv.
+ */
+typedef enum lc_spdx_key_kind
+{
+	LC_SPDX_KEY_ALIAS,			/* a row of aliases.tsv */
+	LC_SPDX_KEY_NAME,			/* the name of a license in the SPDX list */
+	LC_SPDX_KEY_ID,				/* an id, written in other words */
+	LC_SPDX_KEY_SINGLE,			/* a name without its version: one license */
+	LC_SPDX_KEY_FAMILY,			/* a name without its version: several (no answer) */
+	LC_SPDX_KEY_AMBIGUOUS		/* several licenses read the same (no answer) */
+} lc_spdx_key_kind;
+
+typedef struct lc_spdx_key
+{
+	const char *key;			/* the words, as lc_spdx_words() gives them */
+	const char *answer;			/* an SPDX expression, or NULL: no answer */
+	const char *candidates;		/* comma separated, or NULL */
+	uint8_t		kind;			/* lc_spdx_key_kind */
+	const char *why;
+	const char *phrase;			/* what the key was read from (a row, a name, an id) */
+} lc_spdx_key;
+
+typedef struct lc_spdx_exception_key
+{
+	const char *key;			/* words before "exception" */
+	const char *license;		/* a license id prefix, or "*" */
+	const char *exception;		/* the exception id, or NULL: no answer */
+	const char *why;
+} lc_spdx_exception_key;
+
+typedef struct lc_spdx_url
+{
+	const char *prefix;			/* lower case, no scheme, "www.", extension */
+	const char *answer;			/* an SPDX expression, "*" (read the path), NULL */
+	const char *why;
+} lc_spdx_url;
+
+#define LC_SPDX_WORD_FILLER 1
+#define LC_SPDX_WORD_LEADIN 2
+#define LC_SPDX_WORD_DUAL	3
+
+typedef struct lc_spdx_word
+{
+	const char *word;
+	uint8_t		cls;
+} lc_spdx_word;
+
+extern const lc_spdx_key lc_spdx_keys[];
+extern const int lc_spdx_nkeys;
+extern const lc_spdx_exception_key lc_spdx_exception_keys[];
+extern const int lc_spdx_nexception_keys;
+extern const lc_spdx_url lc_spdx_urls[];
+extern const int lc_spdx_nurls;
+extern const lc_spdx_word lc_spdx_word_classes[];
+extern const int lc_spdx_nword_classes;
+extern const char *const lc_spdx_vocabulary[];
+extern const int lc_spdx_nvocabulary;
+
+/*
+ * The key of a string (its words in lower case, versions without trailing
+ * zero parts, fillers left out), as gen.py computes the table's keys;
+ * false if it does not fit.
+ */
+extern bool lc_spdx_key_of(const char *s, size_t len, char *key, size_t cap);
+
+/* Why spdx_correct answered what it did, or why it answered nothing. */
+#define LC_SPDX_WHY_CANDIDATES 8
+typedef struct lc_spdx_why
+{
+	char		rule[32];		/* the rule that decided (README lists them) */
+	char		detail[512];	/* what it read, step by step */
+	char		candidates[LC_SPDX_WHY_CANDIDATES][64]; /* when it refused to choose */
+	int			ncandidates;
+} lc_spdx_why;
+
+/* The best expression for a messy license string, or false (into buf). */
 extern bool lc_spdx_correct(const char *s, size_t len, const lc_spdx_mem *mem,
 							char *buf, size_t cap);
+
+/* The same, and why (why may be NULL). */
+extern bool lc_spdx_correct_explain(const char *s, size_t len, const lc_spdx_mem *mem,
+									char *buf, size_t cap, lc_spdx_why *why);
 
 #endif							/* LC_SPDX_H */

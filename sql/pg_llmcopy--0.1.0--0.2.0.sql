@@ -69,6 +69,16 @@ BEGIN
     RETURN true;
 END $$;
 
+-- Correction of messy license strings: the rules behind an answer.
+CREATE FUNCTION spdx_correct_explain(text, OUT corrected text, OUT rule text, OUT detail text,
+    OUT candidates text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'spdx_correct_explain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_correct_explain(text) IS
+'what spdx_correct answers (corrected), the rule that decided, what it read step by step (detail), and the licenses it would not choose between (candidates)';
+COMMENT ON FUNCTION spdx_correct(text) IS
+'the best SPDX expression for a messy license string (names, aliases, URLs, prose, typos), or NULL when it cannot tell; spdx_correct_explain says why';
+
 -- BSD-2-Clause-FreeBSD now means BSD-2-Clause-Views (data/spdx/deprecated.tsv).
 UPDATE llmcopy_licenses
 SET fsf_libre = true, attribution = true, copyleft = 'none', share_alike = false, non_commercial = false,

@@ -412,7 +412,14 @@ COMMENT ON FUNCTION spdx_satisfies(text, text[]) IS
 CREATE FUNCTION spdx_correct(text) RETURNS text
 AS 'MODULE_PATHNAME', 'spdx_correct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION spdx_correct(text) IS
-'the best SPDX expression for a messy license string (Debian short names, npm spellings, URLs), or NULL';
+'the best SPDX expression for a messy license string (names, aliases, URLs, prose, typos), or NULL when it cannot tell; spdx_correct_explain says why';
+
+CREATE FUNCTION spdx_correct_explain(text, OUT corrected text, OUT rule text, OUT detail text,
+    OUT candidates text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'spdx_correct_explain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_correct_explain(text) IS
+'what spdx_correct answers (corrected), the rule that decided, what it read step by step (detail), and the licenses it would not choose between (candidates)';
 
 CREATE FUNCTION spdx_dnf(text, OUT option int, OUT license text, OUT exception text)
 RETURNS SETOF record

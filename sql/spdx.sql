@@ -75,6 +75,52 @@ FROM unnest(ARRAY[
   'Boost Software License 1.0', 'zlib', 'eCos-2.0']) s;
 SELECT spdx_correct(NULL) IS NULL AS null_in_null_out;
 
+-- Correction rule by rule (the README lists them); spdx_correct_explain
+-- names the rule that decided, what it read, and the candidates when it
+-- would not choose.  Strings it must leave NULL come with the rule that
+-- said no.
+SELECT s AS messy, e.corrected, e.rule, e.candidates
+FROM unnest(ARRAY[
+  -- an expression as written, in any case
+  'mit or apache-2.0', 'GPL-2.0+',
+  -- the keys: aliases, names, ids in other words, a name without its only version
+  'Expat', 'Apache Software License, Version 2.0', 'Mozilla Public License 2.0', 'BSD 3-Clause', 'Apache v2',
+  'Universal Permissive License', 'Do What The Fuck You Want To Public License', 'MIT +no-false-attribs',
+  'Clear BSD License', 'Beer-Ware License', 'zlib/libpng',
+  -- GNU licenses by family, version, "or later"; Creative Commons by elements
+  'GNU General Public License, version 2', 'GPLv3+', 'LGPL-2.1+', 'GFDL-NIV-1.3+', 'CC BY-NC-SA 4.0',
+  'Creative Commons Attribution 3.0 Germany',
+  -- an exception in words
+  'GPL-2+ with Libtool exception', 'APACHE-2-LLVM-EXCEPTIONS', 'GPL-3+ with Bison exception',
+  -- URLs
+  'HTTP://OPENSOURCE.ORG/LICENSES/MIT', 'http://www.apache.org/licenses/LICENSE-2.0.txt',
+  'https://www.gnu.org/licenses/old-licenses/lgpl-2.1.en.html', 'https://creativecommons.org/licenses/by-sa/4.0/',
+  -- prose, markdown, sentences, copyright lines, brackets
+  'Released under the [MIT License](https://opensource.org/licenses/MIT).', 'prop-types is [MIT licensed](./LICENSE).',
+  'MIT. See LICENSE.txt.', 'MIT, Copyright (c) 2015 Jane Roe', 'MIT © Jane Roe', 'The MIT License (MIT)',
+  'MIT <https://opensource.org/licenses/MIT>', 'Apache-2.0 (https://github.com/foo/bar/blob/main/LICENSE)',
+  'This library is free software; you can redistribute it and/or modify it under the terms of the GNU Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) any later version.',
+  -- licenses joined; DEP-5's ", and" binds loosest; "dual" makes "and" a choice
+  'LGPLv3+_or_GPLv2+', 'MPL-1.1 or LGPL-2.1+, and Expat', 'Apache 2.0 / MIT', 'BSD-3-clause and/or GPL-3+',
+  'This software is dual-licensed under the ISC and MIT licenses.',
+  -- typos one or two steps from what they mean
+  'Apache Licnese 2.0', 'BSD-3-Cluase', 'MTI', 'Unlicence', 'Mozila Public License 2.0', 'LPGL-2.1+',
+  -- NULL on purpose: families without a version, no license, two readings, words the text does not say
+  'GPL', 'LGPL', 'GNU GPL', 'Mozilla Public License', 'Apache', 'BSD', 'CC-BY', 'UNLICENSED', 'Public Domain',
+  'MIT/X11', 'MIT (ISC)', '(MIT) (ISC)', 'MIT (modified)', 'MIT, Apache 2.0', 'MIT or Foo', 'GPL-2+ with Autoconf exception',
+  'CC-BY-SA-3.0-US', 'MIT. Some files are under the GPL.', 'OpenSSH', 'MIT-1', 'FDOC', 'SEE LICENSE IN LICENSE.txt',
+  'Proprietary', 'BSD-like', 'http://opensource.org/licenses/bsd-license.php', 'https://github.com/user/mit']) s,
+     LATERAL spdx_correct_explain(s) e;
+SELECT count(*) AS strings, count(*) FILTER (WHERE spdx_correct(s) IS DISTINCT FROM (spdx_correct_explain(s)).corrected) AS disagree
+FROM (SELECT id AS s FROM llmcopy_spdx_list() UNION ALL SELECT name FROM llmcopy_spdx_list()) v;
+-- what it read, step by step
+SELECT s, e.detail
+FROM unnest(ARRAY['MIT (ISC)', 'Apache Licnese 2.0', 'Mozilla Public License', 'Released under the [MIT License](https://opensource.org/licenses/MIT).',
+                  'GPL-2+ with Bison exception']) s, LATERAL spdx_correct_explain(s) e;
+-- longer than 1,000 bytes: NULL, said so; NULL in, NULL out
+SELECT spdx_correct('MIT' || repeat(' ', 2000)) IS NULL AS too_long, (spdx_correct_explain('MIT' || repeat(' ', 2000))).rule;
+SELECT spdx_correct_explain(NULL) IS NULL AS null_in_null_out;
+
 -- Deprecated ids that imply an exception keep it: WITH over such an id is
 -- refused unless it names the same exception (a license takes one), for
 -- every such id of the list; spdx_satisfies then asks for the exception.

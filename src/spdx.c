@@ -1,7 +1,7 @@
 /*
  * spdx.c — SPDX expressions in SQL: spdx_normalize, spdx_valid, spdx_ids,
- * spdx_satisfies, spdx_correct, spdx_dnf, the compiled-in license list
- * (llmcopy_spdx_list) and attribution_agg.
+ * spdx_satisfies, spdx_correct, spdx_correct_explain, spdx_dnf, the
+ * compiled-in license list (llmcopy_spdx_list) and attribution_agg.
  *
  * The core reads UTF-8: text is converted from the database encoding (in a
  * SQL_ASCII database its bytes are read as they are, never an error), and
@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "access/htup_details.h"
 #include "utils/memutils.h"
 
 /* how much of an invalid input an error message quotes, in characters */
@@ -281,19 +282,60 @@ llmcopy_spdx_or_later(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(lc_spdx_or_later_covers(a, b));
 }
 
+/*
+ * Correct a text (why may be NULL).  Past the limit in the database
+ * encoding is past it in UTF-8: such a text is not converted.
+ */
+static bool
+spdx_correct_text(text *t, char *buf, size_t cap, lc_spdx_why *why)
+{
+	lc_spdx_mem mem = spdx_mem();
+	size_t		len = (size_t) VARSIZE_ANY_EXHDR(t);
+	const char *s = VARDATA_ANY(t);
+
+	if (len <= LC_SPDX_CORRECT_MAX_BYTES)
+		s = spdx_bytes(t, &len);
+	return lc_spdx_correct_explain(s, len, &mem, buf, cap, why);
+}
+
 PG_FUNCTION_INFO_V1(spdx_correct);
 /* spdx_correct(text): the best SPDX expression for a messy string, or NULL */
 Datum
 spdx_correct(PG_FUNCTION_ARGS)
 {
-	lc_spdx_mem mem = spdx_mem();
-	size_t		len;
-	const char *s = spdx_bytes(PG_GETARG_TEXT_PP(0), &len);
 	char		buf[1024];
 
-	if (!lc_spdx_correct(s, len, &mem, buf, sizeof buf))
+	if (!spdx_correct_text(PG_GETARG_TEXT_PP(0), buf, sizeof buf, NULL))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(buf));
+}
+
+PG_FUNCTION_INFO_V1(spdx_correct_explain);
+/* spdx_correct_explain(text): what spdx_correct answers, the rule that decided, how, and the candidates it refused to choose from */
+Datum
+spdx_correct_explain(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		v[4];
+	bool		nulls[4] = {false, false, false, false};
+	char		buf[1024];
+	lc_spdx_why why;
+	Datum	   *cands;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "spdx_correct_explain must return a record");
+	desc = BlessTupleDesc(desc);
+	if (spdx_correct_text(PG_GETARG_TEXT_PP(0), buf, sizeof buf, &why))
+		v[0] = CStringGetTextDatum(buf);
+	else
+		nulls[0] = true;
+	v[1] = CStringGetTextDatum(spdx_server_text(why.rule));
+	v[2] = CStringGetTextDatum(spdx_server_text(why.detail));
+	cands = palloc(sizeof(Datum) * Max(why.ncandidates, 1));
+	for (int i = 0; i < why.ncandidates; i++)
+		cands[i] = CStringGetTextDatum(why.candidates[i]);
+	v[3] = PointerGetDatum(construct_array(cands, why.ncandidates, TEXTOID, -1, false, TYPALIGN_INT));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, nulls)));
 }
 
 PG_FUNCTION_INFO_V1(llmcopy_spdx_list);

@@ -14,6 +14,11 @@
  * 4. lc_spdx_ids gives each id once, in order of first appearance.
  * 5. lc_spdx_check and lc_spdx_parse agree, with the same message; messages
  *    are valid UTF-8 whatever the input.
+ * 6. The correction tables: every key is what lc_spdx_key_of() reads from
+ *    its phrase (gen.py and C read alike); every alias, URL and exception
+ *    row answers as the row says; every name of the list is read as its
+ *    license (or refused where names collide); every rule of the pipeline,
+ *    and what must stay NULL, on hand-made strings.
  * Prints "N passed, N failed".
  */
 #include "lc_spdx.h"
@@ -496,6 +501,277 @@ test_check_and_messages(int rounds)
 	free(a.p);
 }
 
+
+/* ---- correction ---- */
+
+static const char *
+correct(arena *a, const char *s, lc_spdx_why *why)
+{
+	static char buf[1024];
+	lc_spdx_mem mem = {a_alloc, a, NULL};
+
+	return lc_spdx_correct_explain(s, strlen(s), &mem, buf, sizeof buf, why) ? buf : NULL;
+}
+
+/* The canonical form of an expression. */
+static const char *
+canonical(arena *a, const char *e)
+{
+	static char buf[1024];
+	lc_spdx_mem mem = {a_alloc, a, NULL};
+	size_t		pos;
+	lc_spdx_node *n = lc_spdx_parse(e, strlen(e), &mem, &pos, NULL, 0);
+
+	if (n == NULL)
+		return NULL;
+	lc_spdx_format(n, buf, sizeof buf);
+	return buf;
+}
+
+static void
+test_tables(void)
+{
+	arena		a = {0};
+	int			bad_key = 0,
+				bad_alias = 0,
+				bad_name = 0,
+				bad_url = 0,
+				bad_dep = 0,
+				names = 0;
+
+	for (int i = 0; i < lc_spdx_nkeys; i++)
+	{
+		const lc_spdx_key *k = &lc_spdx_keys[i];
+		char		key[512];
+
+		if (k->kind <= LC_SPDX_KEY_ID &&
+			(!lc_spdx_key_of(k->phrase, strlen(k->phrase), key, sizeof key) || strcmp(key, k->key) != 0))
+		{
+			fprintf(stderr, "key \"%s\" of \"%s\" reads as \"%s\" in C\n", k->key, k->phrase, key);
+			bad_key++;
+		}
+		if (k->kind == LC_SPDX_KEY_ALIAS)
+		{
+			const char *want = k->answer ? canonical(&a, k->answer) : NULL;
+			char		w[1024];
+			const char *got;
+
+			snprintf(w, sizeof w, "%s", want ? want : "");
+			got = correct(&a, k->phrase, NULL);
+			if ((k->answer && want == NULL) || (got == NULL) != (k->answer == NULL) || (got && strcmp(got, w) != 0))
+			{
+				fprintf(stderr, "alias \"%s\": %s, the row says %s\n", k->phrase, got ? got : "NULL",
+						k->answer ? k->answer : "NULL");
+				bad_alias++;
+			}
+		}
+		a_reset(&a);
+	}
+	CHECK(bad_key == 0, "%d keys read otherwise in C than in gen.py", bad_key);
+	CHECK(bad_alias == 0, "%d alias rows answer otherwise", bad_alias);
+
+	/* every license's name is read as that license, unless names collide */
+	for (int i = 0; i < lc_spdx_nlicenses; i++)
+	{
+		const lc_spdx_entry *e = &lc_spdx_licenses[i];
+		char		key[512];
+		const lc_spdx_key *k = NULL;
+		const char *got;
+		char		want[256];
+
+		if (strncmp(e->id, "GPL-", 4) == 0 || strncmp(e->id, "LGPL-", 5) == 0 || strncmp(e->id, "AGPL-", 5) == 0 ||
+			strncmp(e->id, "GFDL-", 5) == 0 || strncmp(e->id, "CC", 2) == 0)
+			continue;			/* read by their own rules, below */
+		if (!lc_spdx_key_of(e->name, strlen(e->name), key, sizeof key))
+			continue;
+		for (int j = 0; j < lc_spdx_nkeys; j++)
+			if (strcmp(lc_spdx_keys[j].key, key) == 0)
+				k = &lc_spdx_keys[j];
+		snprintf(want, sizeof want, "%s%s%s", e->replaced_by ? e->replaced_by : e->id,
+				 e->exception ? " WITH " : "", e->exception ? e->exception : "");
+		got = correct(&a, e->name, NULL);
+		names++;
+		if (k && k->answer == NULL)
+		{
+			if (got != NULL)
+			{
+				fprintf(stderr, "name \"%s\" (refused key) answered %s\n", e->name, got);
+				bad_name++;
+			}
+		}
+		else if (got == NULL || (strcmp(got, want) != 0 && (k == NULL || strcmp(got, k->answer) != 0)))
+		{
+			fprintf(stderr, "name \"%s\" of %s answered %s\n", e->name, want, got ? got : "NULL");
+			bad_name++;
+		}
+		a_reset(&a);
+	}
+	CHECK(names > 500 && bad_name == 0, "%d of %d names of the list not read as their license", bad_name, names);
+
+	/* URL rows */
+	for (int i = 0; i < lc_spdx_nurls; i++)
+	{
+		const lc_spdx_url *u = &lc_spdx_urls[i];
+		char		url[600];
+		const char *got;
+
+		if (u->answer && strcmp(u->answer, "*") == 0)
+			continue;
+		snprintf(url, sizeof url, "https://www.%s", u->prefix);
+		got = correct(&a, url, NULL);
+		if ((got == NULL) != (u->answer == NULL) || (got && strcmp(got, canonical(&a, u->answer)) != 0))
+		{
+			fprintf(stderr, "URL %s: %s, the row says %s\n", url, got ? got : "NULL", u->answer ? u->answer : "NULL");
+			bad_url++;
+		}
+		a_reset(&a);
+	}
+	CHECK(bad_url == 0, "%d URL rows answer otherwise", bad_url);
+
+	/* deprecated ids mean what deprecated.tsv says */
+	for (int i = 0; i < lc_spdx_nlicenses; i++)
+	{
+		const lc_spdx_entry *e = &lc_spdx_licenses[i];
+		char		want[256];
+		const char *got;
+
+		if (!e->deprecated)
+			continue;
+		snprintf(want, sizeof want, "%s%s%s", e->replaced_by, e->exception ? " WITH " : "",
+				 e->exception ? e->exception : "");
+		got = canonical(&a, e->id);
+		if (got == NULL || strcmp(got, want) != 0)
+			bad_dep++;
+		a_reset(&a);
+	}
+	CHECK(bad_dep == 0, "%d deprecated ids read otherwise than deprecated.tsv", bad_dep);
+	a_reset(&a);
+	free(a.p);
+}
+
+/* Each rule of the pipeline, and what stays NULL (with the rule that said no). */
+static const struct
+{
+	const char *in;
+	const char *want;			/* NULL: no answer */
+	const char *rule;
+}			cases[] = {
+	/* 2: an expression, any case, deprecated ids */
+	{"mit OR apache-2.0", "MIT OR Apache-2.0", "expression"},
+	{"GPL-2.0+", "GPL-2.0-or-later", "expression"},
+	/* 3: exceptions in words */
+	{"GPL-2+ with Libtool exception", "GPL-2.0-or-later WITH Libtool-exception", "exception"},
+	{"GPL-3+-WITH-BISON-EXCEPTION", "GPL-3.0-or-later WITH Bison-exception-2.2", "exception"},
+	{"APACHE-2-LLVM-EXCEPTIONS", "Apache-2.0 WITH LLVM-exception", "exception"},
+	{"GPL-2+ with Bison exception", NULL, "exception"},
+	{"GPL-3+ with Autoconf exception", NULL, "exception"},
+	{"LGPL-2.1+ with staticLink exception", NULL, "exception"},
+	{"MIT with odd exception", NULL, "exception"},
+	/* 3: URLs */
+	{"https://opensource.org/licenses/MIT", "MIT", NULL},
+	{"HTTP://WWW.OPENSOURCE.ORG/LICENSES/BSD-3-CLAUSE", "BSD-3-Clause", NULL},
+	{"http://www.apache.org/licenses/LICENSE-2.0.txt", "Apache-2.0", "url"},
+	{"https://www.gnu.org/licenses/old-licenses/lgpl-2.1.en.html", "LGPL-2.1-only", "expression"},
+	{"https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode", "CC-BY-NC-SA-4.0", "creative-commons"},
+	{"https://kossnocorp.mit-license.org/", "MIT", "url"},
+	{"http://opensource.org/licenses/bsd-license.php", NULL, "url"},
+	{"https://github.com/user/mit", NULL, "unknown"},
+	/* 3: GNU */
+	{"GNU Lesser General Public License v2.1 or later", "LGPL-2.1-or-later", "gnu"},
+	{"GPLv3+", "GPL-3.0-or-later", "gnu"},
+	{"GNU General Public License, version 2", "GPL-2.0-only", "gnu"},
+	{"GFDL-NIV-1.3+", "GFDL-1.3-no-invariants-or-later", "gnu"},
+	{"GNU GPL", NULL, "gnu"},
+	{"GPL-4+", NULL, "gnu"},
+	/* 3: Creative Commons */
+	{"CC BY-NC-SA 4.0", "CC-BY-NC-SA-4.0", "creative-commons"},
+	{"CC-BY-3.0-AT", "CC-BY-3.0-AT", "expression"},
+	{"Creative Commons Attribution 3.0 Germany", "CC-BY-3.0-DE", "creative-commons"},
+	{"CC-BY-SA-3.0-US", NULL, "creative-commons"},
+	{"CC-BY", NULL, "creative-commons"},
+	/* 3: keys: aliases, names, ids, one version, families */
+	{"Expat", "MIT", "alias"},
+	{"Apache Software License, Version 2.0", "Apache-2.0", "alias"},
+	{"Mozilla Public License 2.0", "MPL-2.0", "name"},
+	{"BSD 3-Clause", "BSD-3-Clause", "id"},
+	{"Universal Permissive License", "UPL-1.0", "single-version"},
+	{"Mozilla Public License", NULL, "no-version"},
+	{"Apache", NULL, "no-version"},
+	{"Hippocratic License", NULL, "no-version"},
+	{"BSD", NULL, "alias"},
+	{"MIT/X11", NULL, "alias"},
+	{"UNLICENSED", NULL, "not-a-license"},
+	{"Public Domain", NULL, "not-a-license"},
+	{"MPL 1.1+", NULL, "unknown"},
+	/* 4-8: markdown, prose, sentences, copyright, groups */
+	{"[MIT](./LICENSE)", "MIT", NULL},
+	{"Released under the [MIT License](https://opensource.org/licenses/MIT).", "MIT", NULL},
+	{"MIT. See LICENSE.txt.", "MIT", NULL},
+	{"MIT, Copyright (c) 2015 Jane Roe", "MIT", NULL},
+	{"MIT \xc2\xa9 Jane Roe", "MIT", NULL},
+	{"The MIT License (MIT)", "MIT", NULL},
+	{"MIT <https://opensource.org/licenses/MIT>", "MIT", NULL},
+	{"Apache-2.0 (https://github.com/foo/bar/LICENSE)", "Apache-2.0", NULL},
+	{"This library is free software; you can redistribute it under the terms of the GNU Lesser General Public License as published by the Free Software Foundation; either version 2.1 of the License, or (at your option) any later version.",
+	"LGPL-2.1-or-later", "gnu"},
+	{"It is free software, released under the GNU General Public License; either version 3, or any later version.",
+	"GPL-3.0-or-later", "gnu"},
+	{"MIT (ISC)", NULL, "conflict"},
+	{"(MIT) (ISC)", NULL, "conflict"},
+	{"MIT (modified)", NULL, "conflict"},
+	{"MIT. Some files are under the GPL.", NULL, "gnu"},
+	/* 9: joined */
+	{"LGPLv3+_or_GPLv2+", "LGPL-3.0-or-later OR GPL-2.0-or-later", "compound"},
+	{"MPL-1.1 or LGPL-2.1+, and Expat", "(MPL-1.1 OR LGPL-2.1-or-later) AND MIT", "compound"},
+	{"Apache 2.0 / MIT", "Apache-2.0 OR MIT", "compound"},
+	{"zlib/libpng", "Zlib", "alias"},
+	{"BSD-3-clause and/or GPL-3+", "BSD-3-Clause OR GPL-3.0-or-later", "compound"},
+	{"This software is dual-licensed under the ISC and MIT licenses.", "ISC OR MIT", "compound"},
+	{"MIT, Apache 2.0", NULL, "ambiguous"},
+	{"MIT or Foo", NULL, "unknown"},
+	/* 10: typos */
+	{"Apache Licnese 2.0", "Apache-2.0", "typo"},
+	{"BSD-3-Cluase", "BSD-3-Clause", "typo"},
+	{"MTI", "MIT", "typo"},
+	{"Unlicence", "Unlicense", "typo"},
+	{"LPGL-2.1+", "LGPL-2.1-or-later", "typo"},
+	{"OpenSSH", NULL, "unknown"},		/* a name, not a typo of OpenSSL */
+	{"MIT-1", NULL, "unknown"},			/* a typo never changes a version */
+	{"BSD-4-clause-UCB", NULL, "unknown"},
+	{"FDOC", NULL, "unknown"},			/* a typo keeps the first letter */
+	{"", NULL, "unknown"},
+};
+
+static void
+test_rules(void)
+{
+	arena		a = {0};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+	{
+		lc_spdx_why why;
+		const char *got = correct(&a, cases[i].in, &why);
+		bool		ok = (got == NULL) == (cases[i].want == NULL) && (got == NULL || strcmp(got, cases[i].want) == 0) &&
+			(cases[i].rule == NULL || strcmp(why.rule, cases[i].rule) == 0);
+
+		CHECK(ok, "\"%s\": %s by %s (%s), want %s by %s", cases[i].in, got ? got : "NULL", why.rule, why.detail,
+			  cases[i].want ? cases[i].want : "NULL", cases[i].rule ? cases[i].rule : "any rule");
+		a_reset(&a);
+	}
+	{
+		/* longer than the limit: NULL, said so */
+		char		big[LC_SPDX_CORRECT_MAX_BYTES + 10];
+		lc_spdx_why why;
+
+		memset(big, ' ', sizeof big - 1);
+		memcpy(big, "MIT", 3);
+		big[sizeof big - 1] = '\0';
+		CHECK(correct(&a, big, &why) == NULL && strcmp(why.rule, "too-long") == 0, "too long: %s", why.rule);
+	}
+	a_reset(&a);
+	free(a.p);
+}
+
 int
 main(void)
 {
@@ -505,6 +781,8 @@ main(void)
 	test_random_dnf(3000);
 	test_ids();
 	test_check_and_messages(20000);
+	test_tables();
+	test_rules();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
