@@ -17,7 +17,7 @@
  * licenses of each.  Parentheses nest at most LC_SPDX_MAX_DEPTH deep.
  * spdx_correct reads at most LC_SPDX_CORRECT_MAX_BYTES bytes.
  */
-#define LC_SPDX_MAX_LICENSES 1000000
+#define LC_SPDX_MAX_LICENSES 100000
 #define LC_SPDX_MAX_DEPTH 100
 #define LC_SPDX_CORRECT_MAX_BYTES 1000
 
