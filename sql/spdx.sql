@@ -176,6 +176,15 @@ EXCEPTION WHEN invalid_text_representation THEN
 END $$;
 \c :test_db
 DROP DATABASE llmcopy_sql_ascii;
+-- In a LATIN1 database the same answers, and what it read in LATIN1.
+CREATE DATABASE llmcopy_spdx_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c llmcopy_spdx_latin1
+SET client_encoding = 'UTF8';
+CREATE EXTENSION pg_llmcopy;
+SELECT current_setting('server_encoding') AS enc, e.*
+FROM unnest(ARRAY['MIT © Jane Roe', 'Lizénz: Apache 2.0', 'Licença MIT']) s, LATERAL spdx_correct_explain(s) e;
+\c :test_db
+DROP DATABASE llmcopy_spdx_latin1;
 
 -- Limits.  Parsing and expanding take memory linear in the input (the unit
 -- test src/test/test_spdx.c counts the bytes): a 20,001-license AND is one

@@ -103,7 +103,20 @@ note(cx *c, const char *fmt,...)
 		n += 2;
 	}
 	va_start(ap, fmt);
-	vsnprintf(c->why->detail + n, sizeof c->why->detail - n, fmt, ap);
+	if (vsnprintf(c->why->detail + n, sizeof c->why->detail - n, fmt, ap) >= (int) (sizeof c->why->detail - n))
+	{
+		/* cut: never inside a character */
+		size_t		l = strlen(c->why->detail);
+
+		while (l > 0 && ((unsigned char) c->why->detail[l - 1] & 0x80))
+		{
+			bool		lead = ((unsigned char) c->why->detail[l - 1] & 0xC0) == 0xC0;
+
+			c->why->detail[--l] = '\0';
+			if (lead)
+				break;
+		}
+	}
 	va_end(ap);
 }
 
@@ -140,6 +153,18 @@ candidates(cx *c, const char *list)
 }
 
 /* ---- small helpers ---- */
+
+/* At most max bytes of s (len long), never ending inside a UTF-8 character. */
+static int
+quote_len(const char *s, size_t len, size_t max)
+{
+	size_t		n = len < max ? len : max;
+
+	if (n < len)
+		while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+			n--;
+	return (int) n;
+}
 
 static bool
 emit(const char *s, char *out, size_t cap)
@@ -1055,7 +1080,7 @@ agree(cx *c, part *parts, int n, bool strict, char *out, size_t cap)
 
 		if (ignorable(c, parts[i].s, parts[i].len))
 		{
-			note(c, "\"%.*s\" set aside", (int) (parts[i].len < 60 ? parts[i].len : 60), parts[i].s);
+			note(c, "\"%.*s\" set aside", quote_len(parts[i].s, parts[i].len, 60), parts[i].s);
 			continue;
 		}
 		v = correct_one(c, parts[i].s, parts[i].len, a, sizeof a);
@@ -1066,10 +1091,10 @@ agree(cx *c, part *parts, int n, bool strict, char *out, size_t cap)
 			if (strict)
 			{
 				rule(c, "conflict");
-				note(c, "\"%.*s\" says something else", (int) (parts[i].len < 60 ? parts[i].len : 60), parts[i].s);
+				note(c, "\"%.*s\" says something else", quote_len(parts[i].s, parts[i].len, 60), parts[i].s);
 				return REFUSED;
 			}
-			note(c, "\"%.*s\" names no license", (int) (parts[i].len < 60 ? parts[i].len : 60), parts[i].s);
+			note(c, "\"%.*s\" names no license", quote_len(parts[i].s, parts[i].len, 60), parts[i].s);
 			continue;
 		}
 		if (any && strcmp(got, a) != 0)
@@ -1366,7 +1391,7 @@ compound(cx *c, const char *s, size_t len, char *out, size_t cap)
 				if (v == NONE)
 				{
 					rule(c, "unknown");
-					note(c, "\"%.*s\" names no license", (int) (parts[k].len < 60 ? parts[k].len : 60), parts[k].s);
+					note(c, "\"%.*s\" names no license", quote_len(parts[k].s, parts[k].len, 60), parts[k].s);
 				}
 				return REFUSED;
 			}
@@ -1646,7 +1671,7 @@ typos(cx *c, const char *s, size_t len, char *out, size_t cap)
 		if (v == ANSWER)
 		{
 			rule(c, "typo");
-			note(c, "\"%.*s\" read as the id %s", (int) len, s, id);
+			note(c, "\"%.*s\" read as the id %s", quote_len(s, len, 60), s, id);
 		}
 		return v;
 	}
@@ -1729,7 +1754,7 @@ correct_one(cx *c, const char *s, size_t len, char *out, size_t cap)
 	/* 7: the lead-in of a sentence */
 	if ((at = leadin(c, s, len, &end)) > 0 && (size_t) at < end)
 	{
-		note(c, "lead-in \"%.*s\" cut", (int) (at < 60 ? at : 60), s);
+		note(c, "lead-in \"%.*s\" cut", quote_len(s, (size_t) at, 60), s);
 		if (c->dual && (v = compound(c, s + at, end - (size_t) at, out, cap)) != NONE)
 			;					/* "dual licensed under A and B": A OR B */
 		else if (rule_expression(c, s + at, end - (size_t) at, out, cap) == ANSWER)
@@ -1764,7 +1789,7 @@ correct_one(cx *c, const char *s, size_t len, char *out, size_t cap)
 		}
 		if (first > 0)
 		{
-			note(c, "\"%.*s\" set aside", (int) (len - (size_t) first < 60 ? len - (size_t) first : 60), s + first);
+			note(c, "\"%.*s\" set aside", quote_len(s + first, len - (size_t) first, 60), s + first);
 			v = correct_one(c, s, (size_t) first, out, cap);
 			goto done;
 		}

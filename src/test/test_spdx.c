@@ -772,6 +772,34 @@ test_rules(void)
 	free(a.p);
 }
 
+/* What correction says of a string is valid UTF-8 when the string is. */
+static void
+test_explain_utf8(int rounds)
+{
+	arena		a = {0};
+	static const char *const bits[] = {
+		"MIT", " ", "é", "東京都", "\xc2\xa9", "(", ")", "Licensed under the ", ". ", "Copyright ",
+		"Apache 2.0", " or ", ", ", "[", "](", "https://x.org/", "exception", " with ", "Lizénz",
+	};
+	int			bad = 0;
+
+	for (int r = 0; r < rounds; r++)
+	{
+		char		s[800] = "";
+		lc_spdx_why why;
+		int			n = 1 + rand() % 40;
+
+		for (int i = 0; i < n; i++)
+			strcat(s, bits[rand() % (sizeof bits / sizeof bits[0])]);
+		correct(&a, s, &why);
+		if (!valid_utf8(why.detail) || !valid_utf8(why.rule))
+			bad++;
+		a_reset(&a);
+	}
+	CHECK(bad == 0, "%d explanations are not valid UTF-8", bad);
+	free(a.p);
+}
+
 int
 main(void)
 {
@@ -783,6 +811,7 @@ main(void)
 	test_check_and_messages(20000);
 	test_tables();
 	test_rules();
+	test_explain_utf8(5000);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
