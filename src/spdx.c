@@ -1,14 +1,7 @@
 /*
  * spdx.c — SPDX expressions in SQL: spdx_normalize, spdx_valid, spdx_ids,
- * spdx_satisfies, spdx_correct, spdx_correct_explain, spdx_dnf, the
- * compiled-in license list (llmcopy_spdx_list) and attribution_agg.
- *
- * The core reads UTF-8: text is converted from the database encoding (in a
- * SQL_ASCII database its bytes are read as they are, never an error), and
- * the core's messages, which quote the input only in whole characters, are
- * converted back.  spdx_valid checks without converting or building
- * anything.  Expressions past LC_SPDX_MAX_LICENSES licenses, written or
- * expanded, are refused with PROGRAM_LIMIT_EXCEEDED.
+ * spdx_satisfies, spdx_correct, spdx_dnf, the compiled-in license list
+ * (llmcopy_spdx_list) and attribution_agg.
  */
 #include "pg_llmcopy.h"
 
@@ -46,7 +39,13 @@ spdx_mem(void)
 	return mem;
 }
 
-/* The text as UTF-8 for the core; a SQL_ASCII database's bytes as they are. */
+/*
+ * The core reads UTF-8: text is converted from the database encoding (in a
+ * SQL_ASCII database its bytes are read as they are, never an error), and
+ * the core's messages, which quote the input only in whole characters, are
+ * converted back.  spdx_valid checks without converting or building
+ * anything.
+ */
 static const char *
 spdx_bytes(text *t, size_t *len)
 {
@@ -103,6 +102,7 @@ spdx_quote(text *t)
 	return psprintf("%.*s...", cut, s);
 }
 
+/* Expressions past LC_SPDX_MAX_LICENSES licenses, written or expanded. */
 static void
 spdx_limit_error(const char *what, uint64 count)
 {
