@@ -66,7 +66,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core src/test/fuzz_core fuzz-corpus results regression.diffs regression.out
+EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/fuzz_core fuzz-corpus results regression.diffs regression.out
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -83,7 +83,13 @@ src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)
 
-unitcheck: src/test/test_core
+# Unit tests of the SPDX core: memory, ticks, the expansion against a plain one.
+SPDX_SRCS = src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c
+src/test/test_spdx: src/test/test_spdx.c $(SPDX_SRCS) include/lc_spdx.h
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude -o $@ src/test/test_spdx.c $(SPDX_SRCS)
+
+unitcheck: src/test/test_core src/test/test_spdx
+	src/test/test_spdx
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
 # libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part of `make test`

@@ -548,13 +548,25 @@ COMMENT ON FUNCTION spdx_satisfies(text, text[]) IS
 CREATE FUNCTION spdx_correct(text) RETURNS text
 AS 'MODULE_PATHNAME', 'spdx_correct' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION spdx_correct(text) IS
-'the best SPDX expression for a messy license string (Debian short names, npm spellings, URLs), or NULL';
+'the best SPDX expression for a messy license string (names, aliases, URLs, prose, typos), or NULL when it cannot tell; spdx_correct_explain says why';
+
+CREATE FUNCTION spdx_correct_explain(text, OUT corrected text, OUT rule text, OUT detail text,
+    OUT candidates text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'spdx_correct_explain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_correct_explain(text) IS
+'what spdx_correct answers (corrected), the rule that decided, what it read step by step (detail), and the licenses it would not choose between (candidates)';
 
 CREATE FUNCTION spdx_dnf(text, OUT option int, OUT license text, OUT exception text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'spdx_dnf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION spdx_dnf(text) IS
 'the expression as alternatives (OR) of license sets (AND): one row per license per alternative';
+
+CREATE FUNCTION llmcopy_spdx_or_later(offered text, wanted text) RETURNS bool
+AS 'MODULE_PATHNAME', 'llmcopy_spdx_or_later' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION llmcopy_spdx_or_later(text, text) IS
+'the GNU "or later" rule, as spdx_satisfies applies it: whether license id offered (X-v-or-later, or X+) also grants wanted (X at a version from v on)';
 
 CREATE FUNCTION llmcopy_spdx_list(OUT id text, OUT name text, OUT osi_approved bool, OUT deprecated bool)
 RETURNS SETOF record
@@ -596,6 +608,7 @@ FROM (VALUES
   ('X11', true, true, 'none', false, false, false, 'license text; FSF list'),
   ('0BSD', NULL, false, 'none', false, false, false, 'license text'),
   ('BSD-2-Clause', true, true, 'none', false, false, false, 'license text; FSF list (FreeBSD)'),
+  ('BSD-2-Clause-Views', true, true, 'none', false, false, false, 'license text (BSD-2-Clause and a views sentence); FSF list (FreeBSD)'),
   ('BSD-3-Clause', true, true, 'none', false, false, false, 'license text; FSF list (Modified BSD)'),
   ('BSD-4-Clause', true, true, 'none', false, false, false, 'license text (advertising clause); FSF list: GPL-incompatible'),
   ('ISC', true, true, 'none', false, false, false, 'license text; FSF list'),
@@ -697,34 +710,30 @@ SELECT pg_catalog.pg_extension_config_dump('llmcopy_license_rules', 'WHERE NOT b
 -- is set aside here).  NULL: unknown.
 CREATE FUNCTION llmcopy_license_leaf_compatible(inbound text, outbound text) RETURNS bool
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    i llmcopy_licenses;
-    o llmcopy_licenses;
+    i @extschema@.llmcopy_licenses;
+    o @extschema@.llmcopy_licenses;
     rule bool;
-    fi text; vi text; fo text; vo text;
 BEGIN
     inbound := split_part(inbound, ' WITH ', 1);
     outbound := split_part(outbound, ' WITH ', 1);
     IF inbound = outbound THEN
         RETURN true;
     END IF;
-    SELECT r.compatible INTO rule FROM llmcopy_license_rules r
+    SELECT r.compatible INTO rule FROM @extschema@.llmcopy_license_rules r
     WHERE r.inbound = llmcopy_license_leaf_compatible.inbound AND outbound LIKE r.outbound_like
     ORDER BY r.compatible LIMIT 1;          -- an incompatibility rule wins
     IF FOUND THEN
         RETURN rule;
     END IF;
-    -- "X-v-or-later" allows X-w for every w >= v
-    fi := substring(inbound FROM '^([A-Z]+)-[0-9.]+-or-later$');
-    vi := substring(inbound FROM '^[A-Z]+-([0-9.]+)-or-later$');
-    fo := substring(outbound FROM '^([A-Z]+)-[0-9.]+-(?:only|or-later)$');
-    vo := substring(outbound FROM '^[A-Z]+-([0-9.]+)-(?:only|or-later)$');
-    IF fi IS NOT NULL AND fi = fo AND vo::numeric >= vi::numeric THEN
+    -- "X-v-or-later" allows X-w for every w >= v: the rule spdx_satisfies applies
+    IF @extschema@.llmcopy_spdx_or_later(inbound, outbound) THEN
         RETURN true;
     END IF;
-    SELECT * INTO i FROM llmcopy_licenses WHERE id = inbound;
-    SELECT * INTO o FROM llmcopy_licenses WHERE id = outbound;
+    SELECT * INTO i FROM @extschema@.llmcopy_licenses l WHERE l.id = inbound;
+    SELECT * INTO o FROM @extschema@.llmcopy_licenses l WHERE l.id = outbound;
     IF i.copyleft IS NULL OR o.copyleft IS NULL THEN
         RETURN NULL;                        -- not catalogued
     END IF;
