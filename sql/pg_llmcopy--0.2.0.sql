@@ -2358,10 +2358,6 @@ BEGIN
            (SELECT array_agg(s.output_id ORDER BY s.top DESC, s.tbl, s.output_id) FROM shown s),
            (SELECT array_agg(o.output_table) FROM outs o), (SELECT array_agg(o.output_id) FROM outs o)
     INTO summary, tbls, ids, all_tables, all_ids;
-    -- license_compatible(), which the conflicts view calls, finds its tables
-    -- through the search_path: the extension's schema, after pg_catalog,
-    -- for this one query
-    PERFORM set_config('search_path', 'pg_catalog, @extschema@, pg_temp', true);
     summary := summary || jsonb_build_object('conflicts', (
         SELECT coalesce(jsonb_agg(jsonb_build_object('table', ot.tbl::text, 'id', c.output_id,
                                                      'sources', c.sources, 'incompatible', c.incompatible)
@@ -2371,7 +2367,6 @@ BEGIN
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.id = c.output_table
         JOIN unnest(all_tables, all_ids) k(output_table, output_id)
              ON k.output_table = c.output_table AND k.output_id = c.output_id));
-    PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
     RETURN @extschema@.llmcopy_report_html(
         'Copied passages found by the scan' || CASE WHEN since IS NOT NULL THEN ' since ' || to_char(since, 'YYYY-MM-DD HH24:MI') ELSE '' END,
         @extschema@.llmcopy_report_data(coalesce(tbls, '{}'), coalesce(ids, '{}')), summary);
