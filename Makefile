@@ -96,4 +96,12 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test test-upgrade demo
+# The suites on each supported major version, each in a build tree of its own
+# (build/pgNN); servers other than Debian's 15 are built once per machine.
+PG_MAJORS = 15 17 18
+$(addprefix test-pg,$(PG_MAJORS)): test-pg%:
+	bash .ci/version $* test
+$(addprefix test-upgrade-pg,$(PG_MAJORS)): test-upgrade-pg%:
+	bash .ci/version $* upgrade
+
+.PHONY: unitcheck fuzz test test-upgrade demo $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))

@@ -84,3 +84,34 @@ llmcopy_cluster_stop() {
 		rm -rf "$LLMCOPY_TMP"
 	fi
 }
+
+# The major version of the server of pg_config $1.
+llmcopy_major() {
+	"$1" --version | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p'
+}
+
+# The pg_config of PostgreSQL major $1: PG_CONFIG when it is of that version,
+# else Debian's packaged server, else one built from source by .ci/pgbuild.sh
+# (once per machine, cached under /var/cache/pg_llmcopy).
+llmcopy_pg_config() {
+	local major=$1 pc
+	for pc in "${PG_CONFIG:-}" "/usr/lib/postgresql/$major/bin/pg_config"; do
+		pc=$(command -v "$pc" 2>/dev/null) || continue
+		if [ "$(llmcopy_major "$pc")" = "$major" ]; then
+			echo "$pc"
+			return
+		fi
+	done
+	echo "$(bash "$(dirname "${BASH_SOURCE[0]}")/pgbuild.sh" "$major")/bin/pg_config"
+}
+
+# A copy of the working tree (tracked and untracked files, not ignored ones)
+# in build/$1, keeping the objects built there before: a build for one server
+# never mixes its objects with another's, and the checkout's own build stays.
+llmcopy_tree() {
+	local dir=build/$1
+	mkdir -p "$dir"
+	find "$dir" -type f ! -name '*.o' ! -name '*.so' ! -name '*.bc' -delete
+	git ls-files -z -co --exclude-standard | tar --null -cf - -T - | tar -xf - -C "$dir"
+	echo "$dir"
+}
