@@ -104,4 +104,8 @@ $(addprefix test-pg,$(PG_MAJORS)): test-pg%:
 $(addprefix test-upgrade-pg,$(PG_MAJORS)): test-upgrade-pg%:
 	bash .ci/version $* upgrade
 
-.PHONY: unitcheck fuzz test test-upgrade demo $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+# a PostgreSQL 15 cluster with pg_llmcopy data upgraded by pg_upgrade to 17 and 18
+test-pgupgrade:
+	bash .ci/pgupgrade
+
+.PHONY: unitcheck fuzz test test-upgrade test-pgupgrade demo $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
