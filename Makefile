@@ -46,7 +46,8 @@ REGRESS = \
 	minhash \
 	spdx \
 	licenses \
-	workflow
+	workflow \
+	parallel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
