@@ -109,4 +109,18 @@ $(addprefix test-upgrade-pg,$(PG_MAJORS)): test-upgrade-pg%:
 test-pgupgrade:
 	bash .ci/pgupgrade
 
-.PHONY: unitcheck fuzz test test-upgrade test-pgupgrade demo $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+# The source distribution for PGXN (zip) and as an upstream tarball, from a
+# commit (HEAD unless DIST_REF says otherwise), into dist/.
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+DIST_REF ?= HEAD
+dist:
+	mkdir -p dist
+	git archive --format=zip --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).zip $(DIST_REF)
+	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).tar.gz $(DIST_REF)
+
+# META.json against the PGXN Meta Spec, then the tarball built, installed and
+# tested from a clean folder
+test-dist:
+	bash .ci/dist
+
+.PHONY: unitcheck fuzz test test-upgrade test-pgupgrade demo dist test-dist $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
