@@ -38,9 +38,19 @@ llmcopy_deps() {
 	apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 }
 
-# Build and install the extension into the server of pg_config.
+# Build and install the extension into the server of pg_config.  PGXS does
+# not know which server objects were built for: when PG_CONFIG names another
+# server than the last build here did, the tree is cleaned first.
 llmcopy_build() {
+	local stamp=build/in-tree.pg_config want
+	want="$(command -v "$PG_CONFIG") $($PG_CONFIG --version)"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$want" ]; then
+		echo "objects here were built for $(cat "$stamp"): rebuilding for $want"
+		make -s clean
+	fi
 	make -s all
+	mkdir -p build
+	echo "$want" >"$stamp"
 	if [ -w "$($PG_CONFIG --pkglibdir)" ]; then
 		make -s install >/dev/null
 	else
