@@ -123,4 +123,8 @@ dist:
 test-dist:
 	bash .ci/dist
 
-.PHONY: unitcheck fuzz test test-upgrade test-pgupgrade demo dist test-dist $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+# the Debian package built, installed with apt and tested (as root)
+test-package:
+	bash .ci/package
+
+.PHONY: unitcheck fuzz test test-upgrade test-pgupgrade demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
