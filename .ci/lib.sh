@@ -122,6 +122,11 @@ llmcopy_tree() {
 	local dir=build/$1
 	mkdir -p "$dir"
 	find "$dir" -type f ! -name '*.o' ! -name '*.so' ! -name '*.bc' -delete
-	git ls-files -z -co --exclude-standard | tar --null -cf - -T - | tar -xf - -C "$dir"
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+		git ls-files -z -co --exclude-standard | tar --null -cf - -T - | tar -xf - -C "$dir"
+	else
+		# an unpacked tarball: everything but builds
+		tar --exclude=./build --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . | tar -xf - -C "$dir"
+	fi
 	echo "$dir"
 }
