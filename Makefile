@@ -56,7 +56,8 @@ REGRESS = \
 	rarity \
 	headline \
 	report \
-	aggregates
+	aggregates \
+	parallel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -116,4 +117,34 @@ demo:
 test-report:
 	bash test/report/run
 
-.PHONY: unitcheck fuzz test test-upgrade demo test-report
+# The suites on each supported major version, each in a build tree of its own
+# (build/pgNN); servers other than Debian's 15 are built once per machine.
+PG_MAJORS = 15 17 18
+$(addprefix test-pg,$(PG_MAJORS)): test-pg%:
+	bash .ci/version $* test
+$(addprefix test-upgrade-pg,$(PG_MAJORS)): test-upgrade-pg%:
+	bash .ci/version $* upgrade
+
+# a PostgreSQL 15 cluster with pg_llmcopy data upgraded by pg_upgrade to 17 and 18
+test-pgupgrade:
+	bash .ci/pgupgrade
+
+# The source distribution for PGXN (zip) and as an upstream tarball, from a
+# commit (HEAD unless DIST_REF says otherwise), into dist/.
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+DIST_REF ?= HEAD
+dist:
+	mkdir -p dist
+	git archive --format=zip --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).zip $(DIST_REF)
+	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).tar.gz $(DIST_REF)
+
+# META.json against the PGXN Meta Spec, then the tarball built, installed and
+# tested from a clean folder
+test-dist:
+	bash .ci/dist
+
+# the Debian package built, installed with apt and tested (as root)
+test-package:
+	bash .ci/package
+
+.PHONY: unitcheck fuzz test test-upgrade test-report test-pgupgrade demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))

@@ -111,12 +111,14 @@ CREATE INDEX docs_sig ON docs USING gin (sig);
 ANALYZE docs;
 SELECT opcname, amvalidate(oid) FROM pg_opclass WHERE opcname = 'minhash_ops';
 
+\i test/explain.sql
+
 -- every row the index returns, a sequential scan returns (no false positive),
 -- and at 0.8 the index finds the near-duplicates a sequential scan finds
 SET pg_llmcopy.jaccard_threshold = 0.8;
 SET enable_seqscan = off;
 CREATE TEMP TABLE idx_pairs AS SELECT a.id AS a, b.id AS b FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id;
-EXPLAIN (costs off) SELECT a.id, b.id FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id;
+SELECT * FROM pg_temp.explain($$SELECT a.id, b.id FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id$$);
 RESET enable_seqscan;
 SET enable_indexscan = off;
 SET enable_bitmapscan = off;
