@@ -18,6 +18,7 @@ OBJS = \
 	src/fingerprint_agg.o \
 	src/fingerprint_gin.o \
 	src/index_support.o \
+	src/equality.o \
 	src/spans.o \
 	src/minhash.o \
 	src/minhash_gin.o \
@@ -46,7 +47,8 @@ REGRESS = \
 	minhash \
 	spdx \
 	licenses \
-	workflow
+	workflow \
+	equality
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
