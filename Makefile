@@ -48,7 +48,8 @@ REGRESS = \
 	spdx \
 	licenses \
 	workflow \
-	equality
+	equality \
+	planner
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
