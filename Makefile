@@ -19,6 +19,7 @@ OBJS = \
 	src/fingerprint_gin.o \
 	src/index_support.o \
 	src/equality.o \
+	src/lsh_bands.o \
 	src/spans.o \
 	src/minhash.o \
 	src/minhash_gin.o \
@@ -49,6 +50,7 @@ REGRESS = \
 	licenses \
 	workflow \
 	equality \
+	bands \
 	planner
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 

@@ -122,6 +122,17 @@ DEFAULT FOR TYPE minhash USING hash AS
     FUNCTION 1 minhash_hash(minhash),
     FUNCTION 2 minhash_hash_extended(minhash, bigint);
 
+-- LSH band keys as rows: candidate pairs by an equality join on band_key
+-- (the GIN key of minhash_ops is its low 32 bits).
+CREATE FUNCTION minhash_bands(sig minhash, bands int DEFAULT 16, rows int DEFAULT 8,
+    OUT band int, OUT band_key bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'minhash_bands'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 16;
+
+COMMENT ON FUNCTION minhash_bands(minhash, int, int) IS
+'the LSH bands of a signature as rows (band 1..bands, 64-bit band key); pairs sharing a band_key are the candidates of minhash_ops';
+
 -- Per-call costs, in units of cpu_operator_cost (an int4 addition, 3 ns on
 -- the benchmark machine), measured on the benchmark's documents: building a
 -- fingerprint or a signature takes 5 to 6 ns a byte (3,500 units for a 2 KB
@@ -153,6 +164,7 @@ ALTER FUNCTION jaccard(minhash, minhash) COST 10;
 ALTER FUNCTION minhash_similar(minhash, minhash, float8) COST 10;
 ALTER FUNCTION minhash_similar_op(minhash, minhash) COST 10;
 ALTER FUNCTION minhash_similar_t_op(minhash, minhash) COST 10;
+ALTER FUNCTION minhash_bands(minhash, int, int) COST 100;
 
 -- ---------------------------------------------------------------------------
 -- aggregates
