@@ -166,6 +166,17 @@ ALTER FUNCTION minhash_similar_op(minhash, minhash) COST 10;
 ALTER FUNCTION minhash_similar_t_op(minhash, minhash) COST 10;
 ALTER FUNCTION minhash_bands(minhash, int, int) COST 100;
 
+-- The index conditions' operators estimate from the threshold their query
+-- operand carries, as the functions they stand for do.
+CREATE FUNCTION llmcopy_threshold_sel(internal, oid, internal, int) RETURNS float8
+AS 'MODULE_PATHNAME', 'llmcopy_threshold_sel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION llmcopy_threshold_joinsel(internal, oid, internal, int2, internal) RETURNS float8
+AS 'MODULE_PATHNAME', 'llmcopy_threshold_sel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+ALTER OPERATOR %># (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR <%# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR %# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR %# (minhash, minhash) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+
 -- ---------------------------------------------------------------------------
 -- aggregates
 

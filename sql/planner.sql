@@ -24,14 +24,16 @@ VACUUM ANALYZE pworks, poutputs;
 -- Selectivity: every row at threshold 0, then 1 % of rows (PostgreSQL's
 -- default for matching operators) times the share of copies that reach the
 -- threshold, 1 - t; 1 % when the threshold is not known when planning.
-CREATE FUNCTION pg_temp.estimate(q text, what text DEFAULT 'Plan Rows') RETURNS float8
+CREATE FUNCTION pg_temp.plan_json(q text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     plan json;
 BEGIN
     EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO plan;
-    RETURN (plan -> 0 -> 'Plan' ->> what)::float8;
+    RETURN plan;
 END $$;
+CREATE FUNCTION pg_temp.estimate(q text, what text DEFAULT 'Plan Rows') RETURNS float8
+LANGUAGE sql AS $$ SELECT (pg_temp.plan_json(q) -> 0 -> 'Plan' ->> what)::float8 $$;
 SELECT t, pg_temp.estimate(format('SELECT * FROM pworks o, pworks w WHERE fingerprint_contained(o.fp, w.fp, %s)', t)) AS contained,
        pg_temp.estimate(format('SELECT * FROM pworks o, pworks w WHERE fingerprint_similar(o.fp, w.fp, %s)', t)) AS similar,
        pg_temp.estimate(format('SELECT * FROM pworks o, pworks w WHERE minhash_similar(o.sig, w.sig, %s)', t)) AS minhash
@@ -39,6 +41,21 @@ FROM unnest(ARRAY[0, 0.1, 0.5, 0.9, 1]) t;
 SELECT pg_temp.estimate('SELECT * FROM pworks w WHERE fingerprint_contained(fingerprint(''a b c d e f''::text), w.fp, 0.3)') AS restriction,
        pg_temp.estimate('SELECT * FROM pworks w WHERE fingerprint_contained(fingerprint(''a b c d e f''::text), w.fp, w.id / 1000.0)') AS unknown_threshold,
        pg_temp.estimate('SELECT * FROM pworks w WHERE fingerprint_contained(fingerprint(''a b c d e f''::text), w.fp, NULL)') AS null_threshold;
+
+-- The index conditions' operators give the same estimate, from the
+-- threshold their query operand carries (built in the query, or constant).
+SELECT t, pg_temp.estimate(format('SELECT * FROM poutputs o, pworks w WHERE w.fp %%># fingerprint_with_threshold(o.fp, %s)', t)) AS contains_t,
+       pg_temp.estimate(format('SELECT * FROM poutputs o, pworks w WHERE w.fp <%%# fingerprint_with_threshold(o.fp, %s)', t)) AS contained_t,
+       pg_temp.estimate(format('SELECT * FROM poutputs o, pworks w WHERE w.fp %%# fingerprint_with_threshold(o.fp, %s)', t)) AS similar_t,
+       pg_temp.estimate(format('SELECT * FROM poutputs o, pworks w WHERE w.sig %%# minhash_with_threshold(o.sig, %s)', t)) AS minhash_t,
+       pg_temp.estimate(format('SELECT * FROM pworks w WHERE w.fp %%># %L::fingerprint',
+                               fingerprint_with_threshold(fingerprint('a b c d e f'::text), t))) AS constant
+FROM unnest(ARRAY[0, 0.3, 0.9]) t;
+-- and the index scan inside the join expects as many rows per probe as the function
+SELECT pg_temp.estimate('SELECT * FROM pworks w WHERE fingerprint_contained(fingerprint(''a b c d e f''::text), w.fp, 0.3)') AS function,
+       (SELECT (p -> 0 -> 'Plan' -> 'Plans' -> 1 -> 'Plans' -> 0 ->> 'Plan Rows')::float8
+        FROM (SELECT pg_temp.plan_json('SELECT o.id, w.id FROM poutputs o JOIN pworks w ON fingerprint_contained(o.fp, w.fp, 0.3)')) j(p))
+       AS index_scan_per_probe;
 
 -- A 625-row table: the join probes the index once per output (nothing
 -- switched off), and finds the rows a sequential scan finds.  The index

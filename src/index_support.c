@@ -12,7 +12,8 @@
  * replaces the function (not lossy).
  *
  * It also answers the selectivity request, from the threshold (see
- * threshold_selectivity).  Without it the planner takes 1/3 for a boolean
+ * selectivity_at), as the operators' estimator does for the conditions it
+ * builds (llmcopy_threshold_sel).  Without it the planner takes 1/3 for a boolean
  * function, and that estimate, with a per-call cost of 1, made small tables
  * (a Citus shard of 625 rows) choose a sequential scan with the function as
  * a join filter over the index.  Per-call costs are the functions' COST,
@@ -69,21 +70,79 @@ supported_function(Oid funcid)
  * known at planning time gets the plain 1 %.
  */
 static Selectivity
+selectivity_at(double t)
+{
+	if (isnan(t))
+		return DEFAULT_MATCHING_SEL;	/* an error at run time */
+	if (t <= 0.0)
+		return 1.0;
+	return DEFAULT_MATCHING_SEL * Max(1.0 - t, 0.01);
+}
+
+/* The same, from the threshold argument as the planner sees it. */
+static Selectivity
 threshold_selectivity(PlannerInfo *root, Node *thr)
 {
 	Node	   *t = estimate_expression_value(root, thr);
-	double		v;
 
 	if (!IsA(t, Const))
 		return DEFAULT_MATCHING_SEL;
 	if (((Const *) t)->constisnull)
 		return 0.0;				/* STRICT: NULL, no row */
-	v = DatumGetFloat8(((Const *) t)->constvalue);
-	if (isnan(v))
-		return DEFAULT_MATCHING_SEL;	/* an error at run time */
-	if (v <= 0.0)
-		return 1.0;
-	return DEFAULT_MATCHING_SEL * Max(1.0 - v, 0.01);
+	return selectivity_at(DatumGetFloat8(((Const *) t)->constvalue));
+}
+
+/*
+ * The same estimate for the operators of the index conditions (idx %>#
+ * query, <%#, %#), from the threshold the query operand carries: the second
+ * argument of fingerprint_with_threshold() or minhash_with_threshold(), or
+ * the threshold in the header of a constant.  The index scan's row count
+ * then agrees with the function it stands for; with PostgreSQL's 1 %
+ * whatever the threshold, a shard behind postgres_fdw priced each probe
+ * high enough that the router fetched every row instead.  One function
+ * serves as restriction and as join estimator (the first three arguments
+ * are the same).
+ */
+PG_FUNCTION_INFO_V1(llmcopy_threshold_sel);
+Datum
+llmcopy_threshold_sel(PG_FUNCTION_ARGS)
+{
+	PlannerInfo *root = (PlannerInfo *) PG_GETARG_POINTER(0);
+	Oid			opno = PG_GETARG_OID(1);
+	List	   *args = (List *) PG_GETARG_POINTER(2);
+	Node	   *q;
+	char	   *fname;
+	bool		has;
+	double		t;
+
+	if (list_length(args) != 2)
+		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
+	q = estimate_expression_value(root, (Node *) lsecond(args));
+	if (is_funcclause(q) && list_length(((FuncExpr *) q)->args) == 2 &&
+		(fname = get_func_name(((FuncExpr *) q)->funcid)) != NULL &&
+		(strcmp(fname, "fingerprint_with_threshold") == 0 || strcmp(fname, "minhash_with_threshold") == 0))
+		PG_RETURN_FLOAT8(threshold_selectivity(root, (Node *) lsecond(((FuncExpr *) q)->args)));
+	if (!IsA(q, Const))
+		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
+	if (((Const *) q)->constisnull)
+		PG_RETURN_FLOAT8(0.0);
+	fname = get_func_name(get_opcode(opno));
+	if (fname != NULL && strncmp(fname, "minhash", 7) == 0)
+	{
+		MinHash    *m = (MinHash *) PG_DETOAST_DATUM(((Const *) q)->constvalue);
+
+		has = (m->flags & MH_HAS_THRESHOLD) != 0;
+		t = m->threshold;
+	}
+	else
+	{
+		Fingerprint *f = DatumGetFingerprintP(((Const *) q)->constvalue);
+
+		has = (f->flags & FP_HAS_THRESHOLD) != 0;
+		t = f->threshold;
+	}
+	/* a value without a threshold is an error when the operator runs */
+	PG_RETURN_FLOAT8(has ? selectivity_at(t) : DEFAULT_MATCHING_SEL);
 }
 
 PG_FUNCTION_INFO_V1(llmcopy_index_support);
