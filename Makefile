@@ -101,4 +101,12 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test test-upgrade demo
+# on Citus (a coordinator and two workers) and on postgres_fdw shards,
+# against a single node with the same data (README, Scaling out)
+test-citus:
+	bash .ci/citus
+
+test-fdw:
+	bash .ci/fdw
+
+.PHONY: unitcheck fuzz test test-upgrade demo test-citus test-fdw
