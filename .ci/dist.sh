@@ -193,3 +193,67 @@ dist_block() {
 			fi ;;
 	esac
 }
+
+# dist_citus_start COORD WORKER1 WORKER2 [settings...]: a coordinator and
+# two workers (node indexes), Citus created on each and the workers added.
+dist_citus_start() {
+	local c=$1 w1=$2 w2=$3 i
+	shift 3
+	local settings=("$@" -c shared_preload_libraries=citus -c "citus.node_conninfo='sslmode=disable'")
+	dist_node_start coordinator "$c" "${settings[@]}"
+	dist_node_start worker1 "$w1" "${settings[@]}"
+	dist_node_start worker2 "$w2" "${settings[@]}"
+	for i in "$c" "$w1" "$w2"; do
+		dist_psql "$(dist_port "$i")" -c "CREATE EXTENSION citus"
+	done
+	dist_psql "$(dist_port "$c")" >/dev/null <<SQL
+SELECT citus_set_coordinator_host('$DIST_TMP', $(dist_port "$c"));
+SELECT citus_add_node('$DIST_TMP', $(dist_port "$w1"));
+SELECT citus_add_node('$DIST_TMP', $(dist_port "$w2"));
+SQL
+}
+
+# dist_load_corpus WORKS OUTPUTS NODE...: pg_llmcopy and the generated
+# corpus (test/dist/corpus.sql) on each node, in parallel.
+dist_load_corpus() {
+	local works=$1 outputs=$2 i p pids=()
+	shift 2
+	for i in "$@"; do
+		PGOPTIONS='-c client_min_messages=error' dist_psql "$(dist_port "$i")" -c "CREATE EXTENSION pg_llmcopy" \
+			-v works="$works" -v outputs="$outputs" -f test/dist/corpus.sql &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p"; done
+}
+
+# dist_fdw_setup ROUTER SHARD1 SHARD2 WORKS: after dist_load_corpus on the
+# three, the shards keep the works with id up to WORKS / 2 and above it
+# (test/dist/fdw_shard.sql), and the router's works table becomes a table
+# partitioned by id range over foreign tables on them, through servers
+# declared as the README's postgres_fdw recipe says.
+dist_fdw_setup() {
+	local r=$1 works=$4 half=$(($4 / 2)) shards=("$2" "$3") i
+	dist_psql "$(dist_port "$2")" -v lo=1 -v hi="$half" -f test/dist/fdw_shard.sql
+	dist_psql "$(dist_port "$3")" -v lo=$((half + 1)) -v hi="$works" -f test/dist/fdw_shard.sql
+	{
+		echo "CREATE EXTENSION postgres_fdw;"
+		for i in 1 2; do
+			cat <<SQL
+CREATE SERVER shard$i FOREIGN DATA WRAPPER postgres_fdw
+    OPTIONS (host '$DIST_TMP', port '$(dist_port "${shards[i - 1]}")', dbname 'postgres',
+             extensions 'pg_llmcopy', use_remote_estimate 'true', fetch_size '1000');
+CREATE USER MAPPING FOR CURRENT_USER SERVER shard$i OPTIONS (user 'llmcopy_fdw');
+SQL
+		done
+		cat <<SQL
+DROP TABLE works;
+CREATE TABLE works (id bigint NOT NULL, title text, author text, source text, license text,
+                    body text NOT NULL, fp fingerprint, sig minhash) PARTITION BY RANGE (id);
+CREATE FOREIGN TABLE works_1 PARTITION OF works FOR VALUES FROM (MINVALUE) TO ($((half + 1)))
+    SERVER shard1 OPTIONS (table_name 'works');
+CREATE FOREIGN TABLE works_2 PARTITION OF works FOR VALUES FROM ($((half + 1))) TO (MAXVALUE)
+    SERVER shard2 OPTIONS (table_name 'works');
+ANALYZE works;
+SQL
+	} | dist_psql "$(dist_port "$r")"
+}

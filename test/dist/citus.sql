@@ -16,17 +16,11 @@ SELECT create_reference_table('outputs');
 SELECT create_distributed_table('outputs_dist', 'id');
 SELECT truncate_local_data_after_distributing_table(t)
 FROM unnest(ARRAY['works', 'outputs', 'outputs_dist']::regclass[]) t;
--- Evaluation items for decontamination: 50 near-copies of works, 10 new texts.
-CREATE TABLE eval (item int PRIMARY KEY, body text);
 SELECT create_reference_table('eval');
-INSERT INTO eval SELECT id, body || ' and a few words added at the end' FROM works WHERE id % 400 = 2;
-INSERT INTO eval SELECT 100000 + i, 'a question nobody trained on number ' || i || ' with its own words' FROM generate_series(1, 10) i;
+SELECT truncate_local_data_after_distributing_table('eval');
 
 -- single
 CREATE TABLE outputs_dist AS TABLE outputs;
-CREATE TABLE eval (item int PRIMARY KEY, body text);
-INSERT INTO eval SELECT id, body || ' and a few words added at the end' FROM works WHERE id % 400 = 2;
-INSERT INTO eval SELECT 100000 + i, 'a question nobody trained on number ' || i || ' with its own words' FROM generate_series(1, 10) i;
 
 -- both
 ALTER TABLE works ADD COLUMN fp fingerprint GENERATED ALWAYS AS (fingerprint(body)) STORED,

@@ -3,8 +3,10 @@
 -- words from a 20,000-word vocabulary, one in a hundred opening with a
 -- shared 60-word header, one in twenty a near-duplicate of the work five
 -- before it (one word in 40 changed); outputs that copy 80 words of one
--- work, 50 words of each of two, the header and 30 words, or nothing.
--- Every value is a function of the row number alone.
+-- work, 50 words of each of two, the header and 30 words, or nothing;
+-- evaluation items for decontamination: near-copies of one work in 400
+-- (a sentence added) and ten new texts.  Every value is a function of the
+-- row number alone.
 CREATE FUNCTION pg_temp.words(seed bigint, n int) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT string_agg('w' || (abs(hashint8(seed * 100003 + j)) % 20000)::text, ' ' ORDER BY j)
@@ -54,3 +56,8 @@ SELECT i,
 FROM generate_series(1, :outputs) i
 JOIN works a ON a.id = 1 + (i * 67) % :works
 JOIN works b ON b.id = 1 + (i * 131 + 17) % :works;
+
+CREATE TABLE eval (item int PRIMARY KEY, body text NOT NULL);
+INSERT INTO eval SELECT id, body || ' and a few words added at the end' FROM works WHERE id % 400 = 2;
+INSERT INTO eval SELECT 100000 + i, 'a question nobody trained on number ' || i || ' with its own words'
+FROM generate_series(1, 10) i;

@@ -1,40 +1,20 @@
 -- The postgres_fdw suite (make test-fdw, .ci/fdw): a router whose works
 -- table is partitioned by id range over foreign tables on two shard
--- clusters (test/dist/fdw_shard.sql), and a plain single node with all the
--- rows.  Outputs are local to the router.  The servers are declared with
--- extensions 'pg_llmcopy' (so its IMMUTABLE functions and operators may be
--- sent to the shards), use_remote_estimate 'true' and fetch_size '1000'; the
--- role the router connects as has cursor_tuple_fraction = 1 on the shards.
--- Blocks as in test/dist/citus.sql ("dist" is the router here).
+-- clusters (dist_fdw_setup in .ci/dist.sh, test/dist/fdw_shard.sql), and a
+-- plain single node with all the rows.  Outputs and evaluation items are
+-- local to the router.  The servers are declared with extensions
+-- 'pg_llmcopy' (so its IMMUTABLE functions and operators may be sent to the
+-- shards), use_remote_estimate 'true' and fetch_size '1000'; the role the
+-- router connects as has cursor_tuple_fraction = 1 on the shards.  Blocks
+-- as in test/dist/citus.sql ("dist" is the router here).
 
 -- dist
-SET client_min_messages = warning;
--- evaluation items for decontamination: 50 near-copies of works, 10 new texts
-CREATE TABLE eval (item int PRIMARY KEY, body text);
-INSERT INTO eval SELECT id, body || ' and a few words added at the end' FROM works WHERE id % 400 = 2;
-INSERT INTO eval SELECT 100000 + i, 'a question nobody trained on number ' || i || ' with its own words' FROM generate_series(1, 10) i;
-ANALYZE eval;
-DO $$
-DECLARE
-    half bigint := (SELECT max(id) / 2 FROM works);
-BEGIN
-    DROP TABLE works;
-    CREATE TABLE works (id bigint NOT NULL, title text, author text, source text, license text,
-                        body text NOT NULL, fp fingerprint, sig minhash) PARTITION BY RANGE (id);
-    EXECUTE format('CREATE FOREIGN TABLE works_1 PARTITION OF works FOR VALUES FROM (MINVALUE) TO (%s)
-                    SERVER shard1 OPTIONS (table_name %L)', half + 1, 'works');
-    EXECUTE format('CREATE FOREIGN TABLE works_2 PARTITION OF works FOR VALUES FROM (%s) TO (MAXVALUE)
-                    SERVER shard2 OPTIONS (table_name %L)', half + 1, 'works');
-END $$;
 ALTER TABLE outputs ADD COLUMN fp fingerprint GENERATED ALWAYS AS (fingerprint(body)) STORED,
                     ADD COLUMN sig minhash GENERATED ALWAYS AS (minhash(body)) STORED;
 ANALYZE outputs;
-ANALYZE works;
+ANALYZE eval;
 
 -- single
-CREATE TABLE eval (item int PRIMARY KEY, body text);
-INSERT INTO eval SELECT id, body || ' and a few words added at the end' FROM works WHERE id % 400 = 2;
-INSERT INTO eval SELECT 100000 + i, 'a question nobody trained on number ' || i || ' with its own words' FROM generate_series(1, 10) i;
 ANALYZE eval;
 ALTER TABLE works ADD COLUMN fp fingerprint GENERATED ALWAYS AS (fingerprint(body)) STORED,
                   ADD COLUMN sig minhash GENERATED ALWAYS AS (minhash(body)) STORED;
@@ -109,6 +89,17 @@ SELECT count(*) FROM outputs o JOIN works w ON fingerprint_contained(o.fp, w.fp,
 SELECT postgres_fdw_disconnect_all();
 \o
 SELECT shards_probed('works_fp', (SELECT count(*) FROM outputs));
+
+-- The fingerprints of the matches travel too (the join clause needs the
+-- column).  In a LATERAL subquery kept apart by OFFSET 0 the condition is
+-- the subquery's own, and the remote query returns ids only.
+-- compare contained_ids_only 100
+SELECT o.id, m.id
+FROM outputs o, LATERAL (SELECT w.id FROM works w WHERE fingerprint_contained(o.fp, w.fp, 0.1) OFFSET 0) m;
+-- check contained_ids_only_remote_sql
+SELECT every_shard_gets('SELECT o.id, m.id FROM outputs o,
+                         LATERAL (SELECT w.id FROM works w WHERE fingerprint_contained(o.fp, w.fp, 0.1) OFFSET 0) m',
+                        '^SELECT id FROM public\.works WHERE \(public\.fingerprint_contained\(\$1::public\.fingerprint, fp, 0\.1::double precision\)\)$');
 
 -- compare similar 50
 SELECT o.id, w.id FROM outputs o JOIN works w ON fingerprint_similar(o.fp, w.fp, 0.05);

@@ -2,7 +2,7 @@
 -- their fingerprints and signatures, GIN indexes, and the role the router
 -- connects as, whose cursors are planned for all their rows.
 DELETE FROM works WHERE id NOT BETWEEN :lo AND :hi;
-DROP TABLE outputs;
+DROP TABLE outputs, eval;
 ALTER TABLE works ADD COLUMN fp fingerprint GENERATED ALWAYS AS (fingerprint(body)) STORED,
                   ADD COLUMN sig minhash GENERATED ALWAYS AS (minhash(body)) STORED;
 CREATE INDEX works_fp ON works USING gin (fp);
