@@ -13,13 +13,13 @@
  *
  * It also answers the selectivity request, from the threshold (see
  * selectivity_at), as the operators' estimator does for the conditions it
- * builds (llmcopy_threshold_sel).  Without it the planner takes 1/3 for a boolean
- * function, and that estimate, with a per-call cost of 1, made small tables
- * (a Citus shard of 625 rows) choose a sequential scan with the function as
- * a join filter over the index.  Per-call costs are the functions' COST,
- * measured (see the extension script): a cost request is not answered,
- * because the only width the planner knows of a column is its stored width,
- * which for a toasted fingerprint is that of a pointer.
+ * builds (llmcopy_threshold_sel).  Without it the planner takes 1/3 for a
+ * boolean function, and that estimate, with a per-call cost of 1, made
+ * small tables (a Citus shard of 625 rows) choose a sequential scan with
+ * the function as a join filter over the index.  Per-call costs are the
+ * functions' COST, measured (see the extension script): a cost request is
+ * not answered, because the only width the planner knows of a column is its
+ * stored width, which for a toasted fingerprint is that of a pointer.
  */
 #include "pg_llmcopy.h"
 
@@ -119,9 +119,13 @@ llmcopy_threshold_sel(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
 	q = estimate_expression_value(root, (Node *) lsecond(args));
 	if (is_funcclause(q) && list_length(((FuncExpr *) q)->args) == 2 &&
-		(fname = get_func_name(((FuncExpr *) q)->funcid)) != NULL &&
-		(strcmp(fname, "fingerprint_with_threshold") == 0 || strcmp(fname, "minhash_with_threshold") == 0))
-		PG_RETURN_FLOAT8(threshold_selectivity(root, (Node *) lsecond(((FuncExpr *) q)->args)));
+		(fname = get_func_name(((FuncExpr *) q)->funcid)) != NULL)
+	{
+		for (int i = 0; i < lengthof(supported); i++)
+			if (strcmp(fname, supported[i].wrapper) == 0)
+				PG_RETURN_FLOAT8(threshold_selectivity(root, (Node *) lsecond(((FuncExpr *) q)->args)));
+		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
+	}
 	if (!IsA(q, Const))
 		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
 	if (((Const *) q)->constisnull)
