@@ -199,15 +199,23 @@ FROM (SELECT fingerprint_union_agg(fp) AS u FROM works WHERE id % 7 = 0) a;
 
 -- Pushed down: each shard aggregates its rows (worker_partial_agg), the
 -- coordinator combines the partial states, and the query runs with
--- coordinator aggregation disabled.  Needs the aggregates' combine,
--- serialize and deserialize functions (partial aggregation, issue 12
--- item 5); until they are merged these checks say pending.
+-- coordinator aggregation disabled.  Needs the aggregates' combine
+-- functions (partial aggregation, issue 12 item 5); until they are merged
+-- these checks say pending.  Citus pushes down only an aggregate whose
+-- state type is a real type: with a pseudo-type state (internal) it
+-- gathers the rows whatever the combine function, and the check says so.
 -- dist
 CREATE FUNCTION pushed_down(agg regproc, q text) RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
     IF (SELECT aggcombinefn = 0 FROM pg_aggregate WHERE aggfnoid = agg) THEN
         RETURN format('pending: %s has no combine function yet', agg);
+    END IF;
+    IF (SELECT t.typtype = 'p' FROM pg_aggregate a JOIN pg_type t ON t.oid = a.aggtranstype
+        WHERE a.aggfnoid = agg) THEN
+        RETURN format('%s has a combine function, but Citus aggregates on the shards only when the '
+                      'state type is not a pseudo-type, and it is %s',
+                      agg, (SELECT aggtranstype::regtype FROM pg_aggregate WHERE aggfnoid = agg));
     END IF;
     IF task_query(q) !~ 'worker_partial_agg' THEN
         RETURN format('the shards do not aggregate: %s', task_query(q));
