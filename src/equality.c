@@ -23,6 +23,7 @@
 #include "pg_llmcopy.h"
 
 #include "common/hashfn.h"
+#include "miscadmin.h"
 
 typedef struct SketchView
 {
@@ -85,6 +86,8 @@ view_cmp(const SketchView *a, const SketchView *b)
 
 		if (x != y)
 			return x < y ? -1 : 1;
+		if ((i & 0xFFFFF) == 0xFFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	return a->nvalues < b->nvalues ? -1 : a->nvalues > b->nvalues ? 1 : 0;
 }
