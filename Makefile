@@ -19,6 +19,8 @@ OBJS = \
 	src/fingerprint_agg.o \
 	src/fingerprint_gin.o \
 	src/index_support.o \
+	src/equality.o \
+	src/lsh_bands.o \
 	src/spans.o \
 	src/headline.o \
 	src/minhash.o \
@@ -57,7 +59,10 @@ REGRESS = \
 	headline \
 	report \
 	aggregates \
-	parallel
+	parallel \
+	equality \
+	bands \
+	planner
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -147,4 +152,12 @@ test-dist:
 test-package:
 	bash .ci/package
 
-.PHONY: unitcheck fuzz test test-upgrade test-report test-pgupgrade demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+.PHONY: unitcheck fuzz test test-upgrade test-report test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+# on Citus (a coordinator and two workers) and on postgres_fdw shards,
+# against a single node with the same data (README, Scaling out)
+test-citus:
+	bash .ci/citus
+
+test-fdw:
+	bash .ci/fdw
+

@@ -187,6 +187,10 @@ extern void minhash_check_match(const MinHash *a, const MinHash *b);
 extern double minhash_jaccard_value(const MinHash *a, const MinHash *b);
 extern double minhash_query_threshold(const MinHash *q);
 
+/* LSH bands (lsh_bands.c): the hash of one band, and the bands x rows rule. */
+extern uint64 minhash_band_hash(const MinHash *m, int band, int rows);
+extern void minhash_check_bands(const char *what, int bands, int rows, int num_perm);
+
 /* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
 #define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */
 #define MH_STRATEGY_SIMILAR_T		2	/* idx %# q : estimate >= q.threshold */

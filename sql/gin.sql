@@ -126,12 +126,15 @@ WHERE o.oid = -101 ORDER BY c.id;
 -- raises the mismatch error.  An index scan finds no candidate when k or
 -- the mode differ (they change every hash, so no key is shared) and then
 -- returns no row; when only w differs, hashes are shared and the recheck
--- raises the error.
+-- raises the error.  A constant query on an analyzed column is compared with
+-- the column's sample values by the planner's estimate, which raises the
+-- error before any scan.
 SET enable_bitmapscan = off;
 SELECT count(*) FROM corpus WHERE fp %> fingerprint('one two three four five six'::text, 3);
 RESET enable_bitmapscan;
 SET enable_seqscan = off;
 SELECT count(*) FROM corpus WHERE fp %> fingerprint('one two three four five six'::text, 3);
+SELECT count(*) FROM corpus WHERE fp %> (SELECT fingerprint('one two three four five six'::text, 3));
 SELECT count(*) FROM corpus WHERE fp %> (SELECT fingerprint(body, 5, 12) FROM corpus WHERE id = 10);
 RESET enable_seqscan;
 
