@@ -56,8 +56,10 @@ SET work_mem = '4MB';
 SET temp_file_limit = '16kB';
 SELECT (fingerprint_info(fingerprint_common_agg(fp, 2))).hashes > 0 AS fits_in_4mb FROM agg_docs;
 SET work_mem = '64kB';
-SELECT fingerprint_common_agg(fp, 2) FROM agg_docs;
+\set VERBOSITY sqlstate
+SELECT fingerprint_common_agg(fp, 2) FROM agg_docs;   -- 53400: temp_file_limit
 SELECT fingerprint_union_agg(fp) FROM agg_docs;
+\set VERBOSITY default
 RESET temp_file_limit;
 SELECT * FROM pg_temp.check_all();
 RESET work_mem;

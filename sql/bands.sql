@@ -44,6 +44,7 @@ SELECT * FROM minhash_bands(minhash('a b c d e f g'::text), 10, 10);
 SELECT * FROM minhash_bands(minhash('a b c d e f g'::text), 0, 128);
 SELECT * FROM minhash_bands(minhash('a b c d e f g'::text), 128, 2000);
 
+\i test/explain.sql
 -- Pairs at 0.6: through the band join, through the index (same bands),
 -- and by a sequential scan of every pair (no LSH).  The band join and the
 -- index agree exactly; both miss only pairs the S-curve misses.
@@ -54,7 +55,7 @@ FROM bkeys x JOIN bkeys y ON x.band_key = y.band_key AND x.id < y.id
 JOIN bdocs da ON da.id = x.id JOIN bdocs db ON db.id = y.id
 WHERE minhash_similar(da.sig, db.sig, 0.6);
 SET enable_seqscan = off;
-EXPLAIN (costs off) SELECT a.id, b.id FROM bdocs a JOIN bdocs b ON minhash_similar(a.sig, b.sig, 0.6) WHERE a.id < b.id;
+SELECT * FROM pg_temp.explain('SELECT a.id, b.id FROM bdocs a JOIN bdocs b ON minhash_similar(a.sig, b.sig, 0.6) WHERE a.id < b.id');
 CREATE TABLE index_pairs AS
 SELECT a.id AS a, b.id AS b FROM bdocs a JOIN bdocs b ON minhash_similar(a.sig, b.sig, 0.6) WHERE a.id < b.id;
 RESET enable_seqscan;

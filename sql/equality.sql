@@ -169,15 +169,16 @@ RESET enable_hashjoin;
 RESET enable_nestloop;
 SELECT count(*) AS pairs FROM eqdocs a JOIN eqdocs b ON a.fp = b.fp;
 
+\i test/explain.sql
 -- Hash and btree indexes find the rows a sequential scan finds.
 CREATE INDEX eqdocs_fp_hash ON eqdocs USING hash (fp);
 CREATE INDEX eqdocs_sig_btree ON eqdocs (sig);
 SET enable_seqscan = off;
 SET enable_bitmapscan = off;
-EXPLAIN (costs off) SELECT id FROM eqdocs WHERE fp = (SELECT fingerprint('x'::text, 3, 2));
+SELECT * FROM pg_temp.explain($$SELECT id FROM eqdocs WHERE fp = (SELECT fingerprint('x'::text, 3, 2))$$);
 SELECT array_agg(id ORDER BY id) FROM eqdocs
 WHERE fp = fingerprint('SENTENCE NUMBER 7 speaks of ships and of 49 other things in the old town'::text, 3, 2);
-EXPLAIN (costs off) SELECT id FROM eqdocs WHERE sig = (SELECT minhash('x'::text, 64, 3));
+SELECT * FROM pg_temp.explain($$SELECT id FROM eqdocs WHERE sig = (SELECT minhash('x'::text, 64, 3))$$);
 SELECT array_agg(id ORDER BY id) FROM eqdocs
 WHERE sig = minhash('sentence number 7 speaks of ships and of 49 other things in the old town'::text, 64, 3);
 RESET enable_seqscan;
