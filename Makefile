@@ -112,8 +112,12 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
+# a scan killed with SIGKILL mid-batch, on its own cluster (pg_regress cannot survive the restart)
+test-crash:
+	bash test/redteam/crash.sh
+
 # the HTML reports rendered in headless Chromium and checked as a reader sees them
 test-report:
 	bash test/report/run
 
-.PHONY: unitcheck fuzz test test-upgrade demo test-report
+.PHONY: unitcheck fuzz test test-upgrade demo test-report test-crash
