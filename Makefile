@@ -56,7 +56,11 @@ REGRESS = \
 	rarity \
 	headline \
 	report \
-	aggregates
+	aggregates \
+	redteam_install_schema \
+	redteam_upgrade_view \
+	redteam_report_relation \
+	redteam_runtime_schema
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
