@@ -60,7 +60,13 @@ REGRESS = \
 	redteam_install_schema \
 	redteam_upgrade_view \
 	redteam_report_relation \
-	redteam_runtime_schema
+	redteam_runtime_schema \
+	redteam_bad_output \
+	redteam_poison_work \
+	redteam_advisory_lock \
+	redteam_broken_registration \
+	redteam_duplicate_id \
+	redteam_license_blowup
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
