@@ -64,8 +64,10 @@ REGRESS = \
 	redteam_bad_output \
 	redteam_poison_work \
 	redteam_advisory_lock \
-	redteam_broken_registration \
+	redteam_admin_scope \
+	redteam_report_xss \
 	redteam_duplicate_id \
+	redteam_broken_registration \
 	redteam_license_blowup
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
