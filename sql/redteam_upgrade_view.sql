@@ -9,13 +9,18 @@
 -- under the same OID (CREATE RULE "_RETURN").  The functions a view calls
 -- run as the role that reads it: the owner of a table registered under
 -- 0.1.0 becomes superuser when the DBA updates the extension.
+-- The same block fails the whole update when a registered table's id
+-- column was retyped since 0.1.0 (the watermark's id no longer casts), so
+-- the owner of any registered table can also keep the DBA from updating.
 -- Fix: migrate only relations the scan itself would accept (relkind r or
 -- p, no row-level security whose policies would run as the updating role,
--- as llmcopy_registration_problem checks), or record nothing from the
+-- as llmcopy_registration_problem checks), skip a pair whose watermark
+-- does not compare (in a subtransaction), or record nothing from the
 -- users' tables during the update and let the first scan, with its checks,
 -- do it.
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS regress_redteam_upgrade;
+DROP DATABASE IF EXISTS regress_redteam_upgrade2;
 DROP ROLE IF EXISTS regress_redteam_tabowner;
 RESET client_min_messages;
 SELECT current_database() AS origdb \gset
@@ -74,6 +79,29 @@ SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_redteam_tabowner';
 -- the registration of the view is broken, not scanned
 SELECT kind, table_name, problem FROM llmcopy_registrations ORDER BY 1;
 
+-- Another database: the owner of a registered table retypes its id
+-- column; the update must still go through.
+\c :origdb
+CREATE DATABASE regress_redteam_upgrade2 TEMPLATE template0 ENCODING 'UTF8';
+\c regress_redteam_upgrade2
+CREATE EXTENSION pg_llmcopy VERSION '0.1.0';
+CREATE TABLE works (id int PRIMARY KEY, body text);
+INSERT INTO works VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long');
+CREATE TABLE outs (id int PRIMARY KEY, body text, at timestamptz);
+ALTER TABLE outs OWNER TO regress_redteam_tabowner;
+INSERT INTO outs VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long', now());
+SELECT llmcopy_register_corpus('works', 'id', 'body') IS NOT NULL AS registered;
+SET client_min_messages = warning;
+SELECT llmcopy_register_outputs('outs', 'id', 'body', 'at') IS NOT NULL AS registered;
+CALL llmcopy_scan(threshold => 0.1);
+RESET client_min_messages;
+SET ROLE regress_redteam_tabowner;
+ALTER TABLE outs ALTER COLUMN id TYPE uuid USING md5(id::text)::uuid;
+RESET ROLE;
+DO $$ BEGIN ALTER EXTENSION pg_llmcopy UPDATE; EXCEPTION WHEN OTHERS THEN NULL; END $$;
+SELECT extversion FROM pg_extension WHERE extname = 'pg_llmcopy';
+
 \c :origdb
 DROP DATABASE regress_redteam_upgrade;
+DROP DATABASE regress_redteam_upgrade2;
 DROP ROLE regress_redteam_tabowner;
