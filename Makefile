@@ -62,7 +62,19 @@ REGRESS = \
 	parallel \
 	equality \
 	bands \
-	planner
+	planner \
+	redteam_install_schema \
+	redteam_upgrade_view \
+	redteam_report_relation \
+	redteam_runtime_schema \
+	redteam_bad_output \
+	redteam_poison_work \
+	redteam_advisory_lock \
+	redteam_admin_scope \
+	redteam_report_xss \
+	redteam_duplicate_id \
+	redteam_broken_registration \
+	redteam_license_blowup
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -118,6 +130,10 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
+# a scan killed with SIGKILL mid-batch, on its own cluster (pg_regress cannot survive the restart)
+test-crash:
+	bash test/redteam/crash.sh
+
 # the HTML reports rendered in headless Chromium and checked as a reader sees them
 test-report:
 	bash test/report/run
@@ -152,7 +168,7 @@ test-dist:
 test-package:
 	bash .ci/package
 
-.PHONY: unitcheck fuzz test test-upgrade test-report test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+.PHONY: unitcheck fuzz test test-upgrade test-report test-crash test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
 # on Citus (a coordinator and two workers) and on postgres_fdw shards,
 # against a single node with the same data (README, Scaling out)
 test-citus:

@@ -1,0 +1,89 @@
+-- Red team: objects planted in the extension's schema before CREATE
+-- EXTENSION or ALTER EXTENSION ... UPDATE.
+--
+-- CURRENTLY FAILS (expected output shows the safe behaviour).  The install
+-- and upgrade scripts run with search_path = <extension schema>, pg_temp
+-- (pg_catalog implicitly first).  SQL-standard bodies (BEGIN ATOMIC),
+-- views and policies are parsed right then, and an operator or function
+-- call whose arguments match pg_catalog's only through an implicit cast
+-- (oid = regtype, float8 / bigint, array_agg(text) over anynonarray,
+-- unnest(text[]) over anyarray) binds to an exact match found later on
+-- that path: one the owner of the schema put there.  In PostgreSQL 15 the
+-- owner of a database owns its public schema, so the owner of the database
+-- (or anyone granted CREATE on public, as in databases made before 15)
+-- gets code run by every later registration, scan and license query:
+-- llmcopy_fingerprint_column (oid = regtype) runs as the superuser who
+-- registers a table, and the role becomes superuser.
+-- Bound today: llmcopy_base_type, llmcopy_fingerprint_column,
+-- llmcopy_fingerprint_expr, llmcopy_readable (the findings' policy) to
+-- =(oid, regtype) and =(oid, regclass); llmcopy_reproduction_rates to
+-- /(float8, bigint); license_obligations and llmcopy_license_conflicts to
+-- array_agg(text); licenses_compatible_with to unnest(text[]).
+-- Fix: in every body parsed at creation, cast to exact types
+-- (atttypid = 'x'::regtype::oid) or write OPERATOR(pg_catalog.=) and
+-- pg_catalog.array_agg(...), pg_catalog.unnest(...); or parse them at
+-- run time (plpgsql with the pinned search_path).
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS regress_redteam_install;
+DROP DATABASE IF EXISTS regress_redteam_update;
+DROP ROLE IF EXISTS regress_redteam_dbowner;
+RESET client_min_messages;
+SELECT current_database() AS origdb \gset
+CREATE ROLE regress_redteam_dbowner;
+CREATE DATABASE regress_redteam_install OWNER regress_redteam_dbowner TEMPLATE template0 ENCODING 'UTF8';
+CREATE DATABASE regress_redteam_update OWNER regress_redteam_dbowner TEMPLATE template0 ENCODING 'UTF8';
+
+-- What the owner of the database plants in its public schema: functions
+-- that count their calls in a sequence (kept even when the caller's
+-- transaction rolls back), log who called them, and try to make their
+-- owner a superuser; then the operators and functions that the
+-- extension's bodies bind to.
+\set plant_log 'CREATE SEQUENCE public.rt_hits; GRANT USAGE ON SEQUENCE public.rt_hits TO PUBLIC; CREATE TABLE public.rt_log (who name, what text); GRANT INSERT ON public.rt_log TO PUBLIC;'
+\set plant_esc 'CREATE FUNCTION public.rt_esc(what text) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval(''public.rt_hits''); INSERT INTO public.rt_log VALUES (current_user, what); BEGIN ALTER ROLE regress_redteam_dbowner SUPERUSER; EXCEPTION WHEN insufficient_privilege THEN NULL; END; RETURN true; END $$;'
+\set plant_eq 'CREATE FUNCTION public.rt_eq(a oid, b regtype) RETURNS bool LANGUAGE sql AS $$ SELECT public.rt_esc(''=(oid, regtype)'') AND a OPERATOR(pg_catalog.=) b::oid $$; CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regtype, FUNCTION = public.rt_eq);'
+\set plant_eqc 'CREATE FUNCTION public.rt_eqc(a oid, b regclass) RETURNS bool LANGUAGE sql AS $$ SELECT public.rt_esc(''=(oid, regclass)'') AND a OPERATOR(pg_catalog.=) b::oid $$; CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = public.rt_eqc);'
+\set plant_div 'CREATE FUNCTION public.rt_div(a float8, b bigint) RETURNS float8 LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''/(float8, bigint)'') THEN a OPERATOR(pg_catalog./) b::float8 END $$; CREATE OPERATOR public./ (LEFTARG = float8, RIGHTARG = bigint, FUNCTION = public.rt_div);'
+\set plant_agg 'CREATE FUNCTION public.rt_agg(s text[], v text) RETURNS text[] LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''array_agg(text)'') THEN s OPERATOR(pg_catalog.||) v END $$; CREATE AGGREGATE public.array_agg(text) (SFUNC = public.rt_agg, STYPE = text[]);'
+\set plant_unnest 'CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE sql AS $$ SELECT x FROM pg_catalog.unnest(a) x WHERE public.rt_esc(''unnest(text[])'') $$;'
+\set plant :plant_log :plant_esc :plant_eq :plant_eqc :plant_div :plant_agg :plant_unnest
+
+-- What a superuser then does: register, scan, read the dashboards and use
+-- the license functions.
+\set use_tables 'CREATE TABLE works (id int PRIMARY KEY, body text, license text); INSERT INTO works VALUES (1, ''the quick brown fox jumps over the lazy dog again and again, all day long'', ''MIT OR Apache-2.0''); CREATE TABLE outs (id int PRIMARY KEY, body text, at timestamptz); INSERT INTO outs VALUES (1, ''the quick brown fox jumps over the lazy dog again and again, all day long'', now());'
+\set use_register 'SELECT llmcopy_register_corpus(''works'', ''id'', ''body'', license_col => ''license'') IS NOT NULL AS registered; SELECT llmcopy_register_outputs(''outs'', ''id'', ''body'', ''at'') IS NOT NULL AS registered;'
+\set use_scan 'SET client_min_messages = warning; CALL llmcopy_scan(threshold => 0.1); RESET client_min_messages; SELECT count(*) AS findings FROM llmcopy_findings;'
+\set use_read 'SELECT scanned, rate FROM llmcopy_reproduction_rate; SELECT (license_obligations(''MIT OR GPL-3.0-only'')).chosen; SELECT count(*) > 0 AS compatible FROM licenses_compatible_with(ARRAY[''MIT'']); SELECT count(*) AS conflicts FROM llmcopy_license_conflicts;'
+
+\set ran 'SELECT is_called AS hostile_code_ran FROM public.rt_hits; SELECT DISTINCT who, what FROM public.rt_log ORDER BY 1, 2; SELECT rolsuper FROM pg_roles WHERE rolname = ''regress_redteam_dbowner'';'
+\set use :use_tables :use_register :use_scan :use_read
+
+-- The extension's functions, views and policies that depend on an
+-- operator or function of the owner of the database.
+\set bound 'SELECT CASE d.classid WHEN ''pg_proc''::regclass THEN d.objid::regprocedure::text WHEN ''pg_rewrite''::regclass THEN (SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid) ELSE (SELECT p.polname::text FROM pg_policy p WHERE p.oid = d.objid) END AS member, CASE d.refclassid WHEN ''pg_operator''::regclass THEN d.refobjid::regoperator::text ELSE d.refobjid::regprocedure::text END AS bound_to FROM pg_depend d WHERE d.classid IN (''pg_proc''::regclass, ''pg_rewrite''::regclass, ''pg_policy''::regclass) AND coalesce((SELECT proowner FROM pg_proc WHERE d.classid = ''pg_proc''::regclass AND oid = d.objid), 0) <> ''regress_redteam_dbowner''::regrole AND ''regress_redteam_dbowner''::regrole IN ((SELECT oprowner FROM pg_operator WHERE d.refclassid = ''pg_operator''::regclass AND oid = d.refobjid), (SELECT proowner FROM pg_proc WHERE d.refclassid = ''pg_proc''::regclass AND oid = d.refobjid)) ORDER BY 1, 2;'
+
+-- A fresh install into a database another role owns.
+\c regress_redteam_install
+SET ROLE regress_redteam_dbowner;
+:plant
+RESET ROLE;
+CREATE EXTENSION pg_llmcopy;
+:bound
+:use
+:ran
+ALTER ROLE regress_redteam_dbowner NOSUPERUSER;
+
+-- 0.1.0 installed before anything was planted, then updated.
+\c regress_redteam_update
+CREATE EXTENSION pg_llmcopy VERSION '0.1.0';
+SET ROLE regress_redteam_dbowner;
+:plant
+RESET ROLE;
+ALTER EXTENSION pg_llmcopy UPDATE;
+:bound
+:use
+:ran
+
+\c :origdb
+DROP DATABASE regress_redteam_install;
+DROP DATABASE regress_redteam_update;
+DROP ROLE regress_redteam_dbowner;
