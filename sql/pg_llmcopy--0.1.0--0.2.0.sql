@@ -1752,36 +1752,47 @@ COMMENT ON VIEW llmcopy_reproduction_rate IS
 -- Outputs at or below a pair's watermark were scanned by 0.1.0: they are
 -- recorded as such, so the first scan does not redo them.  The comparison
 -- is the one 0.1.0 made, (logged_at, id), done here in the id's built-in
--- base type; a registration whose id type is not one of those the scan
--- supports keeps no record (its outputs are scanned again, and the
--- findings already there are kept, not duplicated).
+-- base type.  The update runs as a superuser: a table is read only if a
+-- scan would read it (llmcopy_registration_problem: a plain or partitioned
+-- table with the registered columns and types, and no row-level security
+-- policy to run), with the search_path pinned, and each pair in a
+-- subtransaction of its own, so that the owner of a registered table can
+-- neither run code as the updating role nor stop the update (a watermark
+-- that no longer compares, after the id column was retyped, records
+-- nothing).  A registration left out keeps no record: its outputs are
+-- scanned again, and the findings already there are kept, not duplicated.
 DO $$
 DECLARE
+    path text := pg_catalog.current_setting('search_path');
     p record;
-    tbl regclass;
-    base regtype;
+    r record;
 BEGIN
-    FOR p IN SELECT w.output_table, w.corpus_table, w.logged_at, w.id, o.schema_name, o.table_name, o.id_col,
-                    o.id_type, o.logged_at_col, o.model_col
-             FROM llmcopy_watermarks w JOIN llmcopy_output_tables o ON o.id = w.output_table
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    FOR p IN SELECT w.output_table, w.corpus_table, w.logged_at, w.id, o.id_col, o.id_type, o.logged_at_col, o.model_col
+             FROM @extschema@.llmcopy_watermarks w JOIN @extschema@.llmcopy_output_tables o ON o.id = w.output_table
              WHERE w.logged_at IS NOT NULL LOOP
-        tbl := llmcopy_lookup(p.schema_name, p.table_name);
-        CONTINUE WHEN tbl IS NULL
-            OR (llmcopy_column_problem(tbl, p.id_col, 'id')).problem IS NOT NULL
-            OR (llmcopy_column_problem(tbl, p.logged_at_col, 'time')).problem IS NOT NULL;
-        base := llmcopy_base_type(p.id_type);
-        EXECUTE format(
-            'INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
-             SELECT $1, $2, o.%1$I::text, ''scanned'', ''at or below the watermark of pg_llmcopy 0.1.0'', %2$s,
-                    o.%3$I::timestamptz, NULL
-             FROM %4$s o WHERE (o.%3$I, o.%1$I) <= ($3, $4::%5$s)
-             ON CONFLICT DO NOTHING',
-            p.id_col,
-            CASE WHEN p.model_col IS NOT NULL AND (llmcopy_column_problem(tbl, p.model_col, 'label')).problem IS NULL
-                 THEN format('o.%I::text', p.model_col) ELSE 'NULL' END,
-            p.logged_at_col, tbl, base)
-        USING p.output_table, p.corpus_table, p.logged_at, p.id;
+        SELECT * INTO r FROM @extschema@.llmcopy_registration_problem('outputs', p.output_table);
+        IF r.problem IS NOT NULL THEN
+            RAISE WARNING 'outputs registration % is not migrated: %', p.output_table, r.problem
+                USING DETAIL = 'Its outputs at or below the watermark of pg_llmcopy 0.1.0 are not recorded as scanned: the next scan of the registration scans them again.';
+            CONTINUE;
+        END IF;
+        BEGIN
+            EXECUTE format(
+                'INSERT INTO %6$s.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
+                 SELECT $1, $2, o.%1$I::text, ''scanned'', ''at or below the watermark of pg_llmcopy 0.1.0'', %2$s,
+                        o.%3$I::timestamptz, NULL
+                 FROM %4$s o WHERE (o.%3$I, o.%1$I) <= ($3, $4::%5$s)
+                 ON CONFLICT DO NOTHING',
+                p.id_col, CASE WHEN p.model_col IS NOT NULL THEN format('o.%I::text', p.model_col) ELSE 'NULL' END,
+                p.logged_at_col, r.tbl, @extschema@.llmcopy_base_type(p.id_type), '@extschema@')
+            USING p.output_table, p.corpus_table, p.logged_at, p.id;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'outputs registration % is not migrated: %', p.output_table, SQLERRM
+                USING DETAIL = 'Its outputs at or below the watermark of pg_llmcopy 0.1.0 are not recorded as scanned: the next scan of the registration scans them again.';
+        END;
     END LOOP;
+    PERFORM pg_catalog.set_config('search_path', path, true);
 END $$;
 DROP TABLE llmcopy_watermarks;
 

@@ -1,7 +1,7 @@
 -- Red team: ALTER EXTENSION pg_llmcopy UPDATE reads a registered table
 -- that its owner turned into a view.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  The upgrade
+-- The expected output shows the safe behaviour.  The upgrade
 -- script's DO block records the outputs at or below each 0.1.0 watermark
 -- by reading each registered outputs table with the rights of whoever runs
 -- ALTER EXTENSION (a superuser).  It checks the columns but not what the
