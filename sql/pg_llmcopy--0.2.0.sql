@@ -949,7 +949,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     SELECT l.id FROM llmcopy_licenses l
     WHERE l.copyleft IS NOT NULL AND NOT l.deprecated
-      AND NOT EXISTS (SELECT 1 FROM unnest(inbound) x
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(inbound) x
                       WHERE license_compatible(x, l.id) IS NOT TRUE)
     ORDER BY l.id;
 END;
@@ -972,12 +972,12 @@ BEGIN ATOMIC
         FROM spdx_dnf(expr) d LEFT JOIN llmcopy_licenses l ON l.id = d.license),
     options AS (
         SELECT option,
-               bool_or(attribution) AS attribution, max(level) AS level,
-               bool_or(share_alike) AS share_alike, bool_or(non_commercial) AS non_commercial,
-               bool_or(no_derivatives) AS no_derivatives,
-               string_agg(license || coalesce(' WITH ' || exception, ''), ' AND ' ORDER BY license) AS chosen,
-               array_agg(license ORDER BY license) FILTER (WHERE level IS NULL) AS unknown,
-               count(*) FILTER (WHERE level IS NULL) AS n_unknown
+               pg_catalog.bool_or(attribution) AS attribution, pg_catalog.max(level) AS level,
+               pg_catalog.bool_or(share_alike) AS share_alike, pg_catalog.bool_or(non_commercial) AS non_commercial,
+               pg_catalog.bool_or(no_derivatives) AS no_derivatives,
+               pg_catalog.string_agg(license || coalesce(' WITH ' || exception, ''), ' AND ' ORDER BY license) AS chosen,
+               pg_catalog.array_agg(license ORDER BY license) FILTER (WHERE level IS NULL) AS unknown,
+               pg_catalog.count(*) FILTER (WHERE level IS NULL) AS n_unknown
         FROM leaves GROUP BY option)
     SELECT CASE WHEN n_unknown = 0 THEN attribution END,
            CASE WHEN n_unknown = 0 THEN (ARRAY['none', 'weak', 'strong', 'network'])[level + 1] END,
@@ -1144,7 +1144,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH RECURSIVE d(oid, typtype, typbasetype) AS (
-        SELECT y.oid, y.typtype, y.typbasetype FROM pg_catalog.pg_type y WHERE y.oid = t
+        SELECT y.oid, y.typtype, y.typbasetype FROM pg_catalog.pg_type y WHERE y.oid = t::oid
         UNION ALL
         SELECT y.oid, y.typtype, y.typbasetype FROM d JOIN pg_catalog.pg_type y ON y.oid = d.typbasetype
         WHERE d.typtype = 'd')
@@ -1191,10 +1191,10 @@ CREATE FUNCTION llmcopy_fingerprint_expr(tbl regclass, text_col name, k int, w i
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT pg_catalog.format(CASE WHEN a.atttypid = 'text'::regtype THEN '%s.fingerprint(%I, %s, %s, %L::text)'
+    SELECT pg_catalog.format(CASE WHEN a.atttypid = 'text'::regtype::oid THEN '%s.fingerprint(%I, %s, %s, %L::text)'
                                   ELSE '%s.fingerprint((%I)::text, %s, %s, %L::text)' END,
                              '@extschema@', text_col, k, w, mode)
-    FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl AND a.attname = text_col AND NOT a.attisdropped;
+    FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl::oid AND a.attname = text_col AND NOT a.attisdropped;
 END;
 
 -- Whether a table has the column llmcopy_fp, and whether it is generated as expr.
@@ -1202,11 +1202,11 @@ CREATE FUNCTION llmcopy_fingerprint_column(tbl regclass, expr text, OUT present 
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT count(*) > 0,
-           coalesce(bool_or(a.attgenerated = 's' AND a.atttypid = '@extschema@.fingerprint'::regtype
-                            AND pg_catalog.pg_get_expr(d.adbin, d.adrelid) = expr), false)
+    SELECT pg_catalog.count(*) > 0,
+           coalesce(pg_catalog.bool_or(a.attgenerated = 's' AND a.atttypid = '@extschema@.fingerprint'::regtype::oid
+                                       AND pg_catalog.pg_get_expr(d.adbin, d.adrelid) = expr), false)
     FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attrelid = tbl AND a.attname = 'llmcopy_fp' AND NOT a.attisdropped;
+    WHERE a.attrelid = tbl::oid AND a.attname = 'llmcopy_fp' AND NOT a.attisdropped;
 END;
 
 -- Why a registration cannot be scanned now, by the current role (NULL if
@@ -1335,7 +1335,7 @@ BEGIN ATOMIC
           SELECT o.id, o.schema_name, o.table_name FROM llmcopy_output_tables o WHERE kind = 'outputs') r,
          LATERAL (SELECT llmcopy_lookup(r.schema_name, r.table_name) AS t) l
     WHERE l.t IS NOT NULL
-      AND pg_catalog.has_schema_privilege((SELECT cl.relnamespace FROM pg_catalog.pg_class cl WHERE cl.oid = l.t), 'USAGE')
+      AND pg_catalog.has_schema_privilege((SELECT cl.relnamespace FROM pg_catalog.pg_class cl WHERE cl.oid = l.t::oid), 'USAGE')
       AND pg_catalog.has_table_privilege(l.t, 'SELECT');
 END;
 
@@ -1344,10 +1344,10 @@ END;
 -- superusers are not subject to it.)
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_findings
-    USING (output_table IN (SELECT llmcopy_readable('outputs')) AND corpus_table IN (SELECT llmcopy_readable('corpus')));
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_scanned ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_scanned
-    USING (output_table IN (SELECT llmcopy_readable('outputs')) AND corpus_table IN (SELECT llmcopy_readable('corpus')));
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 
 -- The schema and name of a table to register, which must be a plain or
 -- partitioned table that lives longer than the session.
@@ -1819,14 +1819,14 @@ END $$;
 -- Dashboard views: they read the findings with the rights of whoever
 -- queries them (security_invoker), so row-level security applies.
 CREATE VIEW llmcopy_findings_daily WITH (security_invoker = true) AS
-SELECT date_trunc('day', f.logged_at) AS day, f.model, coalesce(f.license, 'unknown') AS license,
-       count(DISTINCT (f.output_table, f.output_id)) AS outputs, count(*) AS findings,
-       round(avg(f.containment)::numeric, 3) AS avg_containment
+SELECT pg_catalog.date_trunc('day', f.logged_at) AS day, f.model, coalesce(f.license, 'unknown') AS license,
+       pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs, pg_catalog.count(*) AS findings,
+       pg_catalog.round(pg_catalog.avg(f.containment)::numeric, 3) AS avg_containment
 FROM llmcopy_findings f GROUP BY 1, 2, 3;
 
 CREATE VIEW llmcopy_findings_by_obligation WITH (security_invoker = true) AS
-SELECT date_trunc('day', f.logged_at) AS day, f.model, o.obligation,
-       count(DISTINCT (f.output_table, f.output_id)) AS outputs
+SELECT pg_catalog.date_trunc('day', f.logged_at) AS day, f.model, o.obligation,
+       pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs
 FROM llmcopy_findings f,
      LATERAL (VALUES ('attribution', (f.obligations ->> 'attribution')::bool),
                      ('copyleft ' || coalesce(f.obligations ->> 'copyleft', 'unknown'), f.obligations ->> 'copyleft' <> 'none'),
@@ -1838,29 +1838,29 @@ WHERE o.applies
 GROUP BY 1, 2, 3;
 
 CREATE VIEW llmcopy_output_attribution WITH (security_invoker = true) AS
-SELECT f.output_table, f.output_id, count(*) AS works,
+SELECT f.output_table, f.output_id, pg_catalog.count(*) AS works,
        attribution_agg(f.author, f.title, f.source, coalesce(f.license, f.license_raw)) AS attribution
 FROM llmcopy_findings f
 WHERE coalesce((f.obligations ->> 'attribution')::bool, true)     -- required, or not known not to be
 GROUP BY f.output_table, f.output_id;
 
 CREATE VIEW llmcopy_top_works WITH (security_invoker = true) AS
-SELECT f.corpus_table, f.work_id, f.title, f.license, count(DISTINCT (f.output_table, f.output_id)) AS outputs,
-       max(f.longest_tokens) AS longest_tokens
+SELECT f.corpus_table, f.work_id, f.title, f.license, pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs,
+       pg_catalog.max(f.longest_tokens) AS longest_tokens
 FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 
 CREATE VIEW llmcopy_license_conflicts WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id,
-       array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
-                 ORDER BY f.work_id) AS sources,
-       count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
-       bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
-                       WHERE g.output_table = f.output_table AND g.output_id = f.output_id
-                         AND license_compatible(f.license, g.license) IS FALSE
-                         AND license_compatible(g.license, f.license) IS FALSE)) AS incompatible
+       pg_catalog.array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
+                            ORDER BY f.work_id) AS sources,
+       pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
+       pg_catalog.bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
+                                  WHERE g.output_table = f.output_table AND g.output_id = f.output_id
+                                    AND license_compatible(f.license, g.license) IS FALSE
+                                    AND license_compatible(g.license, f.license) IS FALSE)) AS incompatible
 FROM llmcopy_findings f
 GROUP BY f.output_table, f.output_id
-HAVING count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
+HAVING pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
 
 -- How often each model reproduces: per day (of logged_at) and model, the
 -- outputs scanned, those skipped, those with a finding whose longest
@@ -1875,16 +1875,17 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH outputs AS (
-        SELECT s.output_table, s.output_id, min(s.logged_at) AS logged_at, min(s.model) AS model,
-               bool_or(s.status = 'scanned') AS scanned
+        SELECT s.output_table, s.output_id, pg_catalog.min(s.logged_at) AS logged_at, pg_catalog.min(s.model) AS model,
+               pg_catalog.bool_or(s.status = 'scanned') AS scanned
         FROM llmcopy_scanned s GROUP BY s.output_table, s.output_id),
     hits AS (
         SELECT DISTINCT f.output_table, f.output_id FROM llmcopy_findings f
         WHERE f.longest_tokens >= llmcopy_reproduction_rates.min_tokens)
     SELECT pg_catalog.date_trunc('day', o.logged_at), o.model,
-           count(*) FILTER (WHERE o.scanned), count(*) FILTER (WHERE NOT o.scanned),
-           count(h.output_id) FILTER (WHERE o.scanned),
-           count(h.output_id) FILTER (WHERE o.scanned)::float8 / nullif(count(*) FILTER (WHERE o.scanned), 0)
+           pg_catalog.count(*) FILTER (WHERE o.scanned), pg_catalog.count(*) FILTER (WHERE NOT o.scanned),
+           pg_catalog.count(h.output_id) FILTER (WHERE o.scanned),
+           pg_catalog.count(h.output_id) FILTER (WHERE o.scanned)::float8
+               / nullif(pg_catalog.count(*) FILTER (WHERE o.scanned), 0)::float8
     FROM outputs o LEFT JOIN hits h ON h.output_table = o.output_table AND h.output_id = o.output_id
     GROUP BY 1, 2;
 END;

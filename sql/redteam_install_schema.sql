@@ -1,7 +1,7 @@
 -- Red team: objects planted in the extension's schema before CREATE
 -- EXTENSION or ALTER EXTENSION ... UPDATE.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  The install
+-- The expected output shows the safe behaviour.  The install
 -- and upgrade scripts run with search_path = <extension schema>, pg_temp
 -- (pg_catalog implicitly first).  SQL-standard bodies (BEGIN ATOMIC),
 -- views and policies are parsed right then, and an operator or function
@@ -14,11 +14,17 @@
 -- gets code run by every later registration, scan and license query:
 -- llmcopy_fingerprint_column (oid = regtype) runs as the superuser who
 -- registers a table, and the role becomes superuser.
--- Bound today: llmcopy_base_type, llmcopy_fingerprint_column,
+-- Bound before the fix: llmcopy_base_type, llmcopy_fingerprint_column,
 -- llmcopy_fingerprint_expr, llmcopy_readable (the findings' policy) to
 -- =(oid, regtype) and =(oid, regclass); llmcopy_reproduction_rates to
 -- /(float8, bigint); license_obligations and llmcopy_license_conflicts to
--- array_agg(text); licenses_compatible_with to unnest(text[]).
+-- array_agg(text); licenses_compatible_with to unnest(text[]).  Planted
+-- too: count(text) and count(record) (count(x) takes "any"), and format()
+-- with the argument types of llmcopy_fingerprint_expr's call (format's
+-- are text and VARIADIC "any"), and of the update's migration of 0.1.0
+-- watermarks, which runs as the superuser who updates; the update case
+-- has a registration and a scan of 0.1.0, so that the update's statements
+-- over registrations have rows to run on.
 -- Fix: in every body parsed at creation, cast to exact types
 -- (atttypid = 'x'::regtype::oid) or write OPERATOR(pg_catalog.=) and
 -- pg_catalog.array_agg(...), pg_catalog.unnest(...); or parse them at
@@ -45,7 +51,10 @@ CREATE DATABASE regress_redteam_update OWNER regress_redteam_dbowner TEMPLATE te
 \set plant_div 'CREATE FUNCTION public.rt_div(a float8, b bigint) RETURNS float8 LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''/(float8, bigint)'') THEN a OPERATOR(pg_catalog./) b::float8 END $$; CREATE OPERATOR public./ (LEFTARG = float8, RIGHTARG = bigint, FUNCTION = public.rt_div);'
 \set plant_agg 'CREATE FUNCTION public.rt_agg(s text[], v text) RETURNS text[] LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''array_agg(text)'') THEN s OPERATOR(pg_catalog.||) v END $$; CREATE AGGREGATE public.array_agg(text) (SFUNC = public.rt_agg, STYPE = text[]);'
 \set plant_unnest 'CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE sql AS $$ SELECT x FROM pg_catalog.unnest(a) x WHERE public.rt_esc(''unnest(text[])'') $$;'
-\set plant :plant_log :plant_esc :plant_eq :plant_eqc :plant_div :plant_agg :plant_unnest
+\set plant_count 'CREATE FUNCTION public.rt_cnt(s bigint, v text) RETURNS bigint LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''count(text)'') THEN s OPERATOR(pg_catalog.+) 1 END $$; CREATE AGGREGATE public.count(text) (SFUNC = public.rt_cnt, STYPE = bigint, INITCOND = 0);'
+\set plant_countr 'CREATE FUNCTION public.rt_cntr(s bigint, v record) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN PERFORM public.rt_esc(''count(record)''); RETURN s OPERATOR(pg_catalog.+) 1; END $$; CREATE AGGREGATE public.count(record) (SFUNC = public.rt_cntr, STYPE = bigint, INITCOND = 0);'
+\set plant_format 'CREATE FUNCTION public.format(f text, a text, b name, c int, d int, e text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, text, name, int, int, text)'') THEN pg_catalog.format(f, a, b, c, d, e) END $$; CREATE FUNCTION public.format(f text, a name, b text, c name, d regclass, e regtype, g text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, name, text, name, regclass, regtype, text)'') THEN pg_catalog.format(f, a, b, c, d, e, g) END $$;'
+\set plant :plant_log :plant_esc :plant_eq :plant_eqc :plant_div :plant_agg :plant_unnest :plant_count :plant_countr :plant_format
 
 -- What a superuser then does: register, scan, read the dashboards and use
 -- the license functions.
@@ -58,8 +67,10 @@ CREATE DATABASE regress_redteam_update OWNER regress_redteam_dbowner TEMPLATE te
 \set use :use_tables :use_register :use_scan :use_read
 
 -- The extension's functions, views and policies that depend on an
--- operator or function of the owner of the database.
-\set bound 'SELECT CASE d.classid WHEN ''pg_proc''::regclass THEN d.objid::regprocedure::text WHEN ''pg_rewrite''::regclass THEN (SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid) ELSE (SELECT p.polname::text FROM pg_policy p WHERE p.oid = d.objid) END AS member, CASE d.refclassid WHEN ''pg_operator''::regclass THEN d.refobjid::regoperator::text ELSE d.refobjid::regprocedure::text END AS bound_to FROM pg_depend d WHERE d.classid IN (''pg_proc''::regclass, ''pg_rewrite''::regclass, ''pg_policy''::regclass) AND coalesce((SELECT proowner FROM pg_proc WHERE d.classid = ''pg_proc''::regclass AND oid = d.objid), 0) <> ''regress_redteam_dbowner''::regrole AND ''regress_redteam_dbowner''::regrole IN ((SELECT oprowner FROM pg_operator WHERE d.refclassid = ''pg_operator''::regclass AND oid = d.refobjid), (SELECT proowner FROM pg_proc WHERE d.refclassid = ''pg_proc''::regclass AND oid = d.refobjid)) ORDER BY 1, 2;'
+-- operator or function of the owner of the database (read with only
+-- pg_catalog on the path: this query's own oid = regclass would otherwise
+-- call the planted operator).
+\set bound 'SET search_path = pg_catalog; SELECT CASE d.classid WHEN ''pg_proc''::regclass THEN d.objid::regprocedure::text WHEN ''pg_rewrite''::regclass THEN (SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid) ELSE (SELECT p.polname::text FROM pg_policy p WHERE p.oid = d.objid) END AS member, CASE d.refclassid WHEN ''pg_operator''::regclass THEN d.refobjid::regoperator::text ELSE d.refobjid::regprocedure::text END AS bound_to FROM pg_depend d WHERE d.classid IN (''pg_proc''::regclass, ''pg_rewrite''::regclass, ''pg_policy''::regclass) AND coalesce((SELECT proowner FROM pg_proc WHERE d.classid = ''pg_proc''::regclass AND oid = d.objid), 0) <> ''regress_redteam_dbowner''::regrole AND ''regress_redteam_dbowner''::regrole IN ((SELECT oprowner FROM pg_operator WHERE d.refclassid = ''pg_operator''::regclass AND oid = d.refobjid), (SELECT proowner FROM pg_proc WHERE d.refclassid = ''pg_proc''::regclass AND oid = d.refobjid)) ORDER BY 1, 2; RESET search_path;'
 
 -- A fresh install into a database another role owns.
 \c regress_redteam_install
@@ -72,9 +83,20 @@ CREATE EXTENSION pg_llmcopy;
 :ran
 ALTER ROLE regress_redteam_dbowner NOSUPERUSER;
 
--- 0.1.0 installed before anything was planted, then updated.
+-- 0.1.0 installed before anything was planted, with a registration and a
+-- scan, then updated.
 \c regress_redteam_update
 CREATE EXTENSION pg_llmcopy VERSION '0.1.0';
+CREATE TABLE old_works (id int PRIMARY KEY, body text);
+INSERT INTO old_works VALUES (1, 'seven silent houses stood in the valley where the rain fell all night long');
+CREATE TABLE old_outs (id int PRIMARY KEY, body text, at timestamptz);
+INSERT INTO old_outs VALUES (1, 'it said: seven silent houses stood in the valley where the rain fell all night long', now());
+SELECT llmcopy_register_corpus('old_works', 'id', 'body') IS NOT NULL AS registered;
+SET client_min_messages = warning;
+SELECT llmcopy_register_outputs('old_outs', 'id', 'body', 'at') IS NOT NULL AS registered;
+CALL llmcopy_scan(threshold => 0.1);
+RESET client_min_messages;
+SELECT count(*) AS watermarks FROM llmcopy_watermarks;
 SET ROLE regress_redteam_dbowner;
 :plant
 RESET ROLE;
