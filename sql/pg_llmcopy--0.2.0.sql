@@ -923,23 +923,51 @@ END $$;
 -- Three-valued: true if material under inbound may go into a work
 -- distributed under outbound, false if not, NULL if unknown.  Inbound is
 -- an expression to choose from (an OR needs one workable option, an AND
--- all of its licenses); every license outbound offers must accept it.
+-- all of its licenses); every license outbound offers must accept it.  The
+-- leaf rule reads the two license ids only, so it is evaluated once per
+-- distinct pair of ids, not per pair of leaves of the two expansions (two
+-- expansions of 49,152 leaves each name two licenses each): at most
+-- 100,000 such pairs, as an expansion holds at most 100,000 licenses.
 CREATE FUNCTION license_compatible(inbound text, outbound text) RETURNS bool
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    WITH per_option AS (
-        SELECT i.option,
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ins text[];
+    outs text[];
+    result bool;
+BEGIN
+    SELECT array_agg(DISTINCT d.license) INTO ins FROM @extschema@.spdx_dnf(inbound) d;
+    SELECT array_agg(DISTINCT d.license) INTO outs FROM @extschema@.spdx_dnf(outbound) d;
+    IF cardinality(ins)::bigint * cardinality(outs) > 100000 THEN
+        RAISE EXCEPTION 'license expressions are too large to compare'
+            USING ERRCODE = 'program_limit_exceeded',
+                  DETAIL = format('They name %s and %s distinct licenses, %s pairs; the limit is 100000.',
+                                  cardinality(ins), cardinality(outs), cardinality(ins)::bigint * cardinality(outs));
+    END IF;
+    WITH accepted AS (
+        -- each inbound license: accepted by every license outbound offers?
+        SELECT i.license,
                CASE WHEN bool_or(c IS FALSE) THEN false
                     WHEN bool_or(c IS NULL) THEN NULL
                     ELSE true END AS ok
-        FROM spdx_dnf(inbound) i, spdx_dnf(outbound) o,
-             LATERAL llmcopy_license_leaf_compatible(i.license, o.license) c
-        GROUP BY i.option)
+        FROM unnest(ins) i(license), unnest(outs) o(license),
+             LATERAL @extschema@.llmcopy_license_leaf_compatible(i.license, o.license) c
+        GROUP BY i.license),
+    per_option AS (
+        SELECT d.option,
+               CASE WHEN bool_or(a.ok IS FALSE) THEN false
+                    WHEN bool_or(a.ok IS NULL) THEN NULL
+                    ELSE true END AS ok
+        FROM @extschema@.spdx_dnf(inbound) d JOIN accepted a ON a.license = d.license
+        GROUP BY d.option)
     SELECT CASE WHEN bool_or(ok IS TRUE) THEN true
                 WHEN bool_or(ok IS NULL) THEN NULL
                 ELSE false END
+    INTO result
     FROM per_option;
-END;
+    RETURN result;
+END $$;
 
 COMMENT ON FUNCTION license_compatible(text, text) IS
 'can material under inbound be included in a work distributed under outbound? true, false or NULL (unknown)';
@@ -1849,6 +1877,21 @@ SELECT f.corpus_table, f.work_id, f.title, f.license, pg_catalog.count(DISTINCT 
        pg_catalog.max(f.longest_tokens) AS longest_tokens
 FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 
+-- Whether two license expressions are incompatible both ways: neither may
+-- go into a work under the other.  A pair too large to compare (54000) or
+-- an expression that does not parse counts as unknown, as an uncatalogued
+-- license does, so one finding cannot stop the view.  (Parallel unsafe:
+-- catching an error takes a subtransaction, which parallel query forbids.)
+CREATE FUNCTION llmcopy_incompatible(a text, b text) RETURNS bool
+LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN @extschema@.license_compatible(a, b) IS FALSE AND @extschema@.license_compatible(b, a) IS FALSE;
+EXCEPTION WHEN program_limit_exceeded OR invalid_text_representation THEN
+    RETURN NULL;
+END $$;
+
 CREATE VIEW llmcopy_license_conflicts WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id,
        pg_catalog.array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
@@ -1856,8 +1899,7 @@ SELECT f.output_table, f.output_id,
        pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
        pg_catalog.bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
                                   WHERE g.output_table = f.output_table AND g.output_id = f.output_id
-                                    AND license_compatible(f.license, g.license) IS FALSE
-                                    AND license_compatible(g.license, f.license) IS FALSE)) AS incompatible
+                                    AND llmcopy_incompatible(f.license, g.license))) AS incompatible
 FROM llmcopy_findings f
 GROUP BY f.output_table, f.output_id
 HAVING pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
