@@ -1351,30 +1351,58 @@ FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_a
       SELECT 'outputs', o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
+-- Whether the current role may read the table of a schema and a name
+-- (USAGE on the schema, SELECT on the table); false when there is none.
+CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
+                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')), false)
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = schema_name AND c.relname = table_name;
+END;
+
 -- The ids of the registrations whose table the current role may read: the
--- row-level security of findings and scan records.
+-- row-level security of findings, scan records, boilerplate and runs.
 CREATE FUNCTION llmcopy_readable(kind text) RETURNS SETOF int
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT r.id
-    FROM (SELECT c.id, c.schema_name, c.table_name FROM llmcopy_corpus_tables c WHERE kind = 'corpus'
-          UNION ALL
-          SELECT o.id, o.schema_name, o.table_name FROM llmcopy_output_tables o WHERE kind = 'outputs') r,
-         LATERAL (SELECT llmcopy_lookup(r.schema_name, r.table_name) AS t) l
-    WHERE l.t IS NOT NULL
-      AND pg_catalog.has_schema_privilege((SELECT cl.relnamespace FROM pg_catalog.pg_class cl WHERE cl.oid = l.t::oid), 'USAGE')
-      AND pg_catalog.has_table_privilege(l.t, 'SELECT');
+    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name)
+    UNION ALL
+    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name);
 END;
 
--- Findings quote the outputs and the works: a role sees those of the
--- tables it may read, and writes only those.  (The extension's owner and
--- superusers are not subject to it.)
+-- Row-level security: a role reads and writes the workflow's rows of the
+-- tables it may read, and writes no others.  Findings, scan records and
+-- boilerplate sets hold the texts' content (excerpts, hashes): a role sees
+-- only those of the tables it may read.  Registrations and runs name tables
+-- (as the system catalogue does, to everyone) and are seen whole; a row a
+-- role inserts, changes or deletes must name tables it may read, before and
+-- after the change, so an administrator cannot point another table's
+-- registration at a table of its own, delete it (and its findings with
+-- it), change another table's runs, or store a boilerplate set for a
+-- corpus it may not read.  The registration of a table that no longer
+-- exists is removed by the extension's owner or a superuser, who are not
+-- subject to row-level security.
+ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name));
+ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name));
+ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_findings
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_scanned ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_scanned
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
+ALTER TABLE llmcopy_runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_runs
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 
 -- The schema and name of a table to register, which must be a plain or

@@ -1,7 +1,7 @@
 -- Red team: an administrator steps outside the tables it may read, through
 -- the configuration tables row-level security does not cover.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  Row-level
+-- The expected output shows the safe behaviour.  Row-level
 -- security keeps an administrator to the findings and scan records of the
 -- tables it may SELECT, judged by the registration's schema and table name
 -- (llmcopy_readable).  But llmcopy_output_tables, llmcopy_corpus_tables and
@@ -45,6 +45,10 @@ SELECT set_config('rt.private', :'rt_as_private', false) IS NOT NULL AS noted;
 SET ROLE regress_redteam_eve;
 CREATE TABLE rt_as.decoy (id int PRIMARY KEY, body text, at timestamptz);
 SELECT count(*) AS visible FROM llmcopy_findings WHERE output_table = :rt_as_secret;
+-- she sees every registration (they name tables, as the catalogue does),
+-- and administers those of the tables she may read
+SELECT kind, table_name, problem FROM llmcopy_registrations WHERE table_name LIKE 'rt_as%' ORDER BY 1, 2;
+SELECT llmcopy_refresh_boilerplate('rt_as_works', 1) >= 0 AS refreshed;
 -- she repoints the secret table's registration at her own table ...
 DO $$ BEGIN
     UPDATE llmcopy_output_tables SET schema_name = 'rt_as', table_name = 'decoy' WHERE table_name = 'rt_as_secret';
