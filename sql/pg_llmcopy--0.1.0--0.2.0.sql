@@ -388,37 +388,51 @@ BEGIN
 END $$;
 
 -- The outputs named (registered table and id, in this order) with their
--- texts and findings, as llmcopy_report_html() takes them.
+-- texts and findings, as llmcopy_report_html() takes them.  Texts are read
+-- only from a registration the current role could scan
+-- (llmcopy_registration_problem: still a plain or partitioned table under
+-- its registered name, with the registered columns and types, readable, and
+-- no row-level security policy of another role to run), so a report runs
+-- no function of a table's owner; a registration with a problem leaves its
+-- texts out, and the document says why (text_problem).
 CREATE FUNCTION llmcopy_report_data(tbls regclass[], ids text[]) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     texts jsonb := '{}';
+    problems jsonb := '{}';
     t record;
+    p record;
     result jsonb;
 BEGIN
-    -- the texts, one query per table: the outputs, then the works they copy
+    -- the texts, one query per registration: the outputs, then the works they copy
     FOR t IN
-        SELECT 'o' AS side, ot.tbl, ot.id_col, ot.text_col, array_agg(DISTINCT k.id) AS ids
+        SELECT 'outputs' AS kind, 'o' AS side, ot.id AS reg, ot.schema_name, ot.table_name, ot.id_col, ot.text_col,
+               array_agg(DISTINCT k.id) AS ids
         FROM unnest(tbls, ids) k(tbl, id) JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.tbl = k.tbl
-        GROUP BY ot.tbl, ot.id_col, ot.text_col
+        GROUP BY ot.id, ot.schema_name, ot.table_name, ot.id_col, ot.text_col
         UNION ALL
-        SELECT 'w', ct.tbl, ct.id_col, ct.text_col, array_agg(DISTINCT f.work_id)
+        SELECT 'corpus', 'w', ct.id, ct.schema_name, ct.table_name, ct.id_col, ct.text_col, array_agg(DISTINCT f.work_id)
         FROM unnest(tbls, ids) k(tbl, id)
         JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.tbl = k.tbl
         JOIN @extschema@.llmcopy_findings f ON f.output_table = ot.id AND f.output_id = k.id
-        JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
-        GROUP BY ct.tbl, ct.id_col, ct.text_col
+        JOIN @extschema@.llmcopy_corpus_tables ct ON ct.id = f.corpus_table
+        GROUP BY ct.id, ct.schema_name, ct.table_name, ct.id_col, ct.text_col
     LOOP
-        SELECT texts || coalesce(jsonb_object_agg(t.side || t.tbl::oid || ':' || x.id, x.body), '{}')
-        INTO texts FROM @extschema@.llmcopy_report_texts(t.tbl, t.id_col, t.text_col, t.ids) x;
+        SELECT * INTO p FROM @extschema@.llmcopy_registration_problem(t.kind, t.reg);
+        IF p.problem IS NULL THEN
+            SELECT texts || coalesce(jsonb_object_agg(t.side || t.reg || ':' || x.id, x.body), '{}')
+            INTO texts FROM @extschema@.llmcopy_report_texts(p.tbl, t.id_col, t.text_col, t.ids) x;
+        ELSE
+            problems := problems || jsonb_build_object(t.side || t.reg, format('%s registration %s (table %I.%I) cannot be used: %s',
+                                                                             t.kind, t.reg, t.schema_name, t.table_name, p.problem));
+        END IF;
     END LOOP;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'table', k.tbl::text, 'id', k.id, 'model', fs.model, 'logged_at', fs.logged_at,
-               'text', texts -> ('o' || k.tbl::oid || ':' || k.id),
+               'text', texts -> ('o' || ot.id || ':' || k.id), 'text_problem', problems -> ('o' || ot.id),
                'attribution', (SELECT a.attribution FROM @extschema@.llmcopy_output_attribution a
                                WHERE a.output_table = ot.id AND a.output_id = k.id),
                'findings', coalesce(fs.findings, '[]')) ORDER BY k.ord), '[]')
@@ -433,11 +447,13 @@ BEGIN
                    'source', f.source, 'license', f.license, 'license_raw', f.license_raw,
                    'license_name', l.name, 'obligations', f.obligations, 'containment', f.containment,
                    'longest_tokens', f.longest_tokens, 'coverage', f.coverage,
-                   'text', texts -> ('w' || ct.tbl::oid || ':' || f.work_id), 'spans', f.spans)
+                   'text', texts -> ('w' || ct.id || ':' || f.work_id), 'text_problem', problems -> ('w' || ct.id),
+                   'spans', f.spans)
                    ORDER BY f.containment DESC, f.work_id) AS findings
         FROM @extschema@.llmcopy_findings f
-        JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
+        JOIN (SELECT x.*, coalesce((SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name), format('%I.%I', x.schema_name, x.table_name)) AS tbl
+              FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
         LEFT JOIN @extschema@.llmcopy_licenses l ON l.id = f.license
         WHERE f.output_table = ot.id AND f.output_id = k.id) fs ON true;
     RETURN result;
@@ -570,6 +586,7 @@ $js$;
     dropped int;
     npassages text;
     ob jsonb;
+    omissing text;
 BEGIN
     doc := array_append(doc, format(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -627,6 +644,11 @@ BEGIN
         oi := oi + 1;
         fi := 0;
         otext := o ->> 'text';
+        -- why the output's text is missing: not read (text_problem), or deleted
+        omissing := CASE WHEN otext IS NULL THEN
+                        coalesce('The output’s text is not shown: '
+                                 || @extschema@.llmcopy_html_escape(o ->> 'text_problem') || '.',
+                                 'The output is no longer in its table.') END;
         body := '{}';
         legend := '{}';
         all_spans := '[]';
@@ -639,7 +661,7 @@ BEGIN
             INTO spans, dropped
             FROM (SELECT x.s, x.n,
                          coalesce((x.s ->> 'a_start')::int + (x.s ->> 'a_length')::int - 1 <= length(otext)
-                                  AND (x.s ->> 'b_start')::int + (x.s ->> 'b_length')::int - 1 <= length(wtext)
+                                  AND (wtext IS NULL OR (x.s ->> 'b_start')::int + (x.s ->> 'b_length')::int - 1 <= length(wtext))
                                   AND (x.s ->> 'excerpt' IS NULL
                                        OR starts_with(substr(otext, (x.s ->> 'a_start')::int), rtrim(x.s ->> 'excerpt', '…'))),
                                   false) AS fits
@@ -685,7 +707,10 @@ BEGIN
                     format('<p class="note warn">%s of the passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
                 ELSE '' END)
                 || CASE WHEN otext IS NULL OR wtext IS NULL THEN
-                       format('<p class="note warn">The %s is no longer in its table.</p>', CASE WHEN otext IS NULL THEN 'output' ELSE 'work' END)
+                       format('<p class="note warn">%s</p>',
+                              coalesce(omissing, 'The work’s text is not shown: '
+                                                 || @extschema@.llmcopy_html_escape(f ->> 'text_problem') || '.',
+                                       'The work is no longer in its table.'))
                    ELSE format(
                        '<div class="panes"><div class="pane"><h4><span>Output</span><span>%s</span></h4><div class="text" data-side="a">%s</div></div>'
                        '<div class="pane"><h4><span>Work</span><span>%s</span></h4><div class="text" data-side="b">%s</div></div></div>',
@@ -729,7 +754,7 @@ BEGIN
                        'StartSel="<mark class=''m c%%n'' data-f=''o%sf%%n'' data-side=''o'' data-span=''%%s'' tabindex=''0''>"', oi)))
                WHEN otext IS NOT NULL THEN
                    format('<section class="card overview"><div class="text">%s</div></section>', @extschema@.llmcopy_html_escape(otext))
-               ELSE '<p class="note warn">The output is no longer in its table.</p>' END
+               ELSE format('<p class="note warn">%s</p>', omissing) END
             || array_to_string(body, '')
             || CASE WHEN o ->> 'attribution' IS NOT NULL THEN
                    format('<section class="card"><h3>Attribution</h3><p class="note">To credit the works this output copies, where their licenses ask for it:</p>'
@@ -756,12 +781,25 @@ COMMENT ON FUNCTION llmcopy_report_html(text, jsonb, jsonb) IS
 CREATE FUNCTION llmcopy_report(output_table regclass, output_id text) RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    reg int;
+    p record;
     data jsonb;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_output_tables t
-                   WHERE (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = t.schema_name AND c.relname = t.table_name) = output_table) THEN
+    SELECT t.id INTO reg FROM @extschema@.llmcopy_output_tables t
+    WHERE (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = t.schema_name AND c.relname = t.table_name) = output_table;
+    IF reg IS NULL THEN
         RAISE EXCEPTION 'table % is not registered for outputs', output_table USING ERRCODE = 'undefined_object';
+    END IF;
+    -- the output's own registration must be usable (an error that says why);
+    -- a work whose registration is not is shown without its text
+    SELECT * INTO p FROM @extschema@.llmcopy_registration_problem('outputs', reg);
+    IF p.code = '42501' THEN
+        RAISE EXCEPTION 'cannot report on output % of table %: %', output_id, output_table, p.problem
+            USING ERRCODE = p.code,
+                  HINT = 'Ask for the report as a role that may read the table (and, with row-level security, as its owner).';
+    ELSIF p.problem IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot report on output % of table %: %', output_id, output_table, p.problem USING ERRCODE = p.code;
     END IF;
     data := @extschema@.llmcopy_report_data(ARRAY[output_table], ARRAY[output_id]);
     IF jsonb_typeof(data -> 0 -> 'text') = 'null' AND jsonb_array_length(data -> 0 -> 'findings') = 0 THEN

@@ -1,7 +1,7 @@
 -- Red team: the HTML reports read a registered table without the scan's
 -- checks, with the reviewer's rights.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).
+-- The expected output shows the safe behaviour.
 -- llmcopy_report_data resolves each registration by name and reads the
 -- relation it finds (llmcopy_report_texts) with the rights of whoever asks
 -- for the report: it never checks, as the scan does, that the relation is
@@ -83,6 +83,27 @@ DO $$ BEGIN PERFORM llmcopy_scan_report(since => current_setting('rt.since')::ti
 DO $$ BEGIN PERFORM llmcopy_report('rt_rep.outputs', '1'); EXCEPTION WHEN OTHERS THEN NULL; END $$;
 SET ROLE regress_redteam_reviewer;
 DO $$ BEGIN PERFORM llmcopy_report('rt_rep.policed', '1'); EXCEPTION WHEN OTHERS THEN NULL; END $$;
+RESET ROLE;
+-- What the reports say instead.  The scan's report is made, without the
+-- text of the registration that is no longer a table and with the reason;
+-- the policed table's text is in it (a superuser is not subject to
+-- row-level security: no policy runs).  The report of one output whose
+-- registration cannot be used is an error that says why.
+SELECT position('The output’s text is not shown: outputs registration' IN r) > 0
+           AND position('(table rt_rep.outputs) cannot be used: it is not a table.' IN r) > 0 AS view_left_out,
+       position('She wrote:' IN r) = 0 AS view_text_absent,
+       position('And here:' IN r) > 0 AS policed_text_shown
+FROM llmcopy_scan_report(since => :'since') r;
+CREATE FUNCTION pg_temp.report_error(tbl regclass, id text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM llmcopy_report(tbl, id);
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT pg_temp.report_error('rt_rep.outputs', '1') AS superuser_view;
+SET ROLE regress_redteam_reviewer;
+SELECT pg_temp.report_error('rt_rep.policed', '1') AS reviewer_policed;
 RESET ROLE;
 SELECT is_called AS hostile_code_ran FROM rt_rep.hits;
 SELECT DISTINCT who, what FROM rt_rep.log ORDER BY 1, 2;
