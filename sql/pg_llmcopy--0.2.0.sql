@@ -2376,8 +2376,8 @@ BEGIN
             '<section class="card summary"><h2>Summary</h2><div class="figures">'
             '<div><b>%s</b>outputs with findings</div><div><b>%s</b>findings</div><div><b>%s</b>works copied</div>'
             '<div><b>%s</b>outputs with license conflicts</div></div>%s',
-            summary ->> 'outputs', summary ->> 'findings', summary ->> 'works',
-            jsonb_array_length(summary -> 'conflicts'),
+            @extschema@.llmcopy_html_escape(summary ->> 'outputs'), @extschema@.llmcopy_html_escape(summary ->> 'findings'),
+            @extschema@.llmcopy_html_escape(summary ->> 'works'), jsonb_array_length(summary -> 'conflicts'),
             CASE WHEN summary ->> 'since' IS NOT NULL OR summary ->> 'until' IS NOT NULL THEN
                 format('<p class="note">Findings found from %s to %s.</p>',
                        @extschema@.llmcopy_html_escape(coalesce(summary ->> 'since', 'the first scan')),
@@ -2388,7 +2388,7 @@ BEGIN
             || coalesce((SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td class="num">%s</td><td class="num">%s</td><td>%s</td></tr>',
                                                   @extschema@.llmcopy_html_escape(coalesce(d ->> 'day', 'no date')),
                                                   @extschema@.llmcopy_html_escape(coalesce(d ->> 'model', '')),
-                                                  d ->> 'outputs', d ->> 'findings',
+                                                  @extschema@.llmcopy_html_escape(d ->> 'outputs'), @extschema@.llmcopy_html_escape(d ->> 'findings'),
                                                   @extschema@.llmcopy_html_escape(d ->> 'licenses')), '' ORDER BY n)
                          FROM jsonb_array_elements(summary -> 'daily') WITH ORDINALITY x(d, n)), '')
             || '</tbody></table><h3>License conflicts</h3>'
@@ -2400,13 +2400,14 @@ BEGIN
                                                  @extschema@.llmcopy_html_escape(c ->> 'id'),
                                                  (SELECT string_agg(@extschema@.llmcopy_html_escape(s), '<br>')
                                                   FROM jsonb_array_elements_text(c -> 'sources') s),
-                                                 CASE WHEN (c ->> 'incompatible')::bool THEN '<span class="badge warn">yes</span>'
+                                                 CASE WHEN c -> 'incompatible' = 'true'::jsonb THEN '<span class="badge warn">yes</span>'
                                                       ELSE 'no' END), '' ORDER BY n)
                         FROM jsonb_array_elements(summary -> 'conflicts') WITH ORDINALITY x(c, n))
                     || '</tbody></table>'
                END
-            || CASE WHEN (summary ->> 'shown')::int < (summary ->> 'outputs')::int THEN
-                   format('<p class="note">The %s outputs with the highest containment are shown below.</p>', summary ->> 'shown')
+            || CASE WHEN summary -> 'shown' < summary -> 'outputs' THEN
+                   format('<p class="note">The %s outputs with the highest containment are shown below.</p>',
+                          @extschema@.llmcopy_html_escape(summary ->> 'shown'))
                ELSE '' END
             || '</section>');
     END IF;
@@ -2426,17 +2427,26 @@ BEGIN
         FOR f IN SELECT x FROM jsonb_array_elements(o -> 'findings') x LOOP
             fi := fi + 1;
             wtext := f ->> 'text';
-            -- spans that no longer fit the texts (edited since the scan) are left out
-            SELECT coalesce(jsonb_agg(e.s ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
+            -- spans that no longer fit the texts (edited since the scan), or
+            -- whose offsets are not positive integers, are left out; the others
+            -- are rebuilt from their offsets, token count and excerpt alone
+            -- (a work not shown leaves its passages marked in the output)
+            SELECT coalesce(jsonb_agg(e.span ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
                    count(*) FILTER (WHERE NOT e.fits)
             INTO spans, dropped
-            FROM (SELECT x.s, x.n,
-                         coalesce((x.s ->> 'a_start')::int + (x.s ->> 'a_length')::int - 1 <= length(otext)
-                                  AND (wtext IS NULL OR (x.s ->> 'b_start')::int + (x.s ->> 'b_length')::int - 1 <= length(wtext))
+            FROM (SELECT x.n,
+                         jsonb_build_object('a_start', q.p[1], 'a_length', q.p[2], 'b_start', q.p[3], 'b_length', q.p[4],
+                                            'tokens', x.s -> 'tokens', 'excerpt', x.s -> 'excerpt') AS span,
+                         coalesce(q.p[1] + q.p[2] - 1 <= length(otext)
+                                  AND (wtext IS NULL OR q.p[3] + q.p[4] - 1 <= length(wtext))
                                   AND (x.s ->> 'excerpt' IS NULL
-                                       OR starts_with(substr(otext, (x.s ->> 'a_start')::int), rtrim(x.s ->> 'excerpt', '…'))),
+                                       OR starts_with(substr(otext, q.p[1]), rtrim(x.s ->> 'excerpt', '…'))),
                                   false) AS fits
-                  FROM jsonb_array_elements(f -> 'spans') WITH ORDINALITY x(s, n)) e;
+                  FROM jsonb_array_elements(CASE jsonb_typeof(f -> 'spans') WHEN 'array' THEN f -> 'spans' ELSE '[]' END)
+                           WITH ORDINALITY x(s, n),
+                       LATERAL (SELECT array_agg(CASE WHEN (x.s -> u.k)::text ~ '^[1-9][0-9]{0,8}$' THEN (x.s -> u.k)::text::int END
+                                                 ORDER BY u.i) AS p
+                                FROM unnest(ARRAY['a_start', 'a_length', 'b_start', 'b_length']) WITH ORDINALITY u(k, i)) q) e;
             all_spans := all_spans || (SELECT coalesce(jsonb_agg(s || jsonb_build_object('work', fi)), '[]')
                                        FROM jsonb_array_elements(spans) s);
             ob := f -> 'obligations';
@@ -2460,19 +2470,25 @@ BEGIN
                 CASE WHEN ob IS NULL OR jsonb_typeof(ob) = 'null' OR ob ->> 'copyleft' IS NULL THEN
                          '<span class="badge warn">obligations unknown</span>'
                          || coalesce(' not catalogued: ' || @extschema@.llmcopy_html_escape(
-                                (SELECT string_agg(u, ', ') FROM jsonb_array_elements_text(ob -> 'unknown') u)), '')
+                                (SELECT string_agg(u, ', ')
+                                 FROM jsonb_array_elements_text(CASE jsonb_typeof(ob -> 'unknown') WHEN 'array' THEN ob -> 'unknown' END) u)),
+                                     '')
                      ELSE concat(
-                         CASE WHEN (ob ->> 'attribution')::bool THEN '<span class="badge warn">attribution required</span>'
+                         CASE WHEN ob -> 'attribution' = 'true'::jsonb THEN '<span class="badge warn">attribution required</span>'
                               ELSE '<span class="badge ok">no attribution required</span>' END,
                          CASE WHEN ob ->> 'copyleft' = 'none' THEN '<span class="badge ok">no copyleft</span>'
                               ELSE format('<span class="badge warn">%s copyleft</span>', @extschema@.llmcopy_html_escape(ob ->> 'copyleft')) END,
-                         CASE WHEN (ob ->> 'share_alike')::bool THEN '<span class="badge warn">share-alike</span>' END,
-                         CASE WHEN (ob ->> 'non_commercial')::bool THEN '<span class="badge warn">non-commercial only</span>' END,
-                         CASE WHEN (ob ->> 'no_derivatives')::bool THEN '<span class="badge warn">no derivatives</span>' END,
+                         CASE WHEN ob -> 'share_alike' = 'true'::jsonb THEN '<span class="badge warn">share-alike</span>' END,
+                         CASE WHEN ob -> 'non_commercial' = 'true'::jsonb THEN '<span class="badge warn">non-commercial only</span>' END,
+                         CASE WHEN ob -> 'no_derivatives' = 'true'::jsonb THEN '<span class="badge warn">no derivatives</span>' END,
                          CASE WHEN ob ->> 'chosen' IS DISTINCT FROM f ->> 'license' THEN
                               ' as ' || @extschema@.llmcopy_html_escape(ob ->> 'chosen') END)
                 END,
-                round((f ->> 'containment')::numeric, 2), f ->> 'longest_tokens', round((f ->> 'coverage')::numeric, 2),
+                CASE jsonb_typeof(f -> 'containment') WHEN 'number' THEN round((f -> 'containment')::numeric, 2)::text
+                     ELSE @extschema@.llmcopy_html_escape(f ->> 'containment') END,
+                @extschema@.llmcopy_html_escape(f ->> 'longest_tokens'),
+                CASE jsonb_typeof(f -> 'coverage') WHEN 'number' THEN round((f -> 'coverage')::numeric, 2)::text
+                     ELSE @extschema@.llmcopy_html_escape(f ->> 'coverage') END,
                 npassages,
                 CASE WHEN dropped > 0 THEN
                     format('<p class="note warn">%s of the passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
@@ -2501,7 +2517,8 @@ BEGIN
                    '<th class="num">tokens</th><th>text</th></tr></thead><tbody>'
                 || coalesce((SELECT string_agg(format('<tr><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>'
                                                       '<td class="num">%s</td><td class="num">%s</td><td>%s</td></tr>',
-                                                      n, s ->> 'a_start', s ->> 'a_length', s ->> 'b_start', s ->> 'b_length', s ->> 'tokens',
+                                                      n, s ->> 'a_start', s ->> 'a_length', s ->> 'b_start', s ->> 'b_length',
+                                                      @extschema@.llmcopy_html_escape(s ->> 'tokens'),
                                                       @extschema@.llmcopy_html_escape(coalesce(s ->> 'excerpt', ''))), '' ORDER BY n)
                              FROM jsonb_array_elements(spans) WITH ORDINALITY x(s, n)), '')
                 || '</tbody></table></details></article>');

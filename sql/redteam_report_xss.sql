@@ -1,6 +1,6 @@
 -- Red team: markup in a report through a span's token count.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  The
+-- The expected output shows the safe behaviour.  The
 -- passages table of llmcopy_report_html prints s ->> 'tokens' of each
 -- stored span as it is: the offsets are cast to int (a non-number fails),
 -- the excerpt is escaped, the token count is neither.  An administrator may
@@ -56,6 +56,24 @@ SELECT pg_temp.injected(format('SELECT llmcopy_scan_report(since => %L)', :'sinc
 SELECT pg_temp.injected($q$SELECT llmcopy_report_html('r', '[{"table": "t", "id": "1", "text": "abc", "findings": [{"corpus": "c", "work_id": "w", "text": "abc",
            "spans": [{"a_start": 1, "a_length": 3, "b_start": 1, "b_length": 3, "tokens": "<b onclick=x>1</b>", "excerpt": "abc"}]}]}]')$q$, '<b ')
        AS in_report_html;
+-- The reports were made, with the markup shown as text.
+SELECT pg_temp.injected(format('SELECT llmcopy_scan_report(since => %L)', :'since'), '&lt;form action=') AS escaped_in_scan_report,
+       pg_temp.injected($$SELECT llmcopy_report('rt_x.outputs', '1')$$, '&lt;form action=') AS escaped_in_report,
+       pg_temp.injected($q$SELECT llmcopy_report_html('r', '[{"table": "t", "id": "1", "text": "abc", "findings": [{"corpus": "c", "work_id": "w", "text": "abc",
+           "spans": [{"a_start": 1, "a_length": 3, "b_start": 1, "b_length": 3, "tokens": "<b onclick=x>1</b>", "excerpt": "abc"}]}]}]')$q$,
+           '<td class="num">&lt;b onclick=x&gt;1&lt;/b&gt;</td>') AS escaped_in_report_html;
+-- Values of the wrong kind do not stop a report: spans whose offsets are
+-- not positive integers are left out and counted, the others are marked
+-- (a stray key of a span is not passed on); a figure that is not a number
+-- is printed escaped; an obligation that is not true is not required.
+SELECT position('2 of the passages no longer match the texts' IN d) > 0 AS bad_spans_left_out,
+       (SELECT count(*) FROM regexp_matches(d, 'data-f=''o1f1'' data-side=''a''', 'g')) AS good_span_marks,
+       position('containment &lt;i&gt; ·' IN d) > 0 AS containment_escaped,
+       position('no attribution required' IN d) > 0 AS not_required
+FROM llmcopy_report_html('r', '[{"table": "t", "id": "1", "text": "abc def", "findings": [{"corpus": "c", "work_id": "w",
+         "text": "abc def", "containment": "<i>", "obligations": {"copyleft": "none", "attribution": "maybe"},
+         "spans": [{"a_start": "x", "a_length": 3, "b_start": 1, "b_length": 3}, {"a_start": 0, "a_length": 3, "b_start": 1, "b_length": 3},
+                   {"a_start": 5, "a_length": 3, "b_start": 5, "b_length": 3, "tokens": 1, "work": "junk"}]}]}]') d;
 
 -- clean up
 DELETE FROM llmcopy_runs WHERE corpus_table = :rt_x_corpus;
