@@ -22,7 +22,8 @@
 -- too: count(text) and count(record) (count(x) takes "any"), and format()
 -- with the argument types of llmcopy_fingerprint_expr's call (format's
 -- are text and VARIADIC "any"), and of the update's migration of 0.1.0
--- watermarks, which runs as the superuser who updates; the update case
+-- watermarks (as it is, and as it was before the fix), which runs as the
+-- superuser who updates; the update case
 -- has a registration and a scan of 0.1.0, so that the update's statements
 -- over registrations have rows to run on.
 -- Fix: in every body parsed at creation, cast to exact types
@@ -53,7 +54,7 @@ CREATE DATABASE regress_redteam_update OWNER regress_redteam_dbowner TEMPLATE te
 \set plant_unnest 'CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE sql AS $$ SELECT x FROM pg_catalog.unnest(a) x WHERE public.rt_esc(''unnest(text[])'') $$;'
 \set plant_count 'CREATE FUNCTION public.rt_cnt(s bigint, v text) RETURNS bigint LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''count(text)'') THEN s OPERATOR(pg_catalog.+) 1 END $$; CREATE AGGREGATE public.count(text) (SFUNC = public.rt_cnt, STYPE = bigint, INITCOND = 0);'
 \set plant_countr 'CREATE FUNCTION public.rt_cntr(s bigint, v record) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN PERFORM public.rt_esc(''count(record)''); RETURN s OPERATOR(pg_catalog.+) 1; END $$; CREATE AGGREGATE public.count(record) (SFUNC = public.rt_cntr, STYPE = bigint, INITCOND = 0);'
-\set plant_format 'CREATE FUNCTION public.format(f text, a text, b name, c int, d int, e text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, text, name, int, int, text)'') THEN pg_catalog.format(f, a, b, c, d, e) END $$; CREATE FUNCTION public.format(f text, a name, b text, c name, d regclass, e regtype, g text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, name, text, name, regclass, regtype, text)'') THEN pg_catalog.format(f, a, b, c, d, e, g) END $$;'
+\set plant_format 'CREATE FUNCTION public.format(f text, a text, b name, c int, d int, e text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, text, name, int, int, text)'') THEN pg_catalog.format(f, a, b, c, d, e) END $$; CREATE FUNCTION public.format(f text, a name, b text, c name, d regclass, e regtype, g text) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, name, text, name, regclass, regtype, text)'') THEN pg_catalog.format(f, a, b, c, d, e, g) END $$; CREATE FUNCTION public.format(f text, a name, b text, c name, d regclass, e regtype) RETURNS text LANGUAGE sql AS $$ SELECT CASE WHEN public.rt_esc(''format(text, name, text, name, regclass, regtype)'') THEN pg_catalog.format(f, a, b, c, d, e) END $$;'
 \set plant :plant_log :plant_esc :plant_eq :plant_eqc :plant_div :plant_agg :plant_unnest :plant_count :plant_countr :plant_format
 
 -- What a superuser then does: register, scan, read the dashboards and use
