@@ -95,6 +95,15 @@ SELECT bands, rows, round(p_at_threshold::numeric, 3) AS p_at_threshold FROM min
 SELECT * FROM minhash_lsh_params(1.5, 128);
 SELECT * FROM minhash_lsh_params(0.8, 8);
 SELECT minhash_lsh_probability(1.5, 16, 8);
+-- with its search_path pinned: an operator put early on the caller's path
+-- (float8 / int, as its areas divide) is not used
+CREATE SCHEMA trap;
+CREATE FUNCTION trap.div(a float8, b int) RETURNS float8 LANGUAGE sql AS 'SELECT 0.0::float8';
+CREATE OPERATOR trap./ (LEFTARG = float8, RIGHTARG = int, FUNCTION = trap.div);
+SET search_path = trap, public, pg_catalog;
+SELECT bands, rows, round(false_positive_area::numeric, 4) > 0 AS fp_area FROM minhash_lsh_params(0.8, 128);
+RESET search_path;
+DROP SCHEMA trap CASCADE;
 
 -- The LSH index: a table with planted near-duplicates (a few words changed).
 SELECT setseed(0.5);

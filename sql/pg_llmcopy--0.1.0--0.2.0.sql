@@ -249,6 +249,39 @@ ALTER OPERATOR <%# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_
 ALTER OPERATOR %# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
 ALTER OPERATOR %# (minhash, minhash) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
 
+-- minhash_lsh_params runs with its search_path pinned, as every function
+-- does: in 0.1.0 it took the caller's, and an operator another role put on
+-- it (float8 / int, numeric * float8) ran with the caller's rights.
+CREATE OR REPLACE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
+    OUT bands int, OUT rows int, OUT p_at_threshold float8,
+    OUT false_positive_area float8, OUT false_negative_area float8)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (threshold > 0 AND threshold < 1) THEN
+        RAISE EXCEPTION 'threshold must be between 0 and 1 (exclusive), not %', threshold
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF num_perm < 16 OR num_perm > 1024 THEN
+        RAISE EXCEPTION 'num_perm must be between 16 and 1024, not %', num_perm
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- areas under the S-curve below the threshold (false positives) and
+    -- above it (false negatives), by the midpoint rule on 1000 steps; a
+    -- false negative is a lost pair, a false positive only a recheck, so
+    -- they weigh 0.9 and 0.1
+    SELECT num_perm / r, r, @extschema@.minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
+    INTO bands, rows, p_at_threshold, false_positive_area, false_negative_area
+    FROM generate_series(1, num_perm) r,
+         LATERAL (SELECT coalesce(sum(@extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
+                         coalesce(sum(1 - @extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
+                  FROM (SELECT (i + 0.5) / 1000.0 AS s FROM generate_series(0, 999) i) g) a
+    WHERE num_perm % r = 0
+    ORDER BY 0.1 * a.fp + 0.9 * a.fn, r
+    LIMIT 1;
+END $$;
+
 -- ---------------------------------------------------------------------------
 -- aggregates
 --

@@ -487,6 +487,7 @@ CREATE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
     OUT bands int, OUT rows int, OUT p_at_threshold float8,
     OUT false_positive_area float8, OUT false_negative_area float8)
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT (threshold > 0 AND threshold < 1) THEN
@@ -501,11 +502,11 @@ BEGIN
     -- above it (false negatives), by the midpoint rule on 1000 steps; a
     -- false negative is a lost pair, a false positive only a recheck, so
     -- they weigh 0.9 and 0.1
-    SELECT num_perm / r, r, minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
+    SELECT num_perm / r, r, @extschema@.minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
     INTO bands, rows, p_at_threshold, false_positive_area, false_negative_area
     FROM generate_series(1, num_perm) r,
-         LATERAL (SELECT coalesce(sum(minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
-                         coalesce(sum(1 - minhash_lsh_probability(s, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
+         LATERAL (SELECT coalesce(sum(@extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
+                         coalesce(sum(1 - @extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
                   FROM (SELECT (i + 0.5) / 1000.0 AS s FROM generate_series(0, 999) i) g) a
     WHERE num_perm % r = 0
     ORDER BY 0.1 * a.fp + 0.9 * a.fn, r
