@@ -106,6 +106,47 @@ ALTER EXTENSION pg_llmcopy UPDATE;
 :use
 :ran
 
+-- The inventory: every call in a body the scripts compile (views,
+-- policies, BEGIN ATOMIC bodies, defaults, checks) to a function of
+-- pg_catalog with a polymorphic, "any" or variadic parameter, which the
+-- scripts call by its qualified name, and every implicit cast in them (an
+-- argument cast to reach an operator or a function would be outbid; those
+-- here are assignments, a serial's nextval() and a LIMIT, found in pg_cast
+-- by their types).  A new row must be qualified or in exact types too,
+-- and belongs in the plants above.
+\c regress_redteam_install
+SET search_path = pg_catalog;
+WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'pg_llmcopy'),
+mem AS (SELECT d.classid, d.objid FROM pg_depend d, ext
+        WHERE d.refclassid = 'pg_extension'::regclass::oid AND d.refobjid = ext.oid AND d.deptype = 'e'),
+rels AS (SELECT objid AS relid FROM mem WHERE classid = 'pg_class'::regclass::oid),
+trees(body, tree) AS (
+    SELECT 'view ' || r.ev_class::regclass, r.ev_action::text FROM pg_rewrite r JOIN rels ON rels.relid = r.ev_class
+    UNION ALL
+    SELECT 'function ' || p.oid::regprocedure, p.prosqlbody::text
+    FROM pg_proc p JOIN mem ON mem.classid = 'pg_proc'::regclass::oid AND mem.objid = p.oid WHERE p.prosqlbody IS NOT NULL
+    UNION ALL
+    SELECT 'policy ' || p.polname || ' on ' || p.polrelid::regclass, concat(p.polqual::text, p.polwithcheck::text)
+    FROM pg_policy p JOIN rels ON rels.relid = p.polrelid
+    UNION ALL
+    SELECT 'default of ' || d.adrelid::regclass, d.adbin::text FROM pg_attrdef d JOIN rels ON rels.relid = d.adrelid
+    UNION ALL
+    SELECT 'check ' || c.conname, c.conbin::text FROM pg_constraint c JOIN rels ON rels.relid = c.conrelid WHERE c.conbin IS NOT NULL),
+calls AS (
+    SELECT t.body, CASE WHEN m[1] = 'opno' THEN o.oprcode ELSE m[2]::oid END AS proc
+    FROM trees t CROSS JOIN LATERAL regexp_matches(t.tree, ':(funcid|opno|aggfnoid|winfnoid) (\d+)', 'g') m
+    LEFT JOIN pg_operator o ON m[1] = 'opno' AND o.oid = m[2]::oid)
+SELECT c.body, c.proc::regprocedure::text AS call
+FROM calls c JOIN pg_proc p ON p.oid = c.proc
+WHERE p.pronamespace = 'pg_catalog'::regnamespace::oid
+  AND (p.provariadic <> 0 OR EXISTS (SELECT 1 FROM unnest(p.proargtypes::oid[]) a JOIN pg_type y ON y.oid = a WHERE y.typtype = 'p'))
+GROUP BY 1, 2
+UNION
+SELECT t.body, 'implicit cast ' || coalesce(m[1]::oid::regprocedure::text, 'binary or by I/O')
+FROM trees t CROSS JOIN LATERAL regexp_matches(t.tree, '\{FUNCEXPR :funcid (\d+) [^{}]*?:funcformat 2|:(?:relabelformat|coerceformat) 2()', 'g') m
+ORDER BY 1, 2;
+RESET search_path;
+
 \c :origdb
 DROP DATABASE regress_redteam_install;
 DROP DATABASE regress_redteam_update;
