@@ -1171,7 +1171,7 @@ CREATE VIEW llmcopy_registrations WITH (security_invoker = true) AS
 SELECT r.kind, r.id, r.schema_name, r.table_name, p.tbl, r.registered_at, p.problem
 FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_at FROM llmcopy_corpus_tables c
       UNION ALL
-      SELECT 'outputs', o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
+      SELECT 'outputs' AS kind, o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
 -- The ids of the registrations whose table the current role may read: the
