@@ -212,7 +212,9 @@ SELECT * FROM pg_temp.states_same('binary');
 -- when it is stored; combining a large state spills it again
 SET work_mem = '64kB';
 SET temp_file_limit = '16kB';
-SELECT pg_temp.fill_states();
+\set VERBOSITY sqlstate
+SELECT pg_temp.fill_states();   -- 53400: temp_file_limit
+\set VERBOSITY default
 RESET temp_file_limit;
 SELECT pg_temp.fill_states();
 SELECT * FROM pg_temp.states_same('spilled');

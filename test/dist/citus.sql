@@ -400,6 +400,50 @@ WHERE o.table_name = 'outputs_dist' AND f.output_id::int > 1000;
 SELECT r.done, r.total, r.skipped FROM llmcopy_runs r
 WHERE r.run_id = (SELECT max(run_id) FROM llmcopy_runs);
 
+-- The scan as an administrator that is not a superuser (llmcopy_grant), with
+-- SELECT on the tables it reads: on Citus the role and its grants reach the
+-- workers, and the shards are read as that role.
+-- both
+SET client_min_messages = warning;
+CREATE ROLE regress_nightly LOGIN;
+SELECT llmcopy_grant('regress_nightly', 'admin');
+GRANT SELECT ON works, outputs_dist TO regress_nightly;
+INSERT INTO outputs_dist (id, body, logged_at, model)
+SELECT id + 2000, body || ' once more', logged_at + interval '2 days', model FROM outputs WHERE id <= 40;
+SET ROLE regress_nightly;
+CALL llmcopy_scan(outputs => 'outputs_dist', threshold => 0.1);
+RESET ROLE;
+-- compare workflow_scan_as_admin 10
+SELECT f.output_id, f.work_id, round(f.containment::numeric, 9), f.longest_tokens, md5(f.spans::text), s.status
+FROM llmcopy_findings f JOIN llmcopy_output_tables o ON o.id = f.output_table
+JOIN llmcopy_scanned s ON (s.output_table, s.corpus_table, s.output_id) = (f.output_table, f.corpus_table, f.output_id)
+WHERE o.table_name = 'outputs_dist' AND f.output_id::int > 2000;
+
+-- The license catalogue is a table on every node.  A finding's obligations
+-- are computed in the statement that joins the outputs with the works,
+-- which Citus runs on the workers, against the workers' copies of
+-- llmcopy_licenses: an edit made on the coordinator alone does not reach
+-- the findings (the same edit on every node does).  Pending until the scan
+-- computes the obligations on the coordinator, from the rows the shards
+-- return.
+-- check workflow_obligations_from_the_coordinators_catalogue
+SET client_min_messages = warning;
+UPDATE llmcopy_licenses SET attribution = NOT attribution WHERE id = 'MIT';
+INSERT INTO outputs_dist (id, body, logged_at, model)
+SELECT id + 3000, body || ' and again', logged_at + interval '3 days', model FROM outputs WHERE id <= 40;
+CALL llmcopy_scan(outputs => 'outputs_dist', threshold => 0.1);
+CREATE TEMP TABLE mit AS
+SELECT count(*) AS findings,
+       count(*) FILTER (WHERE f.obligations = to_jsonb(license_obligations('MIT'))) AS from_coordinator
+FROM llmcopy_findings f WHERE f.license = 'MIT' AND f.output_id::int > 3000;
+UPDATE llmcopy_licenses SET attribution = NOT attribution WHERE id = 'MIT';
+SELECT CASE WHEN findings = 0 THEN 'no finding under MIT to check'
+            WHEN from_coordinator = findings THEN 't'
+            ELSE format('pending: %s of %s findings under MIT carry the workers'' obligations, not the '
+                        'coordinator''s edited catalogue (the scan computes them on the shards)',
+                        findings - from_coordinator, findings) END
+FROM mit;
+
 -- ---------------------------------------------------------------------------
 -- Near-duplicate groups of a distributed table.  Citus refuses the
 -- self-join on minhash_similar (two distributed tables); the band keys of
