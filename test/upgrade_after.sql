@@ -62,3 +62,11 @@ INSERT INTO u_outputs VALUES (42, 'backfilled: ' || (SELECT body FROM u_works WH
 CALL llmcopy_scan(threshold => 0.3);
 SELECT CASE WHEN (SELECT count(*) FROM llmcopy_findings WHERE output_id = '42' AND work_id = '78') = 1
             THEN 'backfill scanned' ELSE 'backfill MISMATCH' END;
+-- the aggregates, now with states of their own types, give the values they
+-- gave under the earlier release
+SET work_mem = '64kB';
+SELECT CASE WHEN (SELECT (u, c, a) FROM u_aggregates_before)
+                 = (SELECT (md5(fingerprint_union_agg(fp)::text), md5(fingerprint_common_agg(fp, 2)::text),
+                            md5(attribution_agg('author ' || id % 7, 'work ' || id, NULL, license))) FROM u_works)
+            THEN 'aggregates same' ELSE 'aggregates MISMATCH' END;
+RESET work_mem;
