@@ -16,6 +16,7 @@ OBJS = \
 	src/typeio.o \
 	src/tokens.o \
 	src/fingerprint.o \
+	src/agg_state.o \
 	src/fingerprint_agg.o \
 	src/fingerprint_gin.o \
 	src/index_support.o \

@@ -285,40 +285,70 @@ END $$;
 -- ---------------------------------------------------------------------------
 -- aggregates
 --
--- Combine, serialize and deserialize functions for partial aggregation.
--- CREATE OR REPLACE AGGREGATE keeps each aggregate's OID, so the views and
--- user objects that use them (llmcopy_output_attribution uses
--- attribution_agg) stay as they are.
+-- States of types of their own instead of internal, with combine functions:
+-- parallel and partitionwise partial aggregation, and Citus aggregating on
+-- the shards (it pushes down only aggregates whose state type is not a
+-- pseudo-type).  CREATE OR REPLACE AGGREGATE keeps each aggregate's OID
+-- while its state type changes, so the views and user objects that use
+-- them (llmcopy_output_attribution uses attribution_agg) stay as they are;
+-- the transition and final functions get new signatures (same C symbols)
+-- and the old ones, on internal, are dropped.
 
-CREATE FUNCTION fingerprint_agg_combine(internal, internal) RETURNS internal
+CREATE TYPE fingerprint_agg_state;
+
+CREATE FUNCTION fingerprint_agg_state_in(cstring) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_out(fingerprint_agg_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_recv(internal) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_send(fingerprint_agg_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE fingerprint_agg_state (
+    INPUT = fingerprint_agg_state_in,
+    OUTPUT = fingerprint_agg_state_out,
+    RECEIVE = fingerprint_agg_state_recv,
+    SEND = fingerprint_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE fingerprint_agg_state IS
+'the state of fingerprint_union_agg and fingerprint_common_agg: each distinct hash with the number of fingerprints holding it';
+
+CREATE FUNCTION fingerprint_agg_combine(fingerprint_agg_state, fingerprint_agg_state) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_serialize(internal) RETURNS bytea
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_deserialize(bytea, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION fingerprint_union_trans(fingerprint_agg_state, fingerprint) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fingerprint_union_final(fingerprint_agg_state) RETURNS fingerprint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE AGGREGATE fingerprint_union_agg(fingerprint) (
-    SFUNC = fingerprint_union_trans, STYPE = internal,
+    SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
-    SFUNC = fingerprint_common_trans, STYPE = internal,
-    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
-    COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
-CREATE FUNCTION fingerprint_common_share_trans(internal, fingerprint, float8) RETURNS internal
+CREATE FUNCTION fingerprint_common_trans(fingerprint_agg_state, fingerprint, int) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
-    SFUNC = fingerprint_common_share_trans, STYPE = internal,
+CREATE FUNCTION fingerprint_common_final(fingerprint_agg_state) RETURNS fingerprint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
+    SFUNC = fingerprint_common_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION fingerprint_common_share_trans(fingerprint_agg_state, fingerprint, float8) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
+    SFUNC = fingerprint_common_share_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = fingerprint_agg_combine,
     PARALLEL = SAFE
 );
 
@@ -327,19 +357,46 @@ COMMENT ON AGGREGATE fingerprint_union_agg(fingerprint) IS
 COMMENT ON AGGREGATE fingerprint_common_agg(fingerprint, float8) IS
 'hashes found in at least the share min_share (0 < min_share <= 1) of the non-NULL fingerprints, rounded up to whole fingerprints';
 
-CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
+CREATE TYPE attribution_agg_state;
+
+CREATE FUNCTION attribution_agg_state_in(cstring) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_out(attribution_agg_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_recv(internal) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_send(attribution_agg_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE attribution_agg_state (
+    INPUT = attribution_agg_state_in,
+    OUTPUT = attribution_agg_state_out,
+    RECEIVE = attribution_agg_state_recv,
+    SEND = attribution_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE attribution_agg_state IS
+'the state of attribution_agg: the distinct (license, title, author, source) entries to credit';
+
+CREATE FUNCTION attribution_trans(attribution_agg_state, text, text, text, text) RETURNS attribution_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_final(attribution_agg_state) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_combine(attribution_agg_state, attribution_agg_state) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE AGGREGATE attribution_agg(author text, title text, source text, license text) (
-    SFUNC = attribution_trans, STYPE = internal,
+    SFUNC = attribution_trans, STYPE = attribution_agg_state, SSPACE = 2048,
     FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = attribution_combine,
-    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
     PARALLEL = SAFE
 );
+
+DROP FUNCTION fingerprint_union_trans(internal, fingerprint), fingerprint_union_final(internal),
+    fingerprint_common_trans(internal, fingerprint, int), fingerprint_common_final(internal),
+    attribution_trans(internal, text, text, text, text), attribution_final(internal);
 
 -- ---------------------------------------------------------------------------
 -- evidence spans and reports
@@ -1357,7 +1414,7 @@ CREATE VIEW llmcopy_registrations WITH (security_invoker = true) AS
 SELECT r.kind, r.id, r.schema_name, r.table_name, p.tbl, r.registered_at, p.problem
 FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_at FROM llmcopy_corpus_tables c
       UNION ALL
-      SELECT 'outputs', o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
+      SELECT 'outputs' AS kind, o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
 -- Whether the current role may read the table of a schema and a name

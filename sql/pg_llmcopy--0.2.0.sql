@@ -166,46 +166,65 @@ CREATE OPERATOR - (
 --
 -- Sorted runs of (hash, count) in about work_mem, spilled to temporary files
 -- beyond it; partial states carry every hash with its count, so min_docs and
--- min_share stay exact under parallel query and on distributed shards.
+-- min_share stay exact under parallel query and on distributed shards.  The
+-- state is a type of its own (not internal), which Citus needs to aggregate
+-- on the shards: it sends a shard's state to the coordinator in text form.
 
-CREATE FUNCTION fingerprint_agg_combine(internal, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_serialize(internal) RETURNS bytea
+CREATE TYPE fingerprint_agg_state;
+
+CREATE FUNCTION fingerprint_agg_state_in(cstring) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION fingerprint_agg_state_out(fingerprint_agg_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_recv(internal) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_send(fingerprint_agg_state) RETURNS bytea
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION fingerprint_union_trans(internal, fingerprint) RETURNS internal
+CREATE TYPE fingerprint_agg_state (
+    INPUT = fingerprint_agg_state_in,
+    OUTPUT = fingerprint_agg_state_out,
+    RECEIVE = fingerprint_agg_state_recv,
+    SEND = fingerprint_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE fingerprint_agg_state IS
+'the state of fingerprint_union_agg and fingerprint_common_agg: each distinct hash with the number of fingerprints holding it';
+
+CREATE FUNCTION fingerprint_agg_combine(fingerprint_agg_state, fingerprint_agg_state) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION fingerprint_union_final(internal) RETURNS fingerprint
+
+CREATE FUNCTION fingerprint_union_trans(fingerprint_agg_state, fingerprint) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fingerprint_union_final(fingerprint_agg_state) RETURNS fingerprint
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE fingerprint_union_agg(fingerprint) (
-    SFUNC = fingerprint_union_trans, STYPE = internal,
+    SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
-CREATE FUNCTION fingerprint_common_trans(internal, fingerprint, int) RETURNS internal
+CREATE FUNCTION fingerprint_common_trans(fingerprint_agg_state, fingerprint, int) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION fingerprint_common_final(internal) RETURNS fingerprint
+CREATE FUNCTION fingerprint_common_final(fingerprint_agg_state) RETURNS fingerprint
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
-    SFUNC = fingerprint_common_trans, STYPE = internal,
+    SFUNC = fingerprint_common_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
-CREATE FUNCTION fingerprint_common_share_trans(internal, fingerprint, float8) RETURNS internal
+CREATE FUNCTION fingerprint_common_share_trans(fingerprint_agg_state, fingerprint, float8) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
-    SFUNC = fingerprint_common_share_trans, STYPE = internal,
+    SFUNC = fingerprint_common_share_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
@@ -1026,21 +1045,40 @@ COMMENT ON FUNCTION license_obligations(text) IS
 -- ---------------------------------------------------------------------------
 -- attribution lists
 
-CREATE FUNCTION attribution_trans(internal, text, text, text, text) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION attribution_final(internal) RETURNS text
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
+CREATE TYPE attribution_agg_state;
+
+CREATE FUNCTION attribution_agg_state_in(cstring) RETURNS attribution_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION attribution_agg_state_out(attribution_agg_state) RETURNS cstring
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_recv(internal) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_send(attribution_agg_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE attribution_agg_state (
+    INPUT = attribution_agg_state_in,
+    OUTPUT = attribution_agg_state_out,
+    RECEIVE = attribution_agg_state_recv,
+    SEND = attribution_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE attribution_agg_state IS
+'the state of attribution_agg: the distinct (license, title, author, source) entries to credit';
+
+CREATE FUNCTION attribution_trans(attribution_agg_state, text, text, text, text) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_final(attribution_agg_state) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_combine(attribution_agg_state, attribution_agg_state) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE attribution_agg(author text, title text, source text, license text) (
-    SFUNC = attribution_trans, STYPE = internal,
+    SFUNC = attribution_trans, STYPE = attribution_agg_state, SSPACE = 2048,
     FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = attribution_combine,
-    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE attribution_agg(text, text, text, text) IS
@@ -1349,7 +1387,7 @@ CREATE VIEW llmcopy_registrations WITH (security_invoker = true) AS
 SELECT r.kind, r.id, r.schema_name, r.table_name, p.tbl, r.registered_at, p.problem
 FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_at FROM llmcopy_corpus_tables c
       UNION ALL
-      SELECT 'outputs', o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
+      SELECT 'outputs' AS kind, o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
 -- Whether the current role may read the table of a schema and a name

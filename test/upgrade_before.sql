@@ -32,3 +32,12 @@ SELECT llmcopy_register_corpus('u_works', 'id', 'body', license_col => 'license'
 SELECT llmcopy_register_outputs('u_outputs', 'id', 'body', 'at', model_col => 'model');
 CALL llmcopy_scan(threshold => 0.3);
 CREATE TABLE u_findings_before AS SELECT output_id, work_id FROM llmcopy_findings;
+-- the aggregates under the earlier release's definitions (state internal),
+-- run by this library, spilling past a small work_mem: compared with their
+-- values after the update (test/upgrade_after.sql)
+SET work_mem = '64kB';
+CREATE TABLE u_aggregates_before AS
+SELECT md5(fingerprint_union_agg(fp)::text) AS u, md5(fingerprint_common_agg(fp, 2)::text) AS c,
+       md5(attribution_agg('author ' || id % 7, 'work ' || id, NULL, license)) AS a
+FROM u_works;
+RESET work_mem;
