@@ -5,9 +5,7 @@
 #define PG_LLMCOPY_H
 
 #include "postgres.h"
-#if PG_VERSION_NUM >= 160000
-#include "varatt.h"				/* VARSIZE and friends, out of postgres.h since 16 */
-#endif
+#include "pg_llmcopy_compat.h"
 
 #include <math.h>
 #include "fmgr.h"
@@ -69,7 +67,7 @@ typedef struct LitCursor
 } LitCursor;
 
 extern lc_mode lit_begin(LitCursor *c, const char *type, const char *str);
-extern pg_attribute_noreturn() void lit_error(LitCursor *c, const char *why);
+pg_noreturn extern void lit_error(LitCursor *c, const char *why);
 extern void lit_skip_spaces(LitCursor *c);
 extern uint64 lit_field(LitCursor *c, const char *name, uint64 max);
 extern bool lit_threshold(LitCursor *c, double *t);
@@ -77,7 +75,7 @@ extern bool lit_open(LitCursor *c);
 extern uint64 lit_hex(LitCursor *c, int digits);
 extern bool lit_next(LitCursor *c);
 extern void lit_end(LitCursor *c);
-extern pg_attribute_noreturn() void bin_error(const char *type, const char *why);
+pg_noreturn extern void bin_error(const char *type, const char *why);
 extern void check_threshold_flag(const char *type, uint8 flags, uint8 flag, double t);
 
 /* The one rule for thresholds: a number from 0 to 1. */
@@ -188,6 +186,10 @@ extern void minhash_check_params(int num_perm, int ngram);
 extern void minhash_check_match(const MinHash *a, const MinHash *b);
 extern double minhash_jaccard_value(const MinHash *a, const MinHash *b);
 extern double minhash_query_threshold(const MinHash *q);
+
+/* LSH bands (lsh_bands.c): the hash of one band, and the bands x rows rule. */
+extern uint64 minhash_band_hash(const MinHash *m, int band, int rows);
+extern void minhash_check_bands(const char *what, int bands, int rows, int num_perm);
 
 /* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
 #define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */

@@ -56,8 +56,10 @@ SET work_mem = '4MB';
 SET temp_file_limit = '16kB';
 SELECT (fingerprint_info(fingerprint_common_agg(fp, 2))).hashes > 0 AS fits_in_4mb FROM agg_docs;
 SET work_mem = '64kB';
-SELECT fingerprint_common_agg(fp, 2) FROM agg_docs;
+\set VERBOSITY sqlstate
+SELECT fingerprint_common_agg(fp, 2) FROM agg_docs;   -- 53400: temp_file_limit
 SELECT fingerprint_union_agg(fp) FROM agg_docs;
+\set VERBOSITY default
 RESET temp_file_limit;
 SELECT * FROM pg_temp.check_all();
 RESET work_mem;
@@ -146,6 +148,162 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 
+-- The state types, fingerprint_agg_state and attribution_agg_state: what
+-- Citus sends from each shard to the coordinator (in text form), and what
+-- a parallel worker hands to the leader.  Aggregates made of the
+-- transition functions alone return their state as a value; states of
+-- three parts, stored, sent through text or binary form and combined, give
+-- the answers of one pass over all rows, also when each part's state
+-- spilled to temporary files before it was flattened.
+CREATE AGGREGATE pg_temp.common_part(fingerprint, int) (SFUNC = fingerprint_common_trans, STYPE = fingerprint_agg_state);
+CREATE AGGREGATE pg_temp.share_part(fingerprint, float8) (SFUNC = fingerprint_common_share_trans, STYPE = fingerprint_agg_state);
+CREATE AGGREGATE pg_temp.union_part(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state);
+CREATE AGGREGATE pg_temp.attribution_part(text, text, text, text) (SFUNC = attribution_trans, STYPE = attribution_agg_state);
+CREATE AGGREGATE pg_temp.common_of(fingerprint_agg_state) (
+    SFUNC = fingerprint_agg_combine, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE);
+CREATE AGGREGATE pg_temp.union_of(fingerprint_agg_state) (
+    SFUNC = fingerprint_agg_combine, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_WRITE);
+CREATE AGGREGATE pg_temp.attribution_of(attribution_agg_state) (
+    SFUNC = attribution_combine, STYPE = attribution_agg_state,
+    FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE);
+
+-- the text forms: the fields readable, the coded hashes or entries in base64
+SELECT pg_temp.common_part(fp, 2) AS common, pg_temp.union_part(fp) AS union,
+       pg_temp.share_part(fp, 0.5) AS share
+FROM (VALUES (fingerprint('a b c'::text, 2, 1)), (fingerprint('x a b'::text, 2, 1)), (NULL)) v(fp);
+SELECT pg_temp.common_part(fp, 2) AS no_fingerprint FROM (VALUES (NULL::fingerprint)) v(fp);
+SELECT pg_temp.attribution_part(a, t, NULL, l) AS attribution
+FROM (VALUES ('Ann', 'One', 'MIT'), ('Ann', 'One', 'mit'), ('Bo', NULL, NULL)) v(a, t, l);
+
+CREATE TABLE agg_states (part int, c fingerprint_agg_state, s fingerprint_agg_state, u fingerprint_agg_state,
+                         a attribution_agg_state);
+CREATE FUNCTION pg_temp.fill_states() RETURNS void LANGUAGE sql AS $$
+    TRUNCATE agg_states;
+    INSERT INTO agg_states
+    SELECT part, pg_temp.common_part(fp, 3), pg_temp.share_part(fp, 0.0014), pg_temp.union_part(fp),
+           pg_temp.attribution_part('author ' || id % 97, 'work ' || id % 89, NULL,
+                                    CASE WHEN id % 2 = 0 THEN 'MIT' ELSE 'apache 2' END)
+    FROM agg_docs GROUP BY part $$;
+CREATE FUNCTION pg_temp.states_same(label text) RETURNS TABLE (way text, union_same bool, common_same bool,
+                                                               share_same bool, attribution_same bool)
+LANGUAGE sql AS $$
+    SELECT label, md5(pg_temp.union_of(u)::text) = (SELECT u FROM agg_serial),
+           md5(pg_temp.common_of(c)::text) = (SELECT c FROM agg_serial),
+           md5(pg_temp.common_of(s)::text) = (SELECT s FROM agg_serial),
+           md5(pg_temp.attribution_of(a)) = (SELECT a FROM agg_serial)
+    FROM agg_states
+    UNION ALL
+    SELECT label || ', through text', md5(pg_temp.union_of(u::text::fingerprint_agg_state)::text) = (SELECT u FROM agg_serial),
+           md5(pg_temp.common_of(c::text::fingerprint_agg_state)::text) = (SELECT c FROM agg_serial),
+           md5(pg_temp.common_of(s::text::fingerprint_agg_state)::text) = (SELECT s FROM agg_serial),
+           md5(pg_temp.attribution_of(a::text::attribution_agg_state)) = (SELECT a FROM agg_serial)
+    FROM agg_states $$;
+SELECT pg_temp.fill_states();
+SELECT count(*) AS parts, bool_and(c::text::fingerprint_agg_state::text = c::text) AS text_round_trip,
+       bool_and(a::text::attribution_agg_state::text = a::text) AS attribution_round_trip,
+       sum(split_part(split_part(c::text, 'docs=', 3), ' ', 1)::int) AS docs
+FROM agg_states;
+SELECT * FROM pg_temp.states_same('in memory');
+COPY agg_states TO '/tmp/pg_llmcopy_agg_states.bin' (FORMAT binary);
+TRUNCATE agg_states;
+COPY agg_states FROM '/tmp/pg_llmcopy_agg_states.bin' (FORMAT binary);
+SELECT * FROM pg_temp.states_same('binary');
+-- each part's state spills (64kB hold about 4,000 hashes) and is merged
+-- when it is stored; combining a large state spills it again
+SET work_mem = '64kB';
+SET temp_file_limit = '16kB';
+\set VERBOSITY sqlstate
+SELECT pg_temp.fill_states();   -- 53400: temp_file_limit
+\set VERBOSITY default
+RESET temp_file_limit;
+SELECT pg_temp.fill_states();
+SELECT * FROM pg_temp.states_same('spilled');
+RESET work_mem;
+
+-- States of different aggregates or thresholds do not combine.
+SELECT pg_temp.common_of(x) FROM (SELECT c FROM agg_states UNION ALL SELECT u FROM agg_states) v(x);
+SELECT pg_temp.common_of(x) FROM (SELECT c FROM agg_states UNION ALL SELECT s FROM agg_states) v(x);
+SELECT pg_temp.common_of(x)
+FROM (SELECT pg_temp.common_part(fp, 2) FROM agg_docs UNION ALL SELECT pg_temp.common_part(fp, 3) FROM agg_docs) v(x);
+
+-- Bad values are refused, in text (22P02) and binary (22P03) form.
+CREATE FUNCTION pg_temp.try(lit text, type regtype) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE format('SELECT %L::%s::text', lit, type) INTO lit;
+    RETURN 'accepted: ' || lit;
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || coalesce(nullif(detail, ''), SQLERRM);
+END $$;
+SELECT lit, pg_temp.try(lit, 'fingerprint_agg_state')
+FROM (VALUES ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQE=}'),     -- hashes 5 and 6: fine
+             ('v1 common min_docs=1 docs=2 tokens=3 text k=2 w=1 seed=0 hashes=1 {BQI=}'),  -- 5 in 2: fine
+             ('v2 union docs=0 tokens=0 hashes=0 {}'),
+             ('v1 union min_docs=2 docs=0 tokens=0 hashes=0 {}'),
+             ('v1 common docs=0 tokens=0 hashes=0 {}'),
+             ('v1 common min_docs=0 docs=0 tokens=0 hashes=0 {}'),
+             ('v1 common min_share=1.5 docs=0 tokens=0 hashes=0 {}'),
+             ('v1 union docs=0 tokens=5 hashes=0 {}'),
+             ('v1 union docs=1 tokens=3 prose k=2 w=1 seed=0 hashes=1 {BQ==}'),
+             ('v1 union docs=1 tokens=3 text k=0 w=1 seed=0 hashes=1 {BQ==}'),
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQA=}'),          -- 5, then 5 again
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=3 {BQE=}'),          -- announces 3
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {BQE=}'),          -- holds 2
+             ('v1 common min_docs=1 docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {BQI=}'),  -- 5 in 2 of 1
+             ('v1 common min_docs=1 docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {BQA=}'),  -- 5 in none
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {gA==}'),          -- cut short
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {!!}'),
+             ('v1 union docs=1 tokens=3 text k=2 w=1 seed=0 hashes=1 {BQ==} more')) v(lit);
+SELECT lit, pg_temp.try(lit, 'attribution_agg_state')
+FROM (VALUES ('v1 entries=1 {AAAAAA==}'),          -- one entry, every field NULL: fine
+             ('v1 entries=2 {AAAAAA==}'),
+             ('v1 entries=1 {AAAAAAA=}'),
+             ('v1 entries=1 {Av8AAAA=}'),          -- a byte that is not UTF-8
+             ('v1 entries=1 {AgAAAAA=}'),          -- a zero byte
+             ('v1 entries=1 {CgAAAAA=}'),          -- a field past the end
+             ('v9 entries=0 {}')) v(lit);
+CREATE TABLE agg_bad (s fingerprint_agg_state);
+CREATE TABLE agg_bad_attr (a attribution_agg_state);
+CREATE FUNCTION pg_temp.copy_state(payload bytea, tbl text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    f bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+               || '\x0001'::bytea || int4send(length(payload)) || payload || '\xffff'::bytea;
+    lo oid := lo_from_bytea(0, f);
+    detail text;
+    r text;
+BEGIN
+    PERFORM lo_export(lo, '/tmp/pg_llmcopy_bad_state.bin');
+    PERFORM lo_unlink(lo);
+    EXECUTE format('TRUNCATE %I', tbl);
+    EXECUTE format('COPY %I FROM %L (FORMAT binary)', tbl, '/tmp/pg_llmcopy_bad_state.bin');
+    EXECUTE format('SELECT %I::text FROM %I', CASE tbl WHEN 'agg_bad' THEN 's' ELSE 'a' END, tbl) INTO r;
+    RETURN 'accepted: ' || r;
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || coalesce(nullif(detail, ''), SQLERRM);
+END $$;
+-- a valid value as the send function writes it, then the same with one
+-- field changed: version, flags, k, reserved, docs 0, the hash count, a
+-- byte less, a byte more
+SELECT what, pg_temp.copy_state(x, 'agg_bad')
+FROM (SELECT fingerprint_agg_state_send('v1 common min_docs=1 docs=2 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQIBAQ==}') AS b) s,
+     LATERAL (VALUES ('as sent', b), ('version 2', overlay(b placing '\x02' from 1)),
+                     ('flags 3', overlay(b placing '\x03' from 2)), ('k 99', overlay(b placing '\x63' from 4)),
+                     ('reserved', overlay(b placing '\x0001' from 7)),
+                     ('docs 0', overlay(b placing int8send(0) from 25)),
+                     ('3 hashes', overlay(b placing int8send(3) from 41)),
+                     ('a byte less', substr(b, 1, length(b) - 1)), ('a byte more', b || '\x00'::bytea),
+                     ('header cut', substr(b, 1, 20))) v(what, x);
+SELECT what, pg_temp.copy_state(x, 'agg_bad_attr')
+FROM (SELECT attribution_agg_state_send('v1 entries=1 {AAAAAA==}') AS b) s,
+     LATERAL (VALUES ('as sent', b), ('version 0', overlay(b placing '\x00' from 1)),
+                     ('2 entries', overlay(b placing int4send(2) from 2)), ('a byte more', b || '\x00'::bytea),
+                     ('header cut', substr(b, 1, 3))) v(what, x);
+
 -- As a role without privileges beyond the table: same answers, spilled too.
 CREATE ROLE regress_llmcopy_agg;
 GRANT SELECT ON agg_docs, agg_ref TO regress_llmcopy_agg;
@@ -172,5 +330,5 @@ SELECT attribution_agg('author ' || i, 'title ' || j, NULL, 'MIT') FROM generate
 RESET statement_timeout;
 \set VERBOSITY default
 
-DROP TABLE agg_docs, agg_ref, agg_serial, agg_parts, agg_big;
+DROP TABLE agg_docs, agg_ref, agg_serial, agg_parts, agg_big, agg_states, agg_bad, agg_bad_attr;
 DROP ROLE regress_llmcopy_agg;

@@ -80,44 +80,275 @@ AS $$ SELECT ARRAY[coalesce(span_tokens, 0), CASE WHEN exact THEN 1 ELSE 0 END, 
 
 COMMENT ON FUNCTION llmcopy_origin_key(int, bool, float8, float8, float8, int) IS
 'sort key (descending) that ranks the origin of a copied text first among the works holding it';
+-- ---- scaling out: equality and hashing, LSH band keys, planner estimates ----
+-- (one block, the same in the install script and the upgrade script)
+
+-- Equality, order and hashing of fingerprints and signatures, for DISTINCT,
+-- GROUP BY, UNION, hash and merge joins.  Equal: the same parameters, token
+-- count and hashes (values); a query threshold is not part of the value.
+CREATE FUNCTION fingerprint_eq(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_ne(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_lt(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_le(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_gt(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_ge(fingerprint, fingerprint) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_cmp(fingerprint, fingerprint) RETURNS int
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_hash(fingerprint) RETURNS int
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_hash_extended(fingerprint, bigint) RETURNS bigint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR = (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_eq,
+    COMMUTATOR = '=', NEGATOR = '<>', RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR <> (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_ne,
+    COMMUTATOR = '<>', NEGATOR = '=', RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_lt,
+    COMMUTATOR = '>', NEGATOR = '>=', RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_le,
+    COMMUTATOR = '>=', NEGATOR = '>', RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_gt,
+    COMMUTATOR = '<', NEGATOR = '<=', RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+    LEFTARG = fingerprint, RIGHTARG = fingerprint, PROCEDURE = fingerprint_ge,
+    COMMUTATOR = '<=', NEGATOR = '<', RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS fingerprint_btree_ops
+DEFAULT FOR TYPE fingerprint USING btree AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+    FUNCTION 1 fingerprint_cmp(fingerprint, fingerprint);
+CREATE OPERATOR CLASS fingerprint_hash_ops
+DEFAULT FOR TYPE fingerprint USING hash AS
+    OPERATOR 1 =,
+    FUNCTION 1 fingerprint_hash(fingerprint),
+    FUNCTION 2 fingerprint_hash_extended(fingerprint, bigint);
+
+CREATE FUNCTION minhash_eq(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_ne(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_lt(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_le(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_gt(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_ge(minhash, minhash) RETURNS bool
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_cmp(minhash, minhash) RETURNS int
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_hash(minhash) RETURNS int
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_hash_extended(minhash, bigint) RETURNS bigint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR = (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_eq,
+    COMMUTATOR = '=', NEGATOR = '<>', RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR <> (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_ne,
+    COMMUTATOR = '<>', NEGATOR = '=', RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_lt,
+    COMMUTATOR = '>', NEGATOR = '>=', RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_le,
+    COMMUTATOR = '>=', NEGATOR = '>', RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_gt,
+    COMMUTATOR = '<', NEGATOR = '<=', RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+    LEFTARG = minhash, RIGHTARG = minhash, PROCEDURE = minhash_ge,
+    COMMUTATOR = '<=', NEGATOR = '<', RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS minhash_btree_ops
+DEFAULT FOR TYPE minhash USING btree AS
+    OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+    FUNCTION 1 minhash_cmp(minhash, minhash);
+CREATE OPERATOR CLASS minhash_hash_ops
+DEFAULT FOR TYPE minhash USING hash AS
+    OPERATOR 1 =,
+    FUNCTION 1 minhash_hash(minhash),
+    FUNCTION 2 minhash_hash_extended(minhash, bigint);
+
+-- LSH band keys as rows: candidate pairs by an equality join on band_key
+-- (the GIN key of minhash_ops is its low 32 bits).
+CREATE FUNCTION minhash_bands(sig minhash, bands int DEFAULT 16, rows int DEFAULT 8,
+    OUT band int, OUT band_key bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'minhash_bands'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 16;
+
+COMMENT ON FUNCTION minhash_bands(minhash, int, int) IS
+'the LSH bands of a signature as rows (band 1..bands, 64-bit band key); pairs sharing a band_key are the candidates of minhash_ops';
+
+-- Per-call costs, in units of cpu_operator_cost (an int4 addition, 3 ns on
+-- the benchmark machine), measured on the benchmark's documents: building a
+-- fingerprint or a signature takes 5 to 6 ns a byte (3,500 units for a 2 KB
+-- text), comparing two fingerprints of 30 and 70 hashes 0.27 us (90 units),
+-- two signatures of 128 values 0.02 us.  With a cost of 1 the planner
+-- evaluated the measures as a join filter on every row of a small table
+-- (or shard) rather than probing its index, and never built fingerprints
+-- in parallel.  The constructors are set below the measured cost: 1,000 is
+-- enough for parallel plans on large tables, and keeps statements of a few
+-- thousand rows under jit_above_cost, where compiling would cost more than
+-- it saves (the time is spent inside the functions, which JIT does not touch).
+ALTER FUNCTION fingerprint(text, int, int, text) COST 1000;
+ALTER FUNCTION minhash(text, int, int, text) COST 1000;
+ALTER FUNCTION containment(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION jaccard(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_contained(fingerprint, fingerprint, float8) COST 100;
+ALTER FUNCTION fingerprint_similar(fingerprint, fingerprint, float8) COST 100;
+ALTER FUNCTION fingerprint_similar_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_contained_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_contains_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_overlap(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_contains_t_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_contained_t_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_similar_t_op(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_union(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_intersect(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION fingerprint_minus(fingerprint, fingerprint) COST 100;
+ALTER FUNCTION jaccard(minhash, minhash) COST 10;
+ALTER FUNCTION minhash_similar(minhash, minhash, float8) COST 10;
+ALTER FUNCTION minhash_similar_op(minhash, minhash) COST 10;
+ALTER FUNCTION minhash_similar_t_op(minhash, minhash) COST 10;
+ALTER FUNCTION minhash_bands(minhash, int, int) COST 100;
+
+-- The index conditions' operators estimate from the threshold their query
+-- operand carries, as the functions they stand for do.
+CREATE FUNCTION llmcopy_threshold_sel(internal, oid, internal, int) RETURNS float8
+AS 'MODULE_PATHNAME', 'llmcopy_threshold_sel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION llmcopy_threshold_joinsel(internal, oid, internal, int2, internal) RETURNS float8
+AS 'MODULE_PATHNAME', 'llmcopy_threshold_sel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+ALTER OPERATOR %># (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR <%# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR %# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+ALTER OPERATOR %# (minhash, minhash) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
+
+-- minhash_lsh_params runs with its search_path pinned, as every function
+-- does: in 0.1.0 it took the caller's, and an operator another role put on
+-- it (float8 / int, numeric * float8) ran with the caller's rights.
+CREATE OR REPLACE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
+    OUT bands int, OUT rows int, OUT p_at_threshold float8,
+    OUT false_positive_area float8, OUT false_negative_area float8)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (threshold > 0 AND threshold < 1) THEN
+        RAISE EXCEPTION 'threshold must be between 0 and 1 (exclusive), not %', threshold
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF num_perm < 16 OR num_perm > 1024 THEN
+        RAISE EXCEPTION 'num_perm must be between 16 and 1024, not %', num_perm
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- areas under the S-curve below the threshold (false positives) and
+    -- above it (false negatives), by the midpoint rule on 1000 steps; a
+    -- false negative is a lost pair, a false positive only a recheck, so
+    -- they weigh 0.9 and 0.1
+    SELECT num_perm / r, r, @extschema@.minhash_lsh_probability(threshold, num_perm / r, r), a.fp, a.fn
+    INTO bands, rows, p_at_threshold, false_positive_area, false_negative_area
+    FROM generate_series(1, num_perm) r,
+         LATERAL (SELECT coalesce(sum(@extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s < threshold), 0) / 1000 AS fp,
+                         coalesce(sum(1 - @extschema@.minhash_lsh_probability(s::float8, num_perm / r, r)) FILTER (WHERE s >= threshold), 0) / 1000 AS fn
+                  FROM (SELECT (i + 0.5) / 1000.0 AS s FROM generate_series(0, 999) i) g) a
+    WHERE num_perm % r = 0
+    ORDER BY 0.1 * a.fp + 0.9 * a.fn, r
+    LIMIT 1;
+END $$;
 
 -- ---------------------------------------------------------------------------
 -- aggregates
 --
--- Combine, serialize and deserialize functions for partial aggregation.
--- CREATE OR REPLACE AGGREGATE keeps each aggregate's OID, so the views and
--- user objects that use them (llmcopy_output_attribution uses
--- attribution_agg) stay as they are.
+-- States of types of their own instead of internal, with combine functions:
+-- parallel and partitionwise partial aggregation, and Citus aggregating on
+-- the shards (it pushes down only aggregates whose state type is not a
+-- pseudo-type).  CREATE OR REPLACE AGGREGATE keeps each aggregate's OID
+-- while its state type changes, so the views and user objects that use
+-- them (llmcopy_output_attribution uses attribution_agg) stay as they are;
+-- the transition and final functions get new signatures (same C symbols)
+-- and the old ones, on internal, are dropped.
 
-CREATE FUNCTION fingerprint_agg_combine(internal, internal) RETURNS internal
+CREATE TYPE fingerprint_agg_state;
+
+CREATE FUNCTION fingerprint_agg_state_in(cstring) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_out(fingerprint_agg_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_recv(internal) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_agg_state_send(fingerprint_agg_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE fingerprint_agg_state (
+    INPUT = fingerprint_agg_state_in,
+    OUTPUT = fingerprint_agg_state_out,
+    RECEIVE = fingerprint_agg_state_recv,
+    SEND = fingerprint_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE fingerprint_agg_state IS
+'the state of fingerprint_union_agg and fingerprint_common_agg: each distinct hash with the number of fingerprints holding it';
+
+CREATE FUNCTION fingerprint_agg_combine(fingerprint_agg_state, fingerprint_agg_state) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_serialize(internal) RETURNS bytea
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION fingerprint_agg_deserialize(bytea, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION fingerprint_union_trans(fingerprint_agg_state, fingerprint) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fingerprint_union_final(fingerprint_agg_state) RETURNS fingerprint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE AGGREGATE fingerprint_union_agg(fingerprint) (
-    SFUNC = fingerprint_union_trans, STYPE = internal,
+    SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
-    SFUNC = fingerprint_common_trans, STYPE = internal,
-    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
-    COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
     PARALLEL = SAFE
 );
 
-CREATE FUNCTION fingerprint_common_share_trans(internal, fingerprint, float8) RETURNS internal
+CREATE FUNCTION fingerprint_common_trans(fingerprint_agg_state, fingerprint, int) RETURNS fingerprint_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
-    SFUNC = fingerprint_common_share_trans, STYPE = internal,
+CREATE FUNCTION fingerprint_common_final(fingerprint_agg_state) RETURNS fingerprint
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE OR REPLACE AGGREGATE fingerprint_common_agg(fingerprint, min_docs int) (
+    SFUNC = fingerprint_common_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
     FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = fingerprint_agg_combine,
-    SERIALFUNC = fingerprint_agg_serialize, DESERIALFUNC = fingerprint_agg_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE FUNCTION fingerprint_common_share_trans(fingerprint_agg_state, fingerprint, float8) RETURNS fingerprint_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE fingerprint_common_agg(fingerprint, min_share float8) (
+    SFUNC = fingerprint_common_share_trans, STYPE = fingerprint_agg_state, SSPACE = 8192,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = fingerprint_agg_combine,
     PARALLEL = SAFE
 );
 
@@ -126,19 +357,46 @@ COMMENT ON AGGREGATE fingerprint_union_agg(fingerprint) IS
 COMMENT ON AGGREGATE fingerprint_common_agg(fingerprint, float8) IS
 'hashes found in at least the share min_share (0 < min_share <= 1) of the non-NULL fingerprints, rounded up to whole fingerprints';
 
-CREATE FUNCTION attribution_combine(internal, internal) RETURNS internal
+CREATE TYPE attribution_agg_state;
+
+CREATE FUNCTION attribution_agg_state_in(cstring) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_out(attribution_agg_state) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_recv(internal) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_agg_state_send(attribution_agg_state) RETURNS bytea
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE attribution_agg_state (
+    INPUT = attribution_agg_state_in,
+    OUTPUT = attribution_agg_state_out,
+    RECEIVE = attribution_agg_state_recv,
+    SEND = attribution_agg_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE attribution_agg_state IS
+'the state of attribution_agg: the distinct (license, title, author, source) entries to credit';
+
+CREATE FUNCTION attribution_trans(attribution_agg_state, text, text, text, text) RETURNS attribution_agg_state
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION attribution_serialize(internal) RETURNS bytea
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION attribution_deserialize(bytea, internal) RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION attribution_final(attribution_agg_state) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION attribution_combine(attribution_agg_state, attribution_agg_state) RETURNS attribution_agg_state
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE OR REPLACE AGGREGATE attribution_agg(author text, title text, source text, license text) (
-    SFUNC = attribution_trans, STYPE = internal,
+    SFUNC = attribution_trans, STYPE = attribution_agg_state, SSPACE = 2048,
     FINALFUNC = attribution_final, FINALFUNC_MODIFY = READ_WRITE,
     COMBINEFUNC = attribution_combine,
-    SERIALFUNC = attribution_serialize, DESERIALFUNC = attribution_deserialize,
     PARALLEL = SAFE
 );
+
+DROP FUNCTION fingerprint_union_trans(internal, fingerprint), fingerprint_union_final(internal),
+    fingerprint_common_trans(internal, fingerprint, int), fingerprint_common_final(internal),
+    attribution_trans(internal, text, text, text, text), attribution_final(internal);
 
 -- ---------------------------------------------------------------------------
 -- evidence spans and reports
@@ -220,37 +478,51 @@ BEGIN
 END $$;
 
 -- The outputs named (registered table and id, in this order) with their
--- texts and findings, as llmcopy_report_html() takes them.
+-- texts and findings, as llmcopy_report_html() takes them.  Texts are read
+-- only from a registration the current role could scan
+-- (llmcopy_registration_problem: still a plain or partitioned table under
+-- its registered name, with the registered columns and types, readable, and
+-- no row-level security policy of another role to run), so a report runs
+-- no function of a table's owner; a registration with a problem leaves its
+-- texts out, and the document says why (text_problem).
 CREATE FUNCTION llmcopy_report_data(tbls regclass[], ids text[]) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     texts jsonb := '{}';
+    problems jsonb := '{}';
     t record;
+    p record;
     result jsonb;
 BEGIN
-    -- the texts, one query per table: the outputs, then the works they copy
+    -- the texts, one query per registration: the outputs, then the works they copy
     FOR t IN
-        SELECT 'o' AS side, ot.tbl, ot.id_col, ot.text_col, array_agg(DISTINCT k.id) AS ids
+        SELECT 'outputs' AS kind, 'o' AS side, ot.id AS reg, ot.schema_name, ot.table_name, ot.id_col, ot.text_col,
+               array_agg(DISTINCT k.id) AS ids
         FROM unnest(tbls, ids) k(tbl, id) JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.tbl = k.tbl
-        GROUP BY ot.tbl, ot.id_col, ot.text_col
+        GROUP BY ot.id, ot.schema_name, ot.table_name, ot.id_col, ot.text_col
         UNION ALL
-        SELECT 'w', ct.tbl, ct.id_col, ct.text_col, array_agg(DISTINCT f.work_id)
+        SELECT 'corpus', 'w', ct.id, ct.schema_name, ct.table_name, ct.id_col, ct.text_col, array_agg(DISTINCT f.work_id)
         FROM unnest(tbls, ids) k(tbl, id)
         JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.tbl = k.tbl
         JOIN @extschema@.llmcopy_findings f ON f.output_table = ot.id AND f.output_id = k.id
-        JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
-        GROUP BY ct.tbl, ct.id_col, ct.text_col
+        JOIN @extschema@.llmcopy_corpus_tables ct ON ct.id = f.corpus_table
+        GROUP BY ct.id, ct.schema_name, ct.table_name, ct.id_col, ct.text_col
     LOOP
-        SELECT texts || coalesce(jsonb_object_agg(t.side || t.tbl::oid || ':' || x.id, x.body), '{}')
-        INTO texts FROM @extschema@.llmcopy_report_texts(t.tbl, t.id_col, t.text_col, t.ids) x;
+        SELECT * INTO p FROM @extschema@.llmcopy_registration_problem(t.kind, t.reg);
+        IF p.problem IS NULL THEN
+            SELECT texts || coalesce(jsonb_object_agg(t.side || t.reg || ':' || x.id, x.body), '{}')
+            INTO texts FROM @extschema@.llmcopy_report_texts(p.tbl, t.id_col, t.text_col, t.ids) x;
+        ELSE
+            problems := problems || jsonb_build_object(t.side || t.reg, format('%s registration %s (table %I.%I) cannot be used: %s',
+                                                                             t.kind, t.reg, t.schema_name, t.table_name, p.problem));
+        END IF;
     END LOOP;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'table', k.tbl::text, 'id', k.id, 'model', fs.model, 'logged_at', fs.logged_at,
-               'text', texts -> ('o' || k.tbl::oid || ':' || k.id),
+               'text', texts -> ('o' || ot.id || ':' || k.id), 'text_problem', problems -> ('o' || ot.id),
                'attribution', (SELECT a.attribution FROM @extschema@.llmcopy_output_attribution a
                                WHERE a.output_table = ot.id AND a.output_id = k.id),
                'findings', coalesce(fs.findings, '[]')) ORDER BY k.ord), '[]')
@@ -265,11 +537,13 @@ BEGIN
                    'source', f.source, 'license', f.license, 'license_raw', f.license_raw,
                    'license_name', l.name, 'obligations', f.obligations, 'containment', f.containment,
                    'longest_tokens', f.longest_tokens, 'coverage', f.coverage,
-                   'text', texts -> ('w' || ct.tbl::oid || ':' || f.work_id), 'spans', f.spans)
+                   'text', texts -> ('w' || ct.id || ':' || f.work_id), 'text_problem', problems -> ('w' || ct.id),
+                   'spans', f.spans)
                    ORDER BY f.containment DESC, f.work_id) AS findings
         FROM @extschema@.llmcopy_findings f
-        JOIN (SELECT x.*, (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
+        JOIN (SELECT x.*, coalesce((SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = x.schema_name AND c.relname = x.table_name), format('%I.%I', x.schema_name, x.table_name)) AS tbl
+              FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
         LEFT JOIN @extschema@.llmcopy_licenses l ON l.id = f.license
         WHERE f.output_table = ot.id AND f.output_id = k.id) fs ON true;
     RETURN result;
@@ -402,6 +676,7 @@ $js$;
     dropped int;
     npassages text;
     ob jsonb;
+    omissing text;
 BEGIN
     doc := array_append(doc, format(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -420,8 +695,8 @@ BEGIN
             '<section class="card summary"><h2>Summary</h2><div class="figures">'
             '<div><b>%s</b>outputs with findings</div><div><b>%s</b>findings</div><div><b>%s</b>works copied</div>'
             '<div><b>%s</b>outputs with license conflicts</div></div>%s',
-            summary ->> 'outputs', summary ->> 'findings', summary ->> 'works',
-            jsonb_array_length(summary -> 'conflicts'),
+            @extschema@.llmcopy_html_escape(summary ->> 'outputs'), @extschema@.llmcopy_html_escape(summary ->> 'findings'),
+            @extschema@.llmcopy_html_escape(summary ->> 'works'), jsonb_array_length(summary -> 'conflicts'),
             CASE WHEN summary ->> 'since' IS NOT NULL OR summary ->> 'until' IS NOT NULL THEN
                 format('<p class="note">Findings found from %s to %s.</p>',
                        @extschema@.llmcopy_html_escape(coalesce(summary ->> 'since', 'the first scan')),
@@ -432,7 +707,7 @@ BEGIN
             || coalesce((SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td class="num">%s</td><td class="num">%s</td><td>%s</td></tr>',
                                                   @extschema@.llmcopy_html_escape(coalesce(d ->> 'day', 'no date')),
                                                   @extschema@.llmcopy_html_escape(coalesce(d ->> 'model', '')),
-                                                  d ->> 'outputs', d ->> 'findings',
+                                                  @extschema@.llmcopy_html_escape(d ->> 'outputs'), @extschema@.llmcopy_html_escape(d ->> 'findings'),
                                                   @extschema@.llmcopy_html_escape(d ->> 'licenses')), '' ORDER BY n)
                          FROM jsonb_array_elements(summary -> 'daily') WITH ORDINALITY x(d, n)), '')
             || '</tbody></table><h3>License conflicts</h3>'
@@ -444,13 +719,14 @@ BEGIN
                                                  @extschema@.llmcopy_html_escape(c ->> 'id'),
                                                  (SELECT string_agg(@extschema@.llmcopy_html_escape(s), '<br>')
                                                   FROM jsonb_array_elements_text(c -> 'sources') s),
-                                                 CASE WHEN (c ->> 'incompatible')::bool THEN '<span class="badge warn">yes</span>'
+                                                 CASE WHEN c -> 'incompatible' = 'true'::jsonb THEN '<span class="badge warn">yes</span>'
                                                       ELSE 'no' END), '' ORDER BY n)
                         FROM jsonb_array_elements(summary -> 'conflicts') WITH ORDINALITY x(c, n))
                     || '</tbody></table>'
                END
-            || CASE WHEN (summary ->> 'shown')::int < (summary ->> 'outputs')::int THEN
-                   format('<p class="note">The %s outputs with the highest containment are shown below.</p>', summary ->> 'shown')
+            || CASE WHEN summary -> 'shown' < summary -> 'outputs' THEN
+                   format('<p class="note">The %s outputs with the highest containment are shown below.</p>',
+                          @extschema@.llmcopy_html_escape(summary ->> 'shown'))
                ELSE '' END
             || '</section>');
     END IF;
@@ -459,23 +735,37 @@ BEGIN
         oi := oi + 1;
         fi := 0;
         otext := o ->> 'text';
+        -- why the output's text is missing: not read (text_problem), or deleted
+        omissing := CASE WHEN otext IS NULL THEN
+                        coalesce('The output’s text is not shown: '
+                                 || @extschema@.llmcopy_html_escape(o ->> 'text_problem') || '.',
+                                 'The output is no longer in its table.') END;
         body := '{}';
         legend := '{}';
         all_spans := '[]';
         FOR f IN SELECT x FROM jsonb_array_elements(o -> 'findings') x LOOP
             fi := fi + 1;
             wtext := f ->> 'text';
-            -- spans that no longer fit the texts (edited since the scan) are left out
-            SELECT coalesce(jsonb_agg(e.s ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
+            -- spans that no longer fit the texts (edited since the scan), or
+            -- whose offsets are not positive integers, are left out; the others
+            -- are rebuilt from their offsets, token count and excerpt alone
+            -- (a work not shown leaves its passages marked in the output)
+            SELECT coalesce(jsonb_agg(e.span ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
                    count(*) FILTER (WHERE NOT e.fits)
             INTO spans, dropped
-            FROM (SELECT x.s, x.n,
-                         coalesce((x.s ->> 'a_start')::int + (x.s ->> 'a_length')::int - 1 <= length(otext)
-                                  AND (x.s ->> 'b_start')::int + (x.s ->> 'b_length')::int - 1 <= length(wtext)
+            FROM (SELECT x.n,
+                         jsonb_build_object('a_start', q.p[1], 'a_length', q.p[2], 'b_start', q.p[3], 'b_length', q.p[4],
+                                            'tokens', x.s -> 'tokens', 'excerpt', x.s -> 'excerpt') AS span,
+                         coalesce(q.p[1] + q.p[2] - 1 <= length(otext)
+                                  AND (wtext IS NULL OR q.p[3] + q.p[4] - 1 <= length(wtext))
                                   AND (x.s ->> 'excerpt' IS NULL
-                                       OR starts_with(substr(otext, (x.s ->> 'a_start')::int), rtrim(x.s ->> 'excerpt', '…'))),
+                                       OR starts_with(substr(otext, q.p[1]), rtrim(x.s ->> 'excerpt', '…'))),
                                   false) AS fits
-                  FROM jsonb_array_elements(f -> 'spans') WITH ORDINALITY x(s, n)) e;
+                  FROM jsonb_array_elements(CASE jsonb_typeof(f -> 'spans') WHEN 'array' THEN f -> 'spans' ELSE '[]' END)
+                           WITH ORDINALITY x(s, n),
+                       LATERAL (SELECT array_agg(CASE WHEN (x.s -> u.k)::text ~ '^[1-9][0-9]{0,8}$' THEN (x.s -> u.k)::text::int END
+                                                 ORDER BY u.i) AS p
+                                FROM unnest(ARRAY['a_start', 'a_length', 'b_start', 'b_length']) WITH ORDINALITY u(k, i)) q) e;
             all_spans := all_spans || (SELECT coalesce(jsonb_agg(s || jsonb_build_object('work', fi)), '[]')
                                        FROM jsonb_array_elements(spans) s);
             ob := f -> 'obligations';
@@ -499,25 +789,34 @@ BEGIN
                 CASE WHEN ob IS NULL OR jsonb_typeof(ob) = 'null' OR ob ->> 'copyleft' IS NULL THEN
                          '<span class="badge warn">obligations unknown</span>'
                          || coalesce(' not catalogued: ' || @extschema@.llmcopy_html_escape(
-                                (SELECT string_agg(u, ', ') FROM jsonb_array_elements_text(ob -> 'unknown') u)), '')
+                                (SELECT string_agg(u, ', ')
+                                 FROM jsonb_array_elements_text(CASE jsonb_typeof(ob -> 'unknown') WHEN 'array' THEN ob -> 'unknown' END) u)),
+                                     '')
                      ELSE concat(
-                         CASE WHEN (ob ->> 'attribution')::bool THEN '<span class="badge warn">attribution required</span>'
+                         CASE WHEN ob -> 'attribution' = 'true'::jsonb THEN '<span class="badge warn">attribution required</span>'
                               ELSE '<span class="badge ok">no attribution required</span>' END,
                          CASE WHEN ob ->> 'copyleft' = 'none' THEN '<span class="badge ok">no copyleft</span>'
                               ELSE format('<span class="badge warn">%s copyleft</span>', @extschema@.llmcopy_html_escape(ob ->> 'copyleft')) END,
-                         CASE WHEN (ob ->> 'share_alike')::bool THEN '<span class="badge warn">share-alike</span>' END,
-                         CASE WHEN (ob ->> 'non_commercial')::bool THEN '<span class="badge warn">non-commercial only</span>' END,
-                         CASE WHEN (ob ->> 'no_derivatives')::bool THEN '<span class="badge warn">no derivatives</span>' END,
+                         CASE WHEN ob -> 'share_alike' = 'true'::jsonb THEN '<span class="badge warn">share-alike</span>' END,
+                         CASE WHEN ob -> 'non_commercial' = 'true'::jsonb THEN '<span class="badge warn">non-commercial only</span>' END,
+                         CASE WHEN ob -> 'no_derivatives' = 'true'::jsonb THEN '<span class="badge warn">no derivatives</span>' END,
                          CASE WHEN ob ->> 'chosen' IS DISTINCT FROM f ->> 'license' THEN
                               ' as ' || @extschema@.llmcopy_html_escape(ob ->> 'chosen') END)
                 END,
-                round((f ->> 'containment')::numeric, 2), f ->> 'longest_tokens', round((f ->> 'coverage')::numeric, 2),
+                CASE jsonb_typeof(f -> 'containment') WHEN 'number' THEN round((f -> 'containment')::numeric, 2)::text
+                     ELSE @extschema@.llmcopy_html_escape(f ->> 'containment') END,
+                @extschema@.llmcopy_html_escape(f ->> 'longest_tokens'),
+                CASE jsonb_typeof(f -> 'coverage') WHEN 'number' THEN round((f -> 'coverage')::numeric, 2)::text
+                     ELSE @extschema@.llmcopy_html_escape(f ->> 'coverage') END,
                 npassages,
                 CASE WHEN dropped > 0 THEN
                     format('<p class="note warn">%s of the passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
                 ELSE '' END)
                 || CASE WHEN otext IS NULL OR wtext IS NULL THEN
-                       format('<p class="note warn">The %s is no longer in its table.</p>', CASE WHEN otext IS NULL THEN 'output' ELSE 'work' END)
+                       format('<p class="note warn">%s</p>',
+                              coalesce(omissing, 'The work’s text is not shown: '
+                                                 || @extschema@.llmcopy_html_escape(f ->> 'text_problem') || '.',
+                                       'The work is no longer in its table.'))
                    ELSE format(
                        '<div class="panes"><div class="pane"><h4><span>Output</span><span>%s</span></h4><div class="text" data-side="a">%s</div></div>'
                        '<div class="pane"><h4><span>Work</span><span>%s</span></h4><div class="text" data-side="b">%s</div></div></div>',
@@ -537,7 +836,8 @@ BEGIN
                    '<th class="num">tokens</th><th>text</th></tr></thead><tbody>'
                 || coalesce((SELECT string_agg(format('<tr><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>'
                                                       '<td class="num">%s</td><td class="num">%s</td><td>%s</td></tr>',
-                                                      n, s ->> 'a_start', s ->> 'a_length', s ->> 'b_start', s ->> 'b_length', s ->> 'tokens',
+                                                      n, s ->> 'a_start', s ->> 'a_length', s ->> 'b_start', s ->> 'b_length',
+                                                      @extschema@.llmcopy_html_escape(s ->> 'tokens'),
                                                       @extschema@.llmcopy_html_escape(coalesce(s ->> 'excerpt', ''))), '' ORDER BY n)
                              FROM jsonb_array_elements(spans) WITH ORDINALITY x(s, n)), '')
                 || '</tbody></table></details></article>');
@@ -561,7 +861,7 @@ BEGIN
                        'StartSel="<mark class=''m c%%n'' data-f=''o%sf%%n'' data-side=''o'' data-span=''%%s'' tabindex=''0''>"', oi)))
                WHEN otext IS NOT NULL THEN
                    format('<section class="card overview"><div class="text">%s</div></section>', @extschema@.llmcopy_html_escape(otext))
-               ELSE '<p class="note warn">The output is no longer in its table.</p>' END
+               ELSE format('<p class="note warn">%s</p>', omissing) END
             || array_to_string(body, '')
             || CASE WHEN o ->> 'attribution' IS NOT NULL THEN
                    format('<section class="card"><h3>Attribution</h3><p class="note">To credit the works this output copies, where their licenses ask for it:</p>'
@@ -588,12 +888,25 @@ COMMENT ON FUNCTION llmcopy_report_html(text, jsonb, jsonb) IS
 CREATE FUNCTION llmcopy_report(output_table regclass, output_id text) RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    reg int;
+    p record;
     data jsonb;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_output_tables t
-                   WHERE (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = t.schema_name AND c.relname = t.table_name) = output_table) THEN
+    SELECT t.id INTO reg FROM @extschema@.llmcopy_output_tables t
+    WHERE (SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = t.schema_name AND c.relname = t.table_name) = output_table;
+    IF reg IS NULL THEN
         RAISE EXCEPTION 'table % is not registered for outputs', output_table USING ERRCODE = 'undefined_object';
+    END IF;
+    -- the output's own registration must be usable (an error that says why);
+    -- a work whose registration is not is shown without its text
+    SELECT * INTO p FROM @extschema@.llmcopy_registration_problem('outputs', reg);
+    IF p.code = '42501' THEN
+        RAISE EXCEPTION 'cannot report on output % of table %: %', output_id, output_table, p.problem
+            USING ERRCODE = p.code,
+                  HINT = 'Ask for the report as a role that may read the table (and, with row-level security, as its owner).';
+    ELSIF p.problem IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot report on output % of table %: %', output_id, output_table, p.problem USING ERRCODE = p.code;
     END IF;
     data := @extschema@.llmcopy_report_data(ARRAY[output_table], ARRAY[output_id]);
     IF jsonb_typeof(data -> 0 -> 'text') = 'null' AND jsonb_array_length(data -> 0 -> 'findings') = 0 THEN
@@ -659,10 +972,6 @@ BEGIN
            (SELECT array_agg(s.output_id ORDER BY s.top DESC, s.tbl, s.output_id) FROM shown s),
            (SELECT array_agg(o.output_table) FROM outs o), (SELECT array_agg(o.output_id) FROM outs o)
     INTO summary, tbls, ids, all_tables, all_ids;
-    -- license_compatible(), which the conflicts view calls, finds its tables
-    -- through the search_path: the extension's schema, after pg_catalog,
-    -- for this one query
-    PERFORM set_config('search_path', 'pg_catalog, @extschema@, pg_temp', true);
     summary := summary || jsonb_build_object('conflicts', (
         SELECT coalesce(jsonb_agg(jsonb_build_object('table', ot.tbl::text, 'id', c.output_id,
                                                      'sources', c.sources, 'incompatible', c.incompatible)
@@ -672,7 +981,6 @@ BEGIN
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name) AS tbl FROM @extschema@.llmcopy_output_tables x) ot ON ot.id = c.output_table
         JOIN unnest(all_tables, all_ids) k(output_table, output_id)
              ON k.output_table = c.output_table AND k.output_id = c.output_id));
-    PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
     RETURN @extschema@.llmcopy_report_html(
         'Copied passages found by the scan' || CASE WHEN since IS NOT NULL THEN ' since ' || to_char(since, 'YYYY-MM-DD HH24:MI') ELSE '' END,
         @extschema@.llmcopy_report_data(coalesce(tbls, '{}'), coalesce(ids, '{}')), summary);
@@ -683,6 +991,172 @@ COMMENT ON FUNCTION llmcopy_scan_report(timestamptz, timestamptz, int) IS
 
 -- ---------------------------------------------------------------------------
 -- SPDX and licenses
+
+-- The GNU "or later" rule written once, in C, for spdx_satisfies and the
+-- compatibility rules alike.
+CREATE FUNCTION llmcopy_spdx_or_later(offered text, wanted text) RETURNS bool
+AS 'MODULE_PATHNAME', 'llmcopy_spdx_or_later' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION llmcopy_spdx_or_later(text, text) IS
+'the GNU "or later" rule, as spdx_satisfies applies it: whether license id offered (X-v-or-later, or X+) also grants wanted (X at a version from v on)';
+
+-- The leaf rule: search_path pinned, extension objects qualified, the "or
+-- later" rule from C.
+CREATE OR REPLACE FUNCTION llmcopy_license_leaf_compatible(inbound text, outbound text) RETURNS bool
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    i @extschema@.llmcopy_licenses;
+    o @extschema@.llmcopy_licenses;
+    rule bool;
+BEGIN
+    inbound := split_part(inbound, ' WITH ', 1);
+    outbound := split_part(outbound, ' WITH ', 1);
+    IF inbound = outbound THEN
+        RETURN true;
+    END IF;
+    SELECT r.compatible INTO rule FROM @extschema@.llmcopy_license_rules r
+    WHERE r.inbound = llmcopy_license_leaf_compatible.inbound AND outbound LIKE r.outbound_like
+    ORDER BY r.compatible LIMIT 1;          -- an incompatibility rule wins
+    IF FOUND THEN
+        RETURN rule;
+    END IF;
+    -- "X-v-or-later" allows X-w for every w >= v: the rule spdx_satisfies applies
+    IF @extschema@.llmcopy_spdx_or_later(inbound, outbound) THEN
+        RETURN true;
+    END IF;
+    SELECT * INTO i FROM @extschema@.llmcopy_licenses l WHERE l.id = inbound;
+    SELECT * INTO o FROM @extschema@.llmcopy_licenses l WHERE l.id = outbound;
+    IF i.copyleft IS NULL OR o.copyleft IS NULL THEN
+        RETURN NULL;                        -- not catalogued
+    END IF;
+    IF i.no_derivatives THEN
+        RETURN false;                       -- no adapted work may be shared
+    END IF;
+    IF i.non_commercial AND NOT o.non_commercial THEN
+        RETURN false;
+    END IF;
+    IF i.copyleft IN ('strong', 'network') OR i.share_alike AND i.copyleft <> 'weak' THEN
+        RETURN false;                       -- only the rules above allow another license
+    END IF;
+    -- weak copyleft: the larger work may be under another license while the
+    -- licensed files keep theirs; permissive: the notice travels along
+    RETURN true;
+END $$;
+
+-- The functions over expressions: license_compatible evaluates the leaf
+-- rule once per distinct pair of licenses, and the bodies compiled here
+-- name pg_catalog's functions (replacing them also rebinds a 0.1.0 body
+-- compiled while another role's look-alike stood on the search_path).
+
+-- Three-valued: true if material under inbound may go into a work
+-- distributed under outbound, false if not, NULL if unknown.  Inbound is
+-- an expression to choose from (an OR needs one workable option, an AND
+-- all of its licenses); every license outbound offers must accept it.  The
+-- leaf rule reads the two license ids only, so it is evaluated once per
+-- distinct pair of ids, not per pair of leaves of the two expansions (two
+-- expansions of 49,152 leaves each name two licenses each): at most
+-- 100,000 such pairs, as an expansion holds at most 100,000 licenses.
+CREATE OR REPLACE FUNCTION license_compatible(inbound text, outbound text) RETURNS bool
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ins text[];
+    outs text[];
+    result bool;
+BEGIN
+    SELECT array_agg(DISTINCT d.license) INTO ins FROM @extschema@.spdx_dnf(inbound) d;
+    SELECT array_agg(DISTINCT d.license) INTO outs FROM @extschema@.spdx_dnf(outbound) d;
+    IF cardinality(ins)::bigint * cardinality(outs) > 100000 THEN
+        RAISE EXCEPTION 'license expressions are too large to compare'
+            USING ERRCODE = 'program_limit_exceeded',
+                  DETAIL = format('They name %s and %s distinct licenses, %s pairs; the limit is 100000.',
+                                  cardinality(ins), cardinality(outs), cardinality(ins)::bigint * cardinality(outs));
+    END IF;
+    WITH accepted AS (
+        -- each inbound license: accepted by every license outbound offers?
+        SELECT i.license,
+               CASE WHEN bool_or(c IS FALSE) THEN false
+                    WHEN bool_or(c IS NULL) THEN NULL
+                    ELSE true END AS ok
+        FROM unnest(ins) i(license), unnest(outs) o(license),
+             LATERAL @extschema@.llmcopy_license_leaf_compatible(i.license, o.license) c
+        GROUP BY i.license),
+    per_option AS (
+        SELECT d.option,
+               CASE WHEN bool_or(a.ok IS FALSE) THEN false
+                    WHEN bool_or(a.ok IS NULL) THEN NULL
+                    ELSE true END AS ok
+        FROM @extschema@.spdx_dnf(inbound) d JOIN accepted a ON a.license = d.license
+        GROUP BY d.option)
+    SELECT CASE WHEN bool_or(ok IS TRUE) THEN true
+                WHEN bool_or(ok IS NULL) THEN NULL
+                ELSE false END
+    INTO result
+    FROM per_option;
+    RETURN result;
+END $$;
+
+CREATE OR REPLACE FUNCTION licenses_compatible_with(inbound text[]) RETURNS SETOF text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT l.id FROM llmcopy_licenses l
+    WHERE l.copyleft IS NOT NULL AND NOT l.deprecated
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(inbound) x
+                      WHERE license_compatible(x, l.id) IS NOT TRUE)
+    ORDER BY l.id;
+END;
+
+-- The combined obligations of an expression: AND takes all; OR the least
+-- demanding option whose licenses are all catalogued (named in chosen).
+CREATE OR REPLACE FUNCTION license_obligations(expr text,
+    OUT attribution bool, OUT copyleft text, OUT share_alike bool,
+    OUT non_commercial bool, OUT no_derivatives bool,
+    OUT chosen text, OUT unknown text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    WITH leaves AS (
+        SELECT d.option, d.license, d.exception, l.attribution, l.share_alike, l.non_commercial,
+               l.no_derivatives, l.copyleft,
+               CASE l.copyleft WHEN 'none' THEN 0 WHEN 'weak' THEN 1 WHEN 'strong' THEN 2 WHEN 'network' THEN 3 END AS level
+        FROM spdx_dnf(expr) d LEFT JOIN llmcopy_licenses l ON l.id = d.license),
+    options AS (
+        SELECT option,
+               pg_catalog.bool_or(attribution) AS attribution, pg_catalog.max(level) AS level,
+               pg_catalog.bool_or(share_alike) AS share_alike, pg_catalog.bool_or(non_commercial) AS non_commercial,
+               pg_catalog.bool_or(no_derivatives) AS no_derivatives,
+               pg_catalog.string_agg(license || coalesce(' WITH ' || exception, ''), ' AND ' ORDER BY license) AS chosen,
+               pg_catalog.array_agg(license ORDER BY license) FILTER (WHERE level IS NULL) AS unknown,
+               pg_catalog.count(*) FILTER (WHERE level IS NULL) AS n_unknown
+        FROM leaves GROUP BY option)
+    SELECT CASE WHEN n_unknown = 0 THEN attribution END,
+           CASE WHEN n_unknown = 0 THEN (ARRAY['none', 'weak', 'strong', 'network'])[level + 1] END,
+           CASE WHEN n_unknown = 0 THEN share_alike END,
+           CASE WHEN n_unknown = 0 THEN non_commercial END,
+           CASE WHEN n_unknown = 0 THEN no_derivatives END,
+           chosen, coalesce(unknown, '{}')
+    FROM options
+    ORDER BY n_unknown > 0, 10 * level + 5 * (non_commercial::int + no_derivatives::int)
+             + share_alike::int + attribution::int, option
+    LIMIT 1;
+END;
+
+-- Correction of messy license strings: the rules behind an answer.
+CREATE FUNCTION spdx_correct_explain(text, OUT corrected text, OUT rule text, OUT detail text,
+    OUT candidates text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'spdx_correct_explain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION spdx_correct_explain(text) IS
+'what spdx_correct answers (corrected), the rule that decided, what it read step by step (detail), and the licenses it would not choose between (candidates)';
+COMMENT ON FUNCTION spdx_correct(text) IS
+'the best SPDX expression for a messy license string (names, aliases, URLs, prose, typos), or NULL when it cannot tell; spdx_correct_explain says why';
+
+-- BSD-2-Clause-FreeBSD now means BSD-2-Clause-Views (data/spdx/deprecated.tsv).
+UPDATE llmcopy_licenses
+SET fsf_libre = true, attribution = true, copyleft = 'none', share_alike = false, non_commercial = false,
+    no_derivatives = false, source = 'license text (BSD-2-Clause and a views sentence); FSF list (FreeBSD)'
+WHERE id = 'BSD-2-Clause-Views' AND builtin;
 
 -- ---------------------------------------------------------------------------
 -- the workflow: registration, scans, findings, views, privileges
@@ -707,15 +1181,15 @@ DROP FUNCTION llmcopy_scan_works(text, fingerprint, float8, fingerprint),
 ALTER TABLE llmcopy_corpus_tables ADD COLUMN schema_name name, ADD COLUMN table_name name, ADD COLUMN id_regtype regtype;
 ALTER TABLE llmcopy_output_tables ADD COLUMN schema_name name, ADD COLUMN table_name name, ADD COLUMN id_regtype regtype;
 UPDATE llmcopy_corpus_tables x
-SET schema_name = coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = x.tbl), ''),
-    table_name = coalesce((SELECT c.relname FROM pg_class c WHERE c.oid = x.tbl), x.tbl::oid::text),
-    id_regtype = coalesce((SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = x.tbl AND a.attname = x.id_col AND NOT a.attisdropped),
-                          to_regtype(x.id_type), 'text'::regtype);
+SET schema_name = coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = x.tbl::oid), ''),
+    table_name = coalesce((SELECT c.relname FROM pg_class c WHERE c.oid = x.tbl::oid), x.tbl::oid::text),
+    id_regtype = coalesce((SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = x.tbl::oid AND a.attname = x.id_col AND NOT a.attisdropped),
+                          pg_catalog.to_regtype(x.id_type), 'text'::regtype);
 UPDATE llmcopy_output_tables x
-SET schema_name = coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = x.tbl), ''),
-    table_name = coalesce((SELECT c.relname FROM pg_class c WHERE c.oid = x.tbl), x.tbl::oid::text),
-    id_regtype = coalesce((SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = x.tbl AND a.attname = x.id_col AND NOT a.attisdropped),
-                          to_regtype(x.id_type), 'text'::regtype);
+SET schema_name = coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = x.tbl::oid), ''),
+    table_name = coalesce((SELECT c.relname FROM pg_class c WHERE c.oid = x.tbl::oid), x.tbl::oid::text),
+    id_regtype = coalesce((SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = x.tbl::oid AND a.attname = x.id_col AND NOT a.attisdropped),
+                          pg_catalog.to_regtype(x.id_type), 'text'::regtype);
 ALTER TABLE llmcopy_corpus_tables DROP COLUMN tbl, DROP COLUMN id_type,
     ALTER COLUMN schema_name SET NOT NULL, ALTER COLUMN table_name SET NOT NULL, ALTER COLUMN id_regtype SET NOT NULL,
     ADD UNIQUE (schema_name, table_name);
@@ -778,7 +1252,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH RECURSIVE d(oid, typtype, typbasetype) AS (
-        SELECT y.oid, y.typtype, y.typbasetype FROM pg_catalog.pg_type y WHERE y.oid = t
+        SELECT y.oid, y.typtype, y.typbasetype FROM pg_catalog.pg_type y WHERE y.oid = t::oid
         UNION ALL
         SELECT y.oid, y.typtype, y.typbasetype FROM d JOIN pg_catalog.pg_type y ON y.oid = d.typbasetype
         WHERE d.typtype = 'd')
@@ -825,10 +1299,10 @@ CREATE FUNCTION llmcopy_fingerprint_expr(tbl regclass, text_col name, k int, w i
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT pg_catalog.format(CASE WHEN a.atttypid = 'text'::regtype THEN '%s.fingerprint(%I, %s, %s, %L::text)'
+    SELECT pg_catalog.format(CASE WHEN a.atttypid = 'text'::regtype::oid THEN '%s.fingerprint(%I, %s, %s, %L::text)'
                                   ELSE '%s.fingerprint((%I)::text, %s, %s, %L::text)' END,
                              '@extschema@', text_col, k, w, mode)
-    FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl AND a.attname = text_col AND NOT a.attisdropped;
+    FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl::oid AND a.attname = text_col AND NOT a.attisdropped;
 END;
 
 -- Whether a table has the column llmcopy_fp, and whether it is generated as expr.
@@ -836,11 +1310,11 @@ CREATE FUNCTION llmcopy_fingerprint_column(tbl regclass, expr text, OUT present 
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT count(*) > 0,
-           coalesce(bool_or(a.attgenerated = 's' AND a.atttypid = '@extschema@.fingerprint'::regtype
-                            AND pg_catalog.pg_get_expr(d.adbin, d.adrelid) = expr), false)
+    SELECT pg_catalog.count(*) > 0,
+           coalesce(pg_catalog.bool_or(a.attgenerated = 's' AND a.atttypid = '@extschema@.fingerprint'::regtype::oid
+                                       AND pg_catalog.pg_get_expr(d.adbin, d.adrelid) = expr), false)
     FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attrelid = tbl AND a.attname = 'llmcopy_fp' AND NOT a.attisdropped;
+    WHERE a.attrelid = tbl::oid AND a.attname = 'llmcopy_fp' AND NOT a.attisdropped;
 END;
 
 -- Why a registered table's fingerprint column cannot serve (NULL if it
@@ -1001,34 +1475,62 @@ CREATE VIEW llmcopy_registrations WITH (security_invoker = true) AS
 SELECT r.kind, r.id, r.schema_name, r.table_name, p.tbl, r.registered_at, p.problem
 FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_at FROM llmcopy_corpus_tables c
       UNION ALL
-      SELECT 'outputs', o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
+      SELECT 'outputs' AS kind, o.id, o.schema_name, o.table_name, o.registered_at FROM llmcopy_output_tables o) r,
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
+-- Whether the current role may read the table of a schema and a name
+-- (USAGE on the schema, SELECT on the table); false when there is none.
+CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
+                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')), false)
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = schema_name AND c.relname = table_name;
+END;
+
 -- The ids of the registrations whose table the current role may read: the
--- row-level security of findings and scan records.
+-- row-level security of findings, scan records, boilerplate and runs.
 CREATE FUNCTION llmcopy_readable(kind text) RETURNS SETOF int
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT r.id
-    FROM (SELECT c.id, c.schema_name, c.table_name FROM llmcopy_corpus_tables c WHERE kind = 'corpus'
-          UNION ALL
-          SELECT o.id, o.schema_name, o.table_name FROM llmcopy_output_tables o WHERE kind = 'outputs') r,
-         LATERAL (SELECT llmcopy_lookup(r.schema_name, r.table_name) AS t) l
-    WHERE l.t IS NOT NULL
-      AND pg_catalog.has_schema_privilege((SELECT cl.relnamespace FROM pg_catalog.pg_class cl WHERE cl.oid = l.t), 'USAGE')
-      AND pg_catalog.has_table_privilege(l.t, 'SELECT');
+    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name)
+    UNION ALL
+    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name);
 END;
 
--- Findings quote the outputs and the works: a role sees those of the
--- tables it may read, and writes only those.  (The extension's owner and
--- superusers are not subject to it.)
+-- Row-level security: a role reads and writes the workflow's rows of the
+-- tables it may read, and writes no others.  Findings, scan records and
+-- boilerplate sets hold the texts' content (excerpts, hashes): a role sees
+-- only those of the tables it may read.  Registrations and runs name tables
+-- (as the system catalogue does, to everyone) and are seen whole; a row a
+-- role inserts, changes or deletes must name tables it may read, before and
+-- after the change, so an administrator cannot point another table's
+-- registration at a table of its own, delete it (and its findings with
+-- it), change another table's runs, or store a boilerplate set for a
+-- corpus it may not read.  The registration of a table that no longer
+-- exists is removed by the extension's owner or a superuser, who are not
+-- subject to row-level security.
+ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name));
+ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name));
+ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_findings
-    USING (output_table IN (SELECT llmcopy_readable('outputs')) AND corpus_table IN (SELECT llmcopy_readable('corpus')));
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_scanned ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_scanned
-    USING (output_table IN (SELECT llmcopy_readable('outputs')) AND corpus_table IN (SELECT llmcopy_readable('corpus')));
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
+ALTER TABLE llmcopy_runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT USING (true);
+CREATE POLICY llmcopy_readable ON llmcopy_runs
+    USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 
 -- The schema and name of a table to register, which must be a plain or
 -- partitioned table that lives longer than the session.
@@ -1869,16 +2371,16 @@ END $$;
 -- Dashboard views: they read the findings with the rights of whoever
 -- queries them (security_invoker), so row-level security applies.
 CREATE VIEW llmcopy_findings_daily WITH (security_invoker = true) AS
-SELECT date_trunc('day', f.logged_at) AS day, f.model, coalesce(f.license, 'unknown') AS license,
-       count(DISTINCT (f.output_table, f.output_id)) AS outputs, count(*) AS findings,
-       round(avg(f.containment)::numeric, 3) AS avg_containment,
-       round(avg(f.weighted)::numeric, 3) AS avg_weighted,
-       count(*) FILTER (WHERE f.origin_rank = 1) AS origins
+SELECT pg_catalog.date_trunc('day', f.logged_at) AS day, f.model, coalesce(f.license, 'unknown') AS license,
+       pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs, pg_catalog.count(*) AS findings,
+       pg_catalog.round(pg_catalog.avg(f.containment)::numeric, 3) AS avg_containment,
+       pg_catalog.round(pg_catalog.avg(f.weighted)::numeric, 3) AS avg_weighted,
+       pg_catalog.count(*) FILTER (WHERE f.origin_rank = 1) AS origins
 FROM llmcopy_findings f GROUP BY 1, 2, 3;
 
 CREATE VIEW llmcopy_findings_by_obligation WITH (security_invoker = true) AS
-SELECT date_trunc('day', f.logged_at) AS day, f.model, o.obligation,
-       count(DISTINCT (f.output_table, f.output_id)) AS outputs
+SELECT pg_catalog.date_trunc('day', f.logged_at) AS day, f.model, o.obligation,
+       pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs
 FROM llmcopy_findings f,
      LATERAL (VALUES ('attribution', (f.obligations ->> 'attribution')::bool),
                      ('copyleft ' || coalesce(f.obligations ->> 'copyleft', 'unknown'), f.obligations ->> 'copyleft' <> 'none'),
@@ -1890,17 +2392,17 @@ WHERE o.applies
 GROUP BY 1, 2, 3;
 
 CREATE VIEW llmcopy_output_attribution WITH (security_invoker = true) AS
-SELECT f.output_table, f.output_id, count(*) AS works,
+SELECT f.output_table, f.output_id, pg_catalog.count(*) AS works,
        attribution_agg(f.author, f.title, f.source, coalesce(f.license, f.license_raw)) AS attribution
 FROM llmcopy_findings f
 WHERE coalesce((f.obligations ->> 'attribution')::bool, true)     -- required, or not known not to be
 GROUP BY f.output_table, f.output_id;
 
 CREATE VIEW llmcopy_top_works WITH (security_invoker = true) AS
-SELECT f.corpus_table, f.work_id, f.title, f.license, count(DISTINCT (f.output_table, f.output_id)) AS outputs,
-       max(f.longest_tokens) AS longest_tokens,
-       count(DISTINCT (f.output_table, f.output_id)) FILTER (WHERE f.origin_rank = 1) AS origin_of,
-       max(f.weighted) AS max_weighted
+SELECT f.corpus_table, f.work_id, f.title, f.license, pg_catalog.count(DISTINCT (f.output_table, f.output_id)) AS outputs,
+       pg_catalog.max(f.longest_tokens) AS longest_tokens,
+       pg_catalog.count(DISTINCT (f.output_table, f.output_id)) FILTER (WHERE f.origin_rank = 1) AS origin_of,
+       pg_catalog.max(f.weighted) AS max_weighted
 FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 
 -- The likeliest origin of each output's copied text in each corpus: its
@@ -1909,7 +2411,7 @@ FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 CREATE VIEW llmcopy_origins WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id, f.corpus_table, f.work_id, f.logged_at, f.model, f.title, f.author, f.source,
        f.license, f.containment, f.weighted, f.longest_tokens, f.coverage, f.exact, f.copies,
-       (SELECT count(*) FROM llmcopy_findings g
+       (SELECT pg_catalog.count(*) FROM llmcopy_findings g
         WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates
 FROM llmcopy_findings f
 WHERE f.origin_rank = 1;
@@ -1917,18 +2419,32 @@ WHERE f.origin_rank = 1;
 COMMENT ON VIEW llmcopy_origins IS
 'per output and corpus, the finding ranked first by llmcopy_origin_key (the likeliest origin), with its scores';
 
+-- Whether two license expressions are incompatible both ways: neither may
+-- go into a work under the other.  A pair too large to compare (54000) or
+-- an expression that does not parse counts as unknown, as an uncatalogued
+-- license does, so one finding cannot stop the view.  (Parallel unsafe:
+-- catching an error takes a subtransaction, which parallel query forbids.)
+CREATE FUNCTION llmcopy_incompatible(a text, b text) RETURNS bool
+LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN @extschema@.license_compatible(a, b) IS FALSE AND @extschema@.license_compatible(b, a) IS FALSE;
+EXCEPTION WHEN program_limit_exceeded OR invalid_text_representation THEN
+    RETURN NULL;
+END $$;
+
 CREATE VIEW llmcopy_license_conflicts WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id,
-       array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
-                 ORDER BY f.work_id) AS sources,
-       count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
-       bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
-                       WHERE g.output_table = f.output_table AND g.output_id = f.output_id
-                         AND license_compatible(f.license, g.license) IS FALSE
-                         AND license_compatible(g.license, f.license) IS FALSE)) AS incompatible
+       pg_catalog.array_agg(f.work_id || ': ' || coalesce(f.license, 'unknown (' || coalesce(f.license_raw, 'none') || ')')
+                            ORDER BY f.work_id) AS sources,
+       pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) AS licenses,
+       pg_catalog.bool_or(EXISTS (SELECT 1 FROM llmcopy_findings g
+                                  WHERE g.output_table = f.output_table AND g.output_id = f.output_id
+                                    AND llmcopy_incompatible(f.license, g.license))) AS incompatible
 FROM llmcopy_findings f
 GROUP BY f.output_table, f.output_id
-HAVING count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
+HAVING pg_catalog.count(DISTINCT coalesce(f.license, f.license_raw, '')) > 1;
 
 -- How often each model reproduces: per day (of logged_at) and model, the
 -- outputs scanned, those skipped, those with a finding whose longest
@@ -1944,17 +2460,18 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     WITH outputs AS (
-        SELECT s.output_table, s.output_id, min(s.logged_at) AS logged_at, min(s.model) AS model,
-               bool_or(s.status = 'scanned') AS scanned
+        SELECT s.output_table, s.output_id, pg_catalog.min(s.logged_at) AS logged_at, pg_catalog.min(s.model) AS model,
+               pg_catalog.bool_or(s.status = 'scanned') AS scanned
         FROM llmcopy_scanned s GROUP BY s.output_table, s.output_id),
     hits AS (
         SELECT DISTINCT f.output_table, f.output_id FROM llmcopy_findings f
         WHERE f.longest_tokens >= llmcopy_reproduction_rates.min_tokens
           AND (llmcopy_reproduction_rates.min_weighted <= 0 OR f.weighted >= llmcopy_reproduction_rates.min_weighted))
     SELECT pg_catalog.date_trunc('day', o.logged_at), o.model,
-           count(*) FILTER (WHERE o.scanned), count(*) FILTER (WHERE NOT o.scanned),
-           count(h.output_id) FILTER (WHERE o.scanned),
-           count(h.output_id) FILTER (WHERE o.scanned)::float8 / nullif(count(*) FILTER (WHERE o.scanned), 0)
+           pg_catalog.count(*) FILTER (WHERE o.scanned), pg_catalog.count(*) FILTER (WHERE NOT o.scanned),
+           pg_catalog.count(h.output_id) FILTER (WHERE o.scanned),
+           pg_catalog.count(h.output_id) FILTER (WHERE o.scanned)::float8
+               / nullif(pg_catalog.count(*) FILTER (WHERE o.scanned), 0)::float8
     FROM outputs o LEFT JOIN hits h ON h.output_table = o.output_table AND h.output_id = o.output_id
     GROUP BY 1, 2;
 END;
@@ -1971,36 +2488,47 @@ COMMENT ON VIEW llmcopy_reproduction_rate IS
 -- Outputs at or below a pair's watermark were scanned by 0.1.0: they are
 -- recorded as such, so the first scan does not redo them.  The comparison
 -- is the one 0.1.0 made, (logged_at, id), done here in the id's built-in
--- base type; a registration whose id type is not one of those the scan
--- supports keeps no record (its outputs are scanned again, and the
--- findings already there are kept, not duplicated).
+-- base type.  The update runs as a superuser: a table is read only if a
+-- scan would read it (llmcopy_registration_problem: a plain or partitioned
+-- table with the registered columns and types, and no row-level security
+-- policy to run), with the search_path pinned, and each pair in a
+-- subtransaction of its own, so that the owner of a registered table can
+-- neither run code as the updating role nor stop the update (a watermark
+-- that no longer compares, after the id column was retyped, records
+-- nothing).  A registration left out keeps no record: its outputs are
+-- scanned again, and the findings already there are kept, not duplicated.
 DO $$
 DECLARE
+    path text := pg_catalog.current_setting('search_path');
     p record;
-    tbl regclass;
-    base regtype;
+    r record;
 BEGIN
-    FOR p IN SELECT w.output_table, w.corpus_table, w.logged_at, w.id, o.schema_name, o.table_name, o.id_col,
-                    o.id_type, o.logged_at_col, o.model_col
-             FROM llmcopy_watermarks w JOIN llmcopy_output_tables o ON o.id = w.output_table
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    FOR p IN SELECT w.output_table, w.corpus_table, w.logged_at, w.id, o.id_col, o.id_type, o.logged_at_col, o.model_col
+             FROM @extschema@.llmcopy_watermarks w JOIN @extschema@.llmcopy_output_tables o ON o.id = w.output_table
              WHERE w.logged_at IS NOT NULL LOOP
-        tbl := llmcopy_lookup(p.schema_name, p.table_name);
-        CONTINUE WHEN tbl IS NULL
-            OR (llmcopy_column_problem(tbl, p.id_col, 'id')).problem IS NOT NULL
-            OR (llmcopy_column_problem(tbl, p.logged_at_col, 'time')).problem IS NOT NULL;
-        base := llmcopy_base_type(p.id_type);
-        EXECUTE format(
-            'INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
-             SELECT $1, $2, o.%1$I::text, ''scanned'', ''at or below the watermark of pg_llmcopy 0.1.0'', %2$s,
-                    o.%3$I::timestamptz, NULL
-             FROM %4$s o WHERE (o.%3$I, o.%1$I) <= ($3, $4::%5$s)
-             ON CONFLICT DO NOTHING',
-            p.id_col,
-            CASE WHEN p.model_col IS NOT NULL AND (llmcopy_column_problem(tbl, p.model_col, 'label')).problem IS NULL
-                 THEN format('o.%I::text', p.model_col) ELSE 'NULL' END,
-            p.logged_at_col, tbl, base)
-        USING p.output_table, p.corpus_table, p.logged_at, p.id;
+        SELECT * INTO r FROM @extschema@.llmcopy_registration_problem('outputs', p.output_table);
+        IF r.problem IS NOT NULL THEN
+            RAISE WARNING 'outputs registration % is not migrated: %', p.output_table, r.problem
+                USING DETAIL = 'Its outputs at or below the watermark of pg_llmcopy 0.1.0 are not recorded as scanned: the next scan of the registration scans them again.';
+            CONTINUE;
+        END IF;
+        BEGIN
+            EXECUTE format(
+                'INSERT INTO %6$s.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
+                 SELECT $1, $2, o.%1$I::text, ''scanned'', ''at or below the watermark of pg_llmcopy 0.1.0'', %2$s,
+                        o.%3$I::timestamptz, NULL
+                 FROM %4$s o WHERE (o.%3$I, o.%1$I) <= ($3, $4::%5$s)
+                 ON CONFLICT DO NOTHING',
+                p.id_col, CASE WHEN p.model_col IS NOT NULL THEN format('o.%I::text', p.model_col) ELSE 'NULL' END,
+                p.logged_at_col, r.tbl, @extschema@.llmcopy_base_type(p.id_type), '@extschema@')
+            USING p.output_table, p.corpus_table, p.logged_at, p.id;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'outputs registration % is not migrated: %', p.output_table, SQLERRM
+                USING DETAIL = 'Its outputs at or below the watermark of pg_llmcopy 0.1.0 are not recorded as scanned: the next scan of the registration scans them again.';
+        END;
     END LOOP;
+    PERFORM pg_catalog.set_config('search_path', path, true);
 END $$;
 DROP TABLE llmcopy_watermarks;
 

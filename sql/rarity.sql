@@ -20,14 +20,15 @@ SELECT 1 AS id, (SELECT t FROM idiom) || ' ' ||
 ALTER TABLE outputs ADD COLUMN fp fingerprint;
 UPDATE outputs SET fp = fingerprint(body);
 
+\i test/explain.sql
 -- The document frequencies of the output's hashes, from the works an index
 -- scan returns for `output && work`.
 SET enable_seqscan = off;
 CREATE TEMP TABLE df AS
 SELECT o.id, fingerprint_df_agg(w.fp, o.fp, (SELECT count(*) FROM works)) AS df
 FROM outputs o JOIN works w ON o.fp && w.fp GROUP BY o.id;
-EXPLAIN (COSTS OFF)
-SELECT fingerprint_df_agg(w.fp, o.fp, 40) FROM outputs o JOIN works w ON o.fp && w.fp;
+SELECT * FROM pg_temp.explain($$
+SELECT fingerprint_df_agg(w.fp, o.fp, 40) FROM outputs o JOIN works w ON o.fp && w.fp$$);
 RESET enable_seqscan;
 SELECT version, mode, k, w, seed, docs, hashes = (SELECT (fingerprint_info(fp)).hashes FROM outputs) AS all_query_hashes
 FROM df, fingerprint_df_info(df.df);

@@ -122,6 +122,15 @@ SELECT position('of the passages no longer match the texts' IN r) > 0 AS stale_n
 FROM llmcopy_report('rep_outputs', '2') r;
 DELETE FROM rep_outputs WHERE id = 2;
 SELECT position('The output is no longer in its table' IN llmcopy_report('rep_outputs', '2')) > 0 AS deleted_noted;
+-- A corpus whose registration can no longer be used (its text column
+-- renamed) is not read: each finding says why its work is not shown, and
+-- the output keeps its passages marked.
+ALTER TABLE rep_works RENAME COLUMN body TO body_renamed;
+SELECT (SELECT count(*) FROM regexp_matches(r, 'The work’s text is not shown: corpus registration \d+ \(table public\.rep_works\) cannot be used: column body does not exist\.', 'g'))
+           = (SELECT count(*) FROM regexp_matches(r, '<article class="finding"', 'g')) AS works_not_read,
+       position('<mark' IN r) > 0 AS output_still_marked, position('no longer match' IN r) = 0 AS no_passage_dropped
+FROM llmcopy_report('rep_outputs', '1') r;
+ALTER TABLE rep_works RENAME COLUMN body_renamed TO body;
 
 -- The scan's report: a dashboard's summary, then the outputs.
 CREATE TEMP TABLE scan AS SELECT llmcopy_scan_report(since => :'t0') AS html;

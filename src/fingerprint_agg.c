@@ -1,6 +1,7 @@
 /*
  * fingerprint_agg.c — corpus-level sets: fingerprint_union_agg and
- * fingerprint_common_agg, in memory bounded by work_mem, in parallel.
+ * fingerprint_common_agg, in memory bounded by work_mem, in parallel, and
+ * on Citus shards; their state type, fingerprint_agg_state.
  *
  * The state is a multiset of hashes kept as sorted runs of (hash, count)
  * pairs, where count is the number of input fingerprints holding the hash
@@ -21,14 +22,21 @@
  * all, plus the result; disk: about 12 bytes a distinct hash per run.
  * Counts saturate at 2^32 - 1, beyond any min_docs.
  *
- * Partial aggregation: a state serializes to its runs merged into one,
- * hashes delta-coded and counts as varints; combining adds counts hash by
- * hash, so min_docs and min_share are exact however the rows were split
- * among workers or shards.
+ * While aggregated, the state is an expanded object (agg_state.c).  Its flat
+ * form, built when PostgreSQL needs the value (a parallel worker's partial
+ * state) or Citus sends it (the text form), is every run merged into one:
+ * hashes delta-coded and counts as varints.  That coded run stays in the
+ * state as one more sorted source, so flattening loses nothing.  Combining
+ * adds counts hash by hash, so min_docs and min_share are exact however the
+ * rows were split among workers, partitions or shards.
+ *
+ * Spilled runs live in a tape set in the aggregate context, not in the
+ * state's own context, and are closed by a callback on the aggregate (not
+ * by the state's deletion): on an error, the transaction's cleanup closes
+ * the temporary files before it frees memory.
  */
-#include "pg_llmcopy.h"
+#include "llmcopy_agg.h"
 
-#include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/logtape.h"
@@ -37,7 +45,40 @@
 #define FPAGG_BLOCK		1024		/* entries per tape block */
 #define FPAGG_READ_BUF	(4 * BLCKSZ)	/* read buffer of a tape being merged */
 #define FPAGG_MAX_FANIN 1024
-#define FPAGG_SERIAL_VERSION 1
+
+/*
+ * The flat form of a fingerprint_agg_state, version 1 (native byte order;
+ * send/recv use network order for the fixed fields): varlena header,
+ * version, flags, the fingerprints' parameters (mode, k, w, seed; zero
+ * while no fingerprint was counted), min_docs or min_share (the
+ * common set's threshold; both 0 for the union), the fingerprints counted,
+ * their tokens, the number of distinct hashes, then each hash as a varint
+ * delta from the previous one (the first as is), followed by its count as
+ * a varint when FPAGG_COUNTED.
+ */
+#define FPAGG_STATE_VERSION 1
+#define FPAGG_COUNTED		0x01	/* fingerprint_common_agg: counts per hash */
+#define FPAGG_KNOWN_FLAGS	FPAGG_COUNTED
+
+typedef struct FpAggFlat
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		flags;
+	uint8		mode;
+	uint8		k;
+	uint16		w;
+	uint16		reserved;
+	uint32		seed;
+	int32		min_docs;
+	float8		min_share;
+	uint64		docs;
+	uint64		tokens;
+	uint64		nhashes;
+	uint8		data[FLEXIBLE_ARRAY_MEMBER];
+} FpAggFlat;
+
+#define FPAGG_FLAT_HDRSZ offsetof(FpAggFlat, data)
 
 /* A spilled run: a tape of blocks [uint32 n][n hashes][n counts], then 0. */
 typedef struct FpRun
@@ -46,12 +87,22 @@ typedef struct FpRun
 	uint64		n;
 } FpRun;
 
-typedef struct FpAggState
+/* The spilled runs of a state, in the aggregate context (see above). */
+typedef struct FpTapes
 {
 	MemoryContext ctx;
+	LogicalTapeSet *lts;
+	FpRun	   *runs;
+	int			nruns;
+	int			maxruns;
+} FpTapes;
+
+typedef struct FpAggState
+{
+	ExpandedObjectHeader hdr;	/* first: the state is an expanded object */
 	bool		counted;		/* common: a count per hash */
-	bool		have_params;
-	bool		finished;		/* runs consumed by the final or serial function */
+	bool		finished;		/* runs consumed by the final function */
+	bool		can_spill;
 	Fingerprint *params;		/* header of the first input: its parameters */
 	uint64		tokens;
 	uint64		docs;			/* non-NULL fingerprints aggregated */
@@ -75,17 +126,16 @@ typedef struct FpAggState
 	Size		n;
 	Size		cap;
 
-	/* spilled runs */
-	LogicalTapeSet *lts;
-	FpRun	   *runs;
-	int			nruns;
-	int			maxruns;
+	/* spilled runs, NULL before the first spill */
+	FpTapes    *tapes;
 
-	/* a deserialized state: one run, still coded (see fingerprint_agg_serialize) */
-	const uint8 *ser;
-	const uint8 *ser_end;
+	/* the coded run of the last flattening: data of the flat form */
+	uint8	   *ser;
+	Size		serlen;
 	uint64		nser;
 } FpAggState;
+
+static const ExpandedObjectMethods fpagg_methods;
 
 /* ---- sorted sources of (hash, count) ---- */
 
@@ -153,28 +203,17 @@ serial_corrupt(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("invalid partial state of a fingerprint aggregate")));
+			 errmsg("invalid fingerprint_agg_state value")));
 }
 
 static inline uint64
 varint_get(const uint8 **pp, const uint8 *end)
 {
-	const uint8 *p = *pp;
-	uint64		v = 0;
+	uint64		v;
 
-	for (int shift = 0; shift < 64; shift += 7)
-	{
-		if (p >= end)
-			serial_corrupt();
-		v |= (uint64) (*p & 0x7F) << shift;
-		if ((*p++ & 0x80) == 0)
-		{
-			*pp = p;
-			return v;
-		}
-	}
-	serial_corrupt();
-	return 0;
+	if (!llmcopy_varint_read(pp, end, &v))
+		serial_corrupt();
+	return v;
 }
 
 /* Load the next block of a source; false at its end. */
@@ -296,23 +335,17 @@ serial_too_large(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("partial state of a fingerprint aggregate exceeds 1 GB"),
-			 errdetail("Partial aggregation sends each worker's distinct hashes in one value."),
+			 errmsg("state of a fingerprint aggregate exceeds 1 GB"),
+			 errdetail("Partial aggregation sends each worker's or shard's distinct hashes in one value."),
 			 errhint("Run the aggregate without parallel workers (SET max_parallel_workers_per_gather = 0) or over fewer rows per worker or shard.")));
 }
 
 static inline void
 varint_put(StringInfo b, uint64 v)
 {
-	if (b->len > (int) (MaxAllocSize - VARHDRSZ - 32))
+	if (b->len > (int) (MaxAllocSize - FPAGG_FLAT_HDRSZ - 32))
 		serial_too_large();
-	enlargeStringInfo(b, 10);
-	while (v >= 0x80)
-	{
-		b->data[b->len++] = (char) (v | 0x80);
-		v >>= 7;
-	}
-	b->data[b->len++] = (char) v;
+	llmcopy_varint_append(b, v);
 }
 
 static inline void
@@ -414,57 +447,113 @@ merge_sources(FpSource **src, int k, FpSink *out)
 	pfree(heap);
 }
 
-/* ---- the state ---- */
+/* ---- spilled runs ---- */
 
 static void
-state_shutdown(Datum arg)
+tapes_shutdown(Datum arg)
 {
-	FpAggState *st = (FpAggState *) DatumGetPointer(arg);
+	FpTapes    *t = (FpTapes *) DatumGetPointer(arg);
 
-	for (int r = 0; r < st->nruns; r++)
-		LogicalTapeClose(st->runs[r].tape);
-	if (st->lts)
-		LogicalTapeSetClose(st->lts);
-	st->lts = NULL;
-	st->nruns = 0;
+	for (int r = 0; r < t->nruns; r++)
+		LogicalTapeClose(t->runs[r].tape);
+	if (t->lts)
+		LogicalTapeSetClose(t->lts);
+	t->lts = NULL;
+	t->nruns = 0;
 }
 
 /*
- * A new, empty state in ctx.  A state that lives in the aggregate's context
- * closes its temporary file when that context is reset; a deserialized one
- * (fcinfo NULL) lives for one call and never spills.
+ * The state's tape set, made at its first spill, with its cleanup
+ * registered on the aggregate (fcinfo is the transition or combine call).
+ */
+static FpTapes *
+state_tapes(FpAggState *st, FunctionCallInfo fcinfo)
+{
+	FpTapes    *t = st->tapes;
+
+	if (t == NULL)
+	{
+		if (fcinfo == NULL || !st->can_spill)
+			elog(ERROR, "fingerprint aggregate state cannot spill here");
+		t = MemoryContextAllocZero(MemoryContextGetParent(st->hdr.eoh_context), sizeof(FpTapes));
+		t->ctx = MemoryContextGetParent(st->hdr.eoh_context);
+		AggRegisterCallback(fcinfo, tapes_shutdown, PointerGetDatum(t));
+		st->tapes = t;
+	}
+	if (t->lts == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(t->ctx);
+
+		t->lts = LogicalTapeSetCreate(false, NULL, -1);
+		MemoryContextSwitchTo(old);
+	}
+	return t;
+}
+
+static inline int
+state_nruns(const FpAggState *st)
+{
+	return st->tapes ? st->tapes->nruns : 0;
+}
+
+/* Merge sources into a new spilled run. */
+static void
+state_spill(FpAggState *st, FunctionCallInfo fcinfo, FpSource **src, int k)
+{
+	FpTapes    *t = state_tapes(st, fcinfo);
+	MemoryContext old = MemoryContextSwitchTo(t->ctx);
+	FpSink		sink;
+
+	if (t->nruns == t->maxruns)
+	{
+		t->maxruns = Max(16, t->maxruns * 2);
+		t->runs = t->runs ? repalloc(t->runs, t->maxruns * sizeof(FpRun))
+			: palloc(t->maxruns * sizeof(FpRun));
+	}
+	memset(&sink, 0, sizeof(sink));
+	sink.kind = SINK_TAPE;
+	sink.counted = st->counted;
+	sink.tape = LogicalTapeCreate(t->lts);
+	sink.bh = palloc(FPAGG_BLOCK * sizeof(uint64));
+	sink.bc = st->counted ? palloc(FPAGG_BLOCK * sizeof(uint32)) : NULL;
+	merge_sources(src, k, &sink);
+	sink_tape_flush(&sink);
+	LogicalTapeWrite(sink.tape, &sink.nb, sizeof(sink.nb));	/* 0: the end */
+	/* from now on only read: this frees the write buffer */
+	LogicalTapeRewindForRead(sink.tape, FPAGG_READ_BUF);
+	t->runs[t->nruns].tape = sink.tape;
+	t->runs[t->nruns].n = sink.n;
+	t->nruns++;
+	pfree(sink.bh);
+	if (sink.bc)
+		pfree(sink.bc);
+	MemoryContextSwitchTo(old);
+}
+
+/* ---- the state ---- */
+
+/*
+ * A new, empty state in a context of its own under aggctx.  fcinfo: the
+ * aggregate call, whose kind decides whether the state may spill (NULL for
+ * a state read from a flat value, which holds one run and never spills).
  */
 static FpAggState *
-state_new(FunctionCallInfo fcinfo, MemoryContext ctx, bool counted)
+state_new(FunctionCallInfo fcinfo, MemoryContext aggctx, bool counted)
 {
-	FpAggState *st = MemoryContextAllocZero(ctx, sizeof(FpAggState));
+	FpAggState *st = llmcopy_agg_state_new(aggctx, sizeof(FpAggState), &fpagg_methods);
 	Size		mem = (Size) work_mem * 1024;
 	Size		entry = counted ? sizeof(uint64) + sizeof(uint32) : sizeof(uint64);
 
-	st->ctx = ctx;
 	st->counted = counted;
-	st->params = MemoryContextAllocZero(ctx, FINGERPRINT_HDRSZ);
+	st->can_spill = fcinfo != NULL && llmcopy_agg_can_spill(fcinfo);
+	st->params = MemoryContextAllocZero(st->hdr.eoh_context, FINGERPRINT_HDRSZ);
 	/* a quarter of work_mem for the buffer, the rest for the run */
 	st->bufmax = Max(mem / 4 / entry, 1024);
 	st->rmax = Max(mem / entry - st->bufmax, 2 * st->bufmax);
+	if (!st->can_spill)
+		st->rmax = MaxAllocHugeSize / entry;	/* a window aggregate: in memory */
 	st->fanin = (int) Min(Max(mem / 2 / (FPAGG_READ_BUF + FPAGG_BLOCK * entry), 4), FPAGG_MAX_FANIN);
-	if (fcinfo)
-		AggRegisterCallback(fcinfo, state_shutdown, PointerGetDatum(st));
 	return st;
-}
-
-static FpAggState *
-state_get(FunctionCallInfo fcinfo, bool counted)
-{
-	MemoryContext aggctx;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("fingerprint aggregate functions can only be called as aggregates")));
-	if (!PG_ARGISNULL(0))
-		return (FpAggState *) PG_GETARG_POINTER(0);
-	return state_new(fcinfo, aggctx, counted);
 }
 
 static void
@@ -477,50 +566,14 @@ state_check_open(FpAggState *st)
 static void
 state_take_params(FpAggState *st, const Fingerprint *f)
 {
-	if (!st->have_params)
+	if (st->docs == 0)
 	{
 		memcpy(st->params, f, FINGERPRINT_HDRSZ);
 		st->params->flags = 0;
 		st->params->threshold = 0;
-		st->have_params = true;
 	}
 	else
 		fingerprint_check_match(st->params, f);
-}
-
-/* Merge sources into a new spilled run. */
-static void
-state_spill(FpAggState *st, FpSource **src, int k)
-{
-	MemoryContext old = MemoryContextSwitchTo(st->ctx);
-	FpSink		sink;
-
-	if (st->lts == NULL)
-		st->lts = LogicalTapeSetCreate(false, NULL, -1);
-	if (st->nruns == st->maxruns)
-	{
-		st->maxruns = Max(16, st->maxruns * 2);
-		st->runs = st->runs ? repalloc(st->runs, st->maxruns * sizeof(FpRun))
-			: palloc(st->maxruns * sizeof(FpRun));
-	}
-	memset(&sink, 0, sizeof(sink));
-	sink.kind = SINK_TAPE;
-	sink.counted = st->counted;
-	sink.tape = LogicalTapeCreate(st->lts);
-	sink.bh = palloc(FPAGG_BLOCK * sizeof(uint64));
-	sink.bc = st->counted ? palloc(FPAGG_BLOCK * sizeof(uint32)) : NULL;
-	merge_sources(src, k, &sink);
-	sink_tape_flush(&sink);
-	LogicalTapeWrite(sink.tape, &sink.nb, sizeof(sink.nb));	/* 0: the end */
-	/* from now on only read: this frees the write buffer */
-	LogicalTapeRewindForRead(sink.tape, FPAGG_READ_BUF);
-	st->runs[st->nruns].tape = sink.tape;
-	st->runs[st->nruns].n = sink.n;
-	st->nruns++;
-	pfree(sink.bh);
-	if (sink.bc)
-		pfree(sink.bc);
-	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -529,7 +582,7 @@ state_spill(FpAggState *st, FpSource **src, int k)
  * to a new spilled run.
  */
 static void
-state_add_chunk(FpAggState *st, const uint64 *h, const uint32 *c, Size m)
+state_add_chunk(FpAggState *st, FunctionCallInfo fcinfo, const uint64 *h, const uint32 *c, Size m)
 {
 	Size		u,
 				i,
@@ -548,7 +601,7 @@ state_add_chunk(FpAggState *st, const uint64 *h, const uint32 *c, Size m)
 
 		source_array(&a, st->h, st->counted ? st->c : NULL, st->n);
 		source_array(&b, h, st->counted ? c : NULL, m);
-		state_spill(st, src, 2);
+		state_spill(st, fcinfo, src, 2);
 		st->n = 0;
 		return;
 	}
@@ -558,9 +611,9 @@ state_add_chunk(FpAggState *st, const uint64 *h, const uint32 *c, Size m)
 
 		if (st->h == NULL)
 		{
-			st->h = MemoryContextAllocHuge(st->ctx, ncap * sizeof(uint64));
+			st->h = MemoryContextAllocHuge(st->hdr.eoh_context, ncap * sizeof(uint64));
 			if (st->counted)
-				st->c = MemoryContextAllocHuge(st->ctx, ncap * sizeof(uint32));
+				st->c = MemoryContextAllocHuge(st->hdr.eoh_context, ncap * sizeof(uint32));
 		}
 		else
 		{
@@ -613,17 +666,17 @@ state_add_chunk(FpAggState *st, const uint64 *h, const uint32 *c, Size m)
 	st->n = u;
 }
 
-/* Sort the buffer, collapse equal hashes into counts, add it as a chunk. */
-static void
-state_flush(FpAggState *st)
+/* Sort the buffer and collapse equal hashes into counts: its unique entries. */
+static Size
+state_collapse(FpAggState *st)
 {
 	Size		m = 0;
 
 	if (st->nbuf == 0)
-		return;
+		return 0;
 	lc_sort_u64(st->buf, st->nbuf, llmcopy_env());
 	if (st->counted && st->bufc == NULL)
-		st->bufc = MemoryContextAllocHuge(st->ctx, st->bufmax * sizeof(uint32));
+		st->bufc = MemoryContextAllocHuge(st->hdr.eoh_context, st->bufmax * sizeof(uint32));
 	for (Size i = 0; i < st->nbuf; i++)
 	{
 		if (m > 0 && st->buf[m - 1] == st->buf[i])
@@ -638,11 +691,20 @@ state_flush(FpAggState *st)
 		m++;
 	}
 	st->nbuf = 0;
-	state_add_chunk(st, st->buf, st->bufc, m);
+	return m;
+}
+
+/* Add the buffer to the in-memory run as a chunk. */
+static void
+state_flush(FpAggState *st, FunctionCallInfo fcinfo)
+{
+	Size		m = state_collapse(st);
+
+	state_add_chunk(st, fcinfo, st->buf, st->bufc, m);
 }
 
 static void
-state_add_fingerprint(FpAggState *st, const Fingerprint *f)
+state_add_fingerprint(FpAggState *st, FunctionCallInfo fcinfo, const Fingerprint *f)
 {
 	Size		m = f->nhashes;
 
@@ -655,8 +717,8 @@ state_add_fingerprint(FpAggState *st, const Fingerprint *f)
 	if (m >= st->bufmax / 2)
 	{
 		/* already sorted and unique: a chunk as it is */
-		state_flush(st);
-		state_add_chunk(st, f->hashes, NULL, m);
+		state_flush(st, fcinfo);
+		state_add_chunk(st, fcinfo, f->hashes, NULL, m);
 		return;
 	}
 	if (st->nbuf + m > st->bufcap)
@@ -666,44 +728,58 @@ state_add_fingerprint(FpAggState *st, const Fingerprint *f)
 			Size		ncap = Min(Max(st->nbuf + m, 2 * st->bufcap), st->bufmax);
 
 			st->buf = st->buf ? repalloc_huge(st->buf, ncap * sizeof(uint64))
-				: MemoryContextAllocHuge(st->ctx, ncap * sizeof(uint64));
+				: MemoryContextAllocHuge(st->hdr.eoh_context, ncap * sizeof(uint64));
 			st->bufcap = ncap;
 		}
 		if (st->nbuf + m > st->bufcap)
-			state_flush(st);
+			state_flush(st, fcinfo);
 	}
 	memcpy(st->buf + st->nbuf, f->hashes, m * sizeof(uint64));
 	st->nbuf += m;
 }
 
+/* A source reading the coded run of n entries at p..end. */
+static void
+source_serial(FpSource *s, bool counted, const uint8 *p, const uint8 *end, uint64 n)
+{
+	source_blocks(s, SRC_SERIAL, counted);
+	s->p = p;
+	s->end = end;
+	s->left = n;
+}
+
 /*
- * The state's sorted sources: the in-memory run, the spilled runs, and a
- * deserialized run.  src needs room for nruns + 2.
+ * The state's sorted sources: the collapsed buffer (its m entries), the
+ * in-memory run, the spilled runs, and the coded run.  src needs room for
+ * nruns + 3.
  */
 static int
-state_sources(FpAggState *st, FpSource *store, FpSource **src)
+state_sources(FpAggState *st, Size m, FpSource *store, FpSource **src)
 {
 	int			k = 0;
 
+	if (m > 0)
+	{
+		source_array(&store[k], st->buf, st->counted ? st->bufc : NULL, m);
+		src[k] = &store[k];
+		k++;
+	}
 	if (st->n > 0)
 	{
 		source_array(&store[k], st->h, st->counted ? st->c : NULL, st->n);
 		src[k] = &store[k];
 		k++;
 	}
-	for (int r = 0; r < st->nruns; r++)
+	for (int r = 0; r < state_nruns(st); r++)
 	{
 		source_blocks(&store[k], SRC_TAPE, st->counted);
-		store[k].tape = st->runs[r].tape;
+		store[k].tape = st->tapes->runs[r].tape;
 		src[k] = &store[k];
 		k++;
 	}
-	if (st->ser)
+	if (st->nser > 0)
 	{
-		source_blocks(&store[k], SRC_SERIAL, st->counted);
-		store[k].p = st->ser;
-		store[k].end = st->ser_end;
-		store[k].left = st->nser;
+		source_serial(&store[k], st->counted, st->ser, st->ser + st->serlen, st->nser);
 		src[k] = &store[k];
 		k++;
 	}
@@ -723,38 +799,40 @@ sources_free(FpSource *store, int k)
 }
 
 /*
- * Merge everything the state holds into a sink, consuming the state: first
- * spilled runs in groups of fanin until the rest can be merged at once.
- * Tapes are read in the state's context, where their buffers belong.
+ * Merge everything the state holds into a sink: first spilled runs in
+ * groups of fanin until the rest can be merged at once (nothing new spills:
+ * this also runs where no cleanup could be registered, when a state is
+ * flattened).  Afterwards the buffer, the in-memory run and the spilled
+ * runs are empty; the coded run is left to the caller.
  */
 static void
-state_finish(FpAggState *st, FpSink *out)
+state_merge(FpAggState *st, FpSink *out)
 {
-	MemoryContext old;
 	FpSource   *store;
 	FpSource  **src;
+	Size		m;
 	int			k;
 
 	state_check_open(st);
-	state_flush(st);
-	old = MemoryContextSwitchTo(st->ctx);
-	while (st->nruns > st->fanin)
+	m = state_collapse(st);
+	while (state_nruns(st) > st->fanin)
 	{
+		FpTapes    *t = st->tapes;
 		FpSource   *gstore = palloc(st->fanin * sizeof(FpSource));
 		FpSource  **gsrc = palloc(st->fanin * sizeof(FpSource *));
 		FpRun	   *group = palloc(st->fanin * sizeof(FpRun));
 
 		/* the oldest runs, merged into one appended at the end */
-		memcpy(group, st->runs, st->fanin * sizeof(FpRun));
-		memmove(st->runs, st->runs + st->fanin, (st->nruns - st->fanin) * sizeof(FpRun));
-		st->nruns -= st->fanin;
+		memcpy(group, t->runs, st->fanin * sizeof(FpRun));
+		memmove(t->runs, t->runs + st->fanin, (t->nruns - st->fanin) * sizeof(FpRun));
+		t->nruns -= st->fanin;
 		for (int r = 0; r < st->fanin; r++)
 		{
 			source_blocks(&gstore[r], SRC_TAPE, st->counted);
 			gstore[r].tape = group[r].tape;
 			gsrc[r] = &gstore[r];
 		}
-		state_spill(st, gsrc, st->fanin);
+		state_spill(st, NULL, gsrc, st->fanin);
 		for (int r = 0; r < st->fanin; r++)
 			LogicalTapeClose(group[r].tape);
 		sources_free(gstore, st->fanin);
@@ -762,17 +840,211 @@ state_finish(FpAggState *st, FpSink *out)
 		pfree(gsrc);
 		pfree(group);
 	}
-	store = palloc((st->nruns + 2) * sizeof(FpSource));
-	src = palloc((st->nruns + 2) * sizeof(FpSource *));
-	k = state_sources(st, store, src);
+	store = palloc((state_nruns(st) + 3) * sizeof(FpSource));
+	src = palloc((state_nruns(st) + 3) * sizeof(FpSource *));
+	k = state_sources(st, m, store, src);
 	merge_sources(src, k, out);
 	sources_free(store, k);
 	pfree(store);
 	pfree(src);
-	st->finished = true;
 	st->n = 0;
-	state_shutdown(PointerGetDatum(st));
+	if (st->tapes)
+		tapes_shutdown(PointerGetDatum(st->tapes));
+}
+
+/*
+ * Merge the state into its coded run (the data of its flat form), keeping
+ * its value: nothing to do when it is one coded run already.  The buffers
+ * are freed, so a flattened state holds about its flat size.
+ */
+static void
+state_compact(FpAggState *st)
+{
+	MemoryContext old;
+	StringInfoData b;
+	FpSink		sink;
+
+	state_check_open(st);
+	if (st->nbuf == 0 && st->n == 0 && state_nruns(st) == 0)
+		return;
+	old = MemoryContextSwitchTo(st->hdr.eoh_context);
+	initStringInfo(&b);
+	memset(&sink, 0, sizeof(sink));
+	sink.kind = SINK_SERIAL;
+	sink.counted = st->counted;
+	sink.sbuf = &b;
+	state_merge(st, &sink);
 	MemoryContextSwitchTo(old);
+	if (st->ser)
+		pfree(st->ser);
+	st->ser = (uint8 *) b.data;
+	st->serlen = b.len;
+	st->nser = sink.n;
+	if (st->h)
+		pfree(st->h);
+	if (st->c)
+		pfree(st->c);
+	if (st->buf)
+		pfree(st->buf);
+	if (st->bufc)
+		pfree(st->bufc);
+	st->h = st->buf = NULL;
+	st->c = st->bufc = NULL;
+	st->cap = st->bufcap = 0;
+}
+
+static Size
+fpagg_get_flat_size(ExpandedObjectHeader *eoh)
+{
+	FpAggState *st = (FpAggState *) eoh;
+
+	state_compact(st);
+	return FPAGG_FLAT_HDRSZ + st->serlen;
+}
+
+static void
+fpagg_flatten_into(ExpandedObjectHeader *eoh, void *result, Size size)
+{
+	FpAggState *st = (FpAggState *) eoh;
+	FpAggFlat  *f = (FpAggFlat *) result;
+
+	state_compact(st);
+	Assert(size == FPAGG_FLAT_HDRSZ + st->serlen);
+	memset(f, 0, FPAGG_FLAT_HDRSZ);
+	SET_VARSIZE(f, size);
+	f->version = FPAGG_STATE_VERSION;
+	f->flags = st->counted ? FPAGG_COUNTED : 0;
+	if (st->docs > 0)
+	{
+		f->mode = st->params->mode;
+		f->k = st->params->k;
+		f->w = st->params->w;
+		f->seed = st->params->seed;
+	}
+	f->min_docs = st->min_docs;
+	f->min_share = st->min_share;
+	f->docs = st->docs;
+	f->tokens = st->tokens;
+	f->nhashes = st->nser;
+	if (st->serlen > 0)
+		memcpy(f->data, st->ser, st->serlen);
+}
+
+static const ExpandedObjectMethods fpagg_methods = {
+	fpagg_get_flat_size,
+	fpagg_flatten_into
+};
+
+/* The flat form of a state argument (an expanded one is compacted first). */
+static FpAggFlat *
+flat_arg(Datum d)
+{
+	return (FpAggFlat *) llmcopy_agg_state_flat(d, &fpagg_methods);
+}
+
+/*
+ * Add a flat state to a state: its counters, and its coded run as a chunk
+ * merged in memory when it fits, else with the in-memory run as a new
+ * spilled run.
+ */
+static void
+state_add_flat(FpAggState *st, FunctionCallInfo fcinfo, const FpAggFlat *f)
+{
+	bool		counted = (f->flags & FPAGG_COUNTED) != 0;
+	FpSource	s;
+
+	state_check_open(st);
+	if (counted != st->counted)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot combine the state of fingerprint_%s_agg with that of fingerprint_%s_agg",
+						counted ? "common" : "union", st->counted ? "common" : "union")));
+	if (f->min_docs != 0 || f->min_share != 0)
+	{
+		if ((st->min_docs != 0 || st->min_share != 0) &&
+			(st->min_docs != f->min_docs || st->min_share != f->min_share))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be the same for every row of a group",
+							f->min_share != 0 ? "min_share" : "min_docs")));
+		st->min_docs = f->min_docs;
+		st->min_share = f->min_share;
+	}
+	if (f->docs == 0)
+		return;
+	{
+		Fingerprint p;
+
+		memset(&p, 0, sizeof(p));
+		p.version = FINGERPRINT_VERSION;
+		p.mode = f->mode;
+		p.k = f->k;
+		p.w = f->w;
+		p.seed = f->seed;
+		state_take_params(st, &p);
+	}
+	st->tokens += f->tokens;
+	st->docs += f->docs;
+	if (f->nhashes == 0)
+		return;
+
+	source_serial(&s, counted, f->data, (const uint8 *) f + VARSIZE(f), f->nhashes);
+	if (st->n + f->nhashes <= st->rmax)
+	{
+		/* small: decode it and merge it in place */
+		uint64	   *h = palloc(f->nhashes * sizeof(uint64));
+		uint32	   *c = counted ? palloc(f->nhashes * sizeof(uint32)) : NULL;
+		Size		m = 0;
+
+		for (; source_ready(&s) && m < f->nhashes; s.pos++, m++)
+		{
+			h[m] = source_key(&s);
+			if (c)
+				c[m] = s.c[s.pos];
+		}
+		if (m != f->nhashes || source_ready(&s))
+			serial_corrupt();
+		state_add_chunk(st, fcinfo, h, c, m);
+		pfree(h);
+		if (c)
+			pfree(c);
+	}
+	else
+	{
+		/* large: the in-memory run and the coded run become one spilled run */
+		FpSource	a;
+		FpSource   *src[2] = {&s, &a};
+		int			k = 1;
+
+		if (st->n > 0)
+		{
+			source_array(&a, st->h, st->counted ? st->c : NULL, st->n);
+			k = 2;
+		}
+		state_spill(st, fcinfo, src, k);
+		st->n = 0;
+	}
+	sources_free(&s, 1);
+}
+
+/*
+ * The state argument 0 of a transition or combine call: a new one for
+ * NULL, the expanded state itself, or a new one holding a flat value.
+ */
+static FpAggState *
+state_arg(FunctionCallInfo fcinfo, MemoryContext aggctx, bool counted)
+{
+	ExpandedObjectHeader *eoh;
+	FpAggState *st;
+
+	if (PG_ARGISNULL(0))
+		return state_new(fcinfo, aggctx, counted);
+	eoh = llmcopy_agg_state_get(PG_GETARG_DATUM(0), &fpagg_methods, true);
+	if (eoh)
+		return (FpAggState *) eoh;
+	st = state_new(fcinfo, aggctx, counted);
+	state_add_flat(st, fcinfo, flat_arg(PG_GETARG_DATUM(0)));
+	return st;
 }
 
 /* The count a hash needs to be kept: min_docs, or min_share of the fingerprints. */
@@ -791,6 +1063,7 @@ state_threshold(const FpAggState *st)
 	return (uint64) Max(st->min_docs, 1);
 }
 
+/* The result of the final function, consuming the state. */
 static Datum
 state_result(FpAggState *st)
 {
@@ -802,44 +1075,33 @@ state_result(FpAggState *st)
 	st->params->tokens = (uint32) Min(st->tokens, (uint64) PG_UINT32_MAX);
 	sink.cap = 1024;
 	sink.fp = fingerprint_alloc(st->params, (uint32) sink.cap);
-	state_finish(st, &sink);
+	state_merge(st, &sink);
+	st->finished = true;
+	if (st->ser)
+		pfree(st->ser);
+	st->ser = NULL;
+	st->nser = 0;
 	sink.fp->nhashes = (uint32) sink.n;
 	SET_VARSIZE(sink.fp, FINGERPRINT_SIZE(sink.n));
 	return PointerGetDatum(sink.fp);
 }
 
-/* ---- SQL: transition and final functions ---- */
+/* ---- SQL: transition, combine and final functions ---- */
+
+#define FPAGG_WHAT "fingerprint aggregate"
 
 PG_FUNCTION_INFO_V1(fingerprint_union_trans);
 Datum
 fingerprint_union_trans(PG_FUNCTION_ARGS)
 {
-	FpAggState *st = state_get(fcinfo, false);
+	MemoryContext aggctx = llmcopy_agg_context(fcinfo, FPAGG_WHAT);
+	FpAggState *st = state_arg(fcinfo, aggctx, false);
 
+	if (st->counted)
+		elog(ERROR, "fingerprint_union_trans called with the state of another aggregate");
 	if (!PG_ARGISNULL(1))
-		state_add_fingerprint(st, PG_GETARG_FINGERPRINT_P(1));
-	PG_RETURN_POINTER(st);
-}
-
-/* The final function of all three aggregates (the state knows which). */
-static Datum
-fingerprint_agg_final(FunctionCallInfo fcinfo)
-{
-	FpAggState *st;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = (FpAggState *) PG_GETARG_POINTER(0);
-	if (!st->have_params)
-		PG_RETURN_NULL();
-	return state_result(st);
-}
-
-PG_FUNCTION_INFO_V1(fingerprint_union_final);
-Datum
-fingerprint_union_final(PG_FUNCTION_ARGS)
-{
-	return fingerprint_agg_final(fcinfo);
+		state_add_fingerprint(st, fcinfo, PG_GETARG_FINGERPRINT_P(1));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
 /*
@@ -850,11 +1112,14 @@ fingerprint_union_final(PG_FUNCTION_ARGS)
 static Datum
 common_trans(FunctionCallInfo fcinfo, bool share)
 {
-	FpAggState *st = state_get(fcinfo, true);
+	MemoryContext aggctx = llmcopy_agg_context(fcinfo, FPAGG_WHAT);
+	FpAggState *st = state_arg(fcinfo, aggctx, true);
 	const char *name = share ? "min_share" : "min_docs";
 	double		v;
 	double		had = share ? st->min_share : st->min_docs;
 
+	if (!st->counted)
+		elog(ERROR, "fingerprint_common_trans called with the state of another aggregate");
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -877,8 +1142,8 @@ common_trans(FunctionCallInfo fcinfo, bool share)
 	else
 		st->min_docs = PG_GETARG_INT32(2);
 	if (!PG_ARGISNULL(1))
-		state_add_fingerprint(st, PG_GETARG_FINGERPRINT_P(1));
-	PG_RETURN_POINTER(st);
+		state_add_fingerprint(st, fcinfo, PG_GETARG_FINGERPRINT_P(1));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_common_trans);
@@ -896,6 +1161,59 @@ fingerprint_common_share_trans(PG_FUNCTION_ARGS)
 	return common_trans(fcinfo, true);
 }
 
+PG_FUNCTION_INFO_V1(fingerprint_agg_combine);
+/* Add state 2 to state 1, whatever form each comes in. */
+Datum
+fingerprint_agg_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = llmcopy_agg_context(fcinfo, FPAGG_WHAT);
+	FpAggFlat  *f;
+	FpAggState *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	f = flat_arg(PG_GETARG_DATUM(1));
+	st = state_arg(fcinfo, aggctx, (f->flags & FPAGG_COUNTED) != 0);
+	state_add_flat(st, fcinfo, f);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
+}
+
+/* The final function of all three aggregates (the state knows which). */
+static Datum
+fingerprint_agg_final(FunctionCallInfo fcinfo)
+{
+	ExpandedObjectHeader *eoh;
+	FpAggState *st;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	/* FINALFUNC_MODIFY = READ_WRITE: the state may be consumed */
+	eoh = llmcopy_agg_state_get(PG_GETARG_DATUM(0), &fpagg_methods, false);
+	if (eoh)
+		st = (FpAggState *) eoh;
+	else
+	{
+		FpAggFlat  *f = flat_arg(PG_GETARG_DATUM(0));
+
+		st = state_new(NULL, CurrentMemoryContext, (f->flags & FPAGG_COUNTED) != 0);
+		state_add_flat(st, NULL, f);
+	}
+	if (st->docs == 0)
+		PG_RETURN_NULL();
+	return state_result(st);
+}
+
+PG_FUNCTION_INFO_V1(fingerprint_union_final);
+Datum
+fingerprint_union_final(PG_FUNCTION_ARGS)
+{
+	return fingerprint_agg_final(fcinfo);
+}
+
 PG_FUNCTION_INFO_V1(fingerprint_common_final);
 /* The hashes found in at least the threshold's number of the aggregated fingerprints. */
 Datum
@@ -904,193 +1222,223 @@ fingerprint_common_final(PG_FUNCTION_ARGS)
 	return fingerprint_agg_final(fcinfo);
 }
 
-/* ---- SQL: partial aggregation ---- */
+/* ---- fingerprint_agg_state: I/O ----
+ *
+ *   v1 union docs=3 tokens=120 text k=5 w=10 seed=0 hashes=40 {base64}
+ *   v1 common min_docs=2 docs=3 tokens=120 text k=5 w=10 seed=0 hashes=40 {base64}
+ *   v1 common min_share=0.25 docs=0 tokens=0 hashes=0 {}
+ *
+ * The fields of the flat form, readable, and its coded run in base64: the
+ * text form is how Citus sends a shard's state to the coordinator, so it is
+ * kept about as compact as the binary one.  Parameters appear once a
+ * fingerprint was counted.  Input checks what binary input checks.
+ */
 
-PG_FUNCTION_INFO_V1(fingerprint_agg_combine);
-/* Add state 2 to state 1: counters, and its runs as a chunk or a spilled run. */
-Datum
-fingerprint_agg_combine(PG_FUNCTION_ARGS)
+/*
+ * Why a flat value is not a valid state, or NULL.  Decodes the whole coded
+ * run: hashes strictly ascending, counts from 1 to the fingerprints counted.
+ */
+static const char *
+flat_invalid(const FpAggFlat *f, Size len)
 {
-	MemoryContext aggctx;
-	FpAggState *st;
-	FpAggState *st2;
-	uint64		n2;
+	bool		counted = (f->flags & FPAGG_COUNTED) != 0;
+	const uint8 *p = f->data;
+	const uint8 *end = (const uint8 *) f + len;
+	uint64		prev = 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("fingerprint aggregate functions can only be called as aggregates")));
-	if (PG_ARGISNULL(1))
+	if (f->flags & ~FPAGG_KNOWN_FLAGS)
+		return "Unknown flags are set.";
+	if (!counted && (f->min_docs != 0 || f->min_share != 0))
+		return "A union state has no threshold.";
+	if (counted && !((f->min_docs >= 1 && f->min_share == 0) ||
+					 (f->min_docs == 0 && f->min_share > 0 && f->min_share <= 1)))
+		return "A common state has min_docs of at least 1 or min_share in (0, 1], not both.";
+	if (f->docs == 0)
 	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+		if (f->tokens != 0 || f->nhashes != 0 || f->mode != 0 || f->k != 0 || f->w != 0 || f->seed != 0)
+			return "A state that counted no fingerprint has no parameters, tokens or hashes.";
 	}
-	st2 = (FpAggState *) PG_GETARG_POINTER(1);
-	st = PG_ARGISNULL(0) ? state_new(fcinfo, aggctx, st2->counted) : (FpAggState *) PG_GETARG_POINTER(0);
-	state_check_open(st);
-	state_check_open(st2);
-	if (st->counted != st2->counted)
-		elog(ERROR, "cannot combine states of different fingerprint aggregates");
-	if (st2->min_docs != 0 || st2->min_share != 0)
+	else if (f->mode >= LC_MODE_COUNT || f->k < LC_MIN_K || f->k > LC_MAX_K ||
+			 f->w < LC_MIN_W || f->w > LC_MAX_W)
+		return "The fingerprint parameters are out of range.";
+	if (f->reserved != 0)
+		return "Reserved bits are set.";
+	if (f->nhashes > (uint64) (end - p))
+		return "The header announces more hashes than the data holds.";
+	for (uint64 i = 0; i < f->nhashes; i++)
 	{
-		if ((st->min_docs != 0 || st->min_share != 0) &&
-			(st->min_docs != st2->min_docs || st->min_share != st2->min_share))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("min_docs must be the same for every row of a group")));
-		st->min_docs = st2->min_docs;
-		st->min_share = st2->min_share;
-	}
-	if (!st2->have_params)
-		PG_RETURN_POINTER(st);
-	state_take_params(st, st2->params);
-	st->tokens += st2->tokens;
-	st->docs += st2->docs;
+		uint64		d;
+		uint64		c;
 
-	state_flush(st2);
-	n2 = st2->n + st2->nser;
-	for (int r = 0; r < st2->nruns; r++)
-		n2 += st2->runs[r].n;
-	if (st2->nruns == 0 && st2->nser == 0)
-		state_add_chunk(st, st2->h, st2->counted ? st2->c : NULL, st2->n);
-	else if (st2->nruns == 0 && st2->n == 0 && st->n + n2 <= st->rmax)
-	{
-		/* a small deserialized run: decode it and merge it in place */
-		FpSource	s;
-		FpSource   *src;
-		uint64	   *h = palloc(n2 * sizeof(uint64));
-		uint32	   *c = st->counted ? palloc(n2 * sizeof(uint32)) : NULL;
-		Size		m = 0;
-
-		state_sources(st2, &s, &src);
-		for (; source_ready(&s) && m < n2; s.pos++, m++)
+		if (!llmcopy_varint_read(&p, end, &d))
+			return "The coded hashes end early or are malformed.";
+		if (i > 0 && (d == 0 || d > PG_UINT64_MAX - prev))
+			return "Hashes are not in strictly ascending order.";
+		prev = i == 0 ? d : prev + d;
+		if (counted)
 		{
-			h[m] = source_key(&s);
-			if (c)
-				c[m] = s.c[s.pos];
+			if (!llmcopy_varint_read(&p, end, &c))
+				return "The coded counts end early or are malformed.";
+			if (c == 0 || c > PG_UINT32_MAX || c > f->docs)
+				return "A count is out of range.";
 		}
-		if (m != n2 || source_ready(&s))
-			serial_corrupt();
-		sources_free(&s, 1);
-		state_add_chunk(st, h, c, m);
-		pfree(h);
-		if (c)
-			pfree(c);
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
-	else
-	{
-		/* large: the in-memory run and all of state 2 become one spilled run */
-		FpSource   *store = palloc((st2->nruns + 3) * sizeof(FpSource));
-		FpSource  **src = palloc((st2->nruns + 3) * sizeof(FpSource *));
-		int			k = 0;
-
-		if (st->n > 0)
-		{
-			source_array(&store[0], st->h, st->counted ? st->c : NULL, st->n);
-			src[0] = &store[0];
-			k = 1;
-		}
-		k += state_sources(st2, store + k, src + k);
-		state_spill(st, src, k);
-		st->n = 0;
-		sources_free(store, k);
-		pfree(store);
-		pfree(src);
-	}
-	if (st2->nruns > 0)
-	{
-		st2->finished = true;
-		state_shutdown(PointerGetDatum(st2));
-	}
-	PG_RETURN_POINTER(st);
+	if (p != end)
+		return "Data follows the last hash.";
+	return NULL;
 }
 
-PG_FUNCTION_INFO_V1(fingerprint_agg_serialize);
-/*
- * The partial state as bytea: format version, kind, min_docs, min_share,
- * docs, tokens, the parameters (mode, k, w, seed), the number of hashes,
- * then each hash as a varint delta from the previous one (the first as
- * is), followed by its count as a varint when counted.
- */
-Datum
-fingerprint_agg_serialize(PG_FUNCTION_ARGS)
+#define FPAGG_TYPE "fingerprint_agg_state"
+
+/* A word of lowercase letters at the cursor. */
+static size_t
+lit_word(LitCursor *c)
 {
-	FpAggState *st = (FpAggState *) PG_GETARG_POINTER(0);
+	size_t		n = 0;
+
+	lit_skip_spaces(c);
+	while (c->p[n] >= 'a' && c->p[n] <= 'z')
+		n++;
+	return n;
+}
+
+PG_FUNCTION_INFO_V1(fingerprint_agg_state_in);
+Datum
+fingerprint_agg_state_in(PG_FUNCTION_ARGS)
+{
+	const char *str = PG_GETARG_CSTRING(0);
+	LitCursor	c;
+	FpAggFlat	h;
+	FpAggFlat  *f;
+	size_t		n;
+	Size		len;
+	const char *why;
+
+	memset(&h, 0, sizeof(h));
+	llmcopy_agg_lit_begin(&c, FPAGG_TYPE, str);
+	n = lit_word(&c);
+	if (n == 5 && strncmp(c.p, "union", 5) == 0)
+		h.flags = 0;
+	else if (n == 6 && strncmp(c.p, "common", 6) == 0)
+		h.flags = FPAGG_COUNTED;
+	else
+		lit_error(&c, "The kind must be \"union\" or \"common\".");
+	c.p += n;
+	lit_skip_spaces(&c);
+	if (h.flags & FPAGG_COUNTED)
+	{
+		if (strncmp(c.p, "min_share=", 10) == 0)
+		{
+			char	   *end;
+
+			c.p += 10;
+			h.min_share = strtod(c.p, &end);
+			if (end == c.p || !(h.min_share > 0 && h.min_share <= 1))
+				lit_error(&c, "min_share must be greater than 0 and at most 1.");
+			c.p = end;
+		}
+		else
+			h.min_docs = (int32) lit_field(&c, "min_docs", PG_INT32_MAX);
+	}
+	h.docs = lit_field(&c, "docs", PG_UINT64_MAX / 10);
+	h.tokens = lit_field(&c, "tokens", PG_UINT64_MAX / 10);
+	if (h.docs > 0)
+	{
+		int			m;
+
+		n = lit_word(&c);
+		m = lc_mode_parse(c.p, n);
+		if (m < 0)
+			lit_error(&c, "The mode must be \"text\" or \"code\".");
+		h.mode = (uint8) m;
+		c.p += n;
+		h.k = (uint8) lit_field(&c, "k", LC_MAX_K);
+		h.w = (uint16) lit_field(&c, "w", LC_MAX_W);
+		h.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
+	}
+	h.nhashes = lit_field(&c, "hashes", PG_UINT64_MAX / 10);
+	f = (FpAggFlat *) llmcopy_agg_b64_get(&c, FPAGG_FLAT_HDRSZ, &len);
+	h.version = FPAGG_STATE_VERSION;
+	memcpy(f, &h, FPAGG_FLAT_HDRSZ);
+	SET_VARSIZE(f, FPAGG_FLAT_HDRSZ + len);
+	if ((why = flat_invalid(f, VARSIZE(f))) != NULL)
+		lit_error(&c, why);
+	PG_RETURN_POINTER(f);
+}
+
+PG_FUNCTION_INFO_V1(fingerprint_agg_state_out);
+Datum
+fingerprint_agg_state_out(PG_FUNCTION_ARGS)
+{
+	FpAggFlat  *f = flat_arg(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	FpSink		sink;
-	int			npos;
-	uint64		n;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d %s ", f->version, (f->flags & FPAGG_COUNTED) ? "common" : "union");
+	if (f->min_share > 0)
+		appendStringInfo(&buf, "min_share=%.17g ", f->min_share);
+	else if (f->flags & FPAGG_COUNTED)
+		appendStringInfo(&buf, "min_docs=%d ", f->min_docs);
+	appendStringInfo(&buf, "docs=" UINT64_FORMAT " tokens=" UINT64_FORMAT " ", f->docs, f->tokens);
+	if (f->docs > 0)
+		appendStringInfo(&buf, "%s k=%d w=%d seed=%u ", lc_mode_name((lc_mode) f->mode), f->k, f->w, f->seed);
+	appendStringInfo(&buf, "hashes=" UINT64_FORMAT " ", f->nhashes);
+	llmcopy_agg_b64_put(&buf, f->data, VARSIZE(f) - FPAGG_FLAT_HDRSZ);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* binary form: the header's fields in network order (48 bytes), then the coded run */
+#define FPAGG_SEND_FIXED 48
+
+PG_FUNCTION_INFO_V1(fingerprint_agg_state_recv);
+Datum
+fingerprint_agg_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Size		len;
+	FpAggFlat  *f = llmcopy_agg_recv_begin(buf, FPAGG_TYPE, FPAGG_STATE_VERSION, FPAGG_SEND_FIXED,
+										   FPAGG_FLAT_HDRSZ, &len);
+	const char *why;
+
+	f->flags = (uint8) pq_getmsgbyte(buf);
+	f->mode = (uint8) pq_getmsgbyte(buf);
+	f->k = (uint8) pq_getmsgbyte(buf);
+	f->w = (uint16) pq_getmsgint(buf, 2);
+	f->reserved = (uint16) pq_getmsgint(buf, 2);
+	f->seed = (uint32) pq_getmsgint(buf, 4);
+	f->min_docs = (int32) pq_getmsgint(buf, 4);
+	f->min_share = pq_getmsgfloat8(buf);
+	f->docs = (uint64) pq_getmsgint64(buf);
+	f->tokens = (uint64) pq_getmsgint64(buf);
+	f->nhashes = (uint64) pq_getmsgint64(buf);
+	pq_copymsgbytes(buf, (char *) f->data, (int) len);
+	if ((why = flat_invalid(f, VARSIZE(f))) != NULL)
+		bin_error(FPAGG_TYPE, why);
+	PG_RETURN_POINTER(f);
+}
+
+PG_FUNCTION_INFO_V1(fingerprint_agg_state_send);
+Datum
+fingerprint_agg_state_send(PG_FUNCTION_ARGS)
+{
+	FpAggFlat  *f = flat_arg(PG_GETARG_DATUM(0));
+	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, FPAGG_SERIAL_VERSION);
-	pq_sendbyte(&buf, st->counted);
-	pq_sendbyte(&buf, st->have_params);
-	pq_sendint32(&buf, st->min_docs);
-	pq_sendfloat8(&buf, st->min_share);
-	pq_sendint64(&buf, st->docs);
-	pq_sendint64(&buf, st->tokens);
-	pq_sendbyte(&buf, st->params->version);
-	pq_sendbyte(&buf, st->params->mode);
-	pq_sendbyte(&buf, st->params->k);
-	pq_sendint16(&buf, st->params->w);
-	pq_sendint32(&buf, st->params->seed);
-	npos = buf.len;
-	pq_sendint64(&buf, 0);		/* the number of hashes, set below */
-	memset(&sink, 0, sizeof(sink));
-	sink.kind = SINK_SERIAL;
-	sink.counted = st->counted;
-	sink.sbuf = &buf;
-	state_finish(st, &sink);
-	n = pg_hton64(sink.n);
-	memcpy(buf.data + npos, &n, sizeof(n));
+	pq_sendbyte(&buf, f->version);
+	pq_sendbyte(&buf, f->flags);
+	pq_sendbyte(&buf, f->mode);
+	pq_sendbyte(&buf, f->k);
+	pq_sendint16(&buf, f->w);
+	pq_sendint16(&buf, f->reserved);
+	pq_sendint32(&buf, f->seed);
+	pq_sendint32(&buf, f->min_docs);
+	pq_sendfloat8(&buf, f->min_share);
+	pq_sendint64(&buf, f->docs);
+	pq_sendint64(&buf, f->tokens);
+	pq_sendint64(&buf, f->nhashes);
+	pq_sendbytes(&buf, (const void *) f->data, VARSIZE(f) - FPAGG_FLAT_HDRSZ);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(fingerprint_agg_deserialize);
-/* A state that reads its run from the serialized value as it is merged. */
-Datum
-fingerprint_agg_deserialize(PG_FUNCTION_ARGS)
-{
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	FpAggState *st;
-	int			version;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("fingerprint aggregate functions can only be called as aggregates")));
-	/* read in place: the value lives as long as the state (this call's context) */
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	version = pq_getmsgbyte(&buf);
-	if (version != FPAGG_SERIAL_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("partial state of a fingerprint aggregate has format version %d, expected %d",
-						version, FPAGG_SERIAL_VERSION),
-				 errhint("Every node must run the same version of pg_llmcopy.")));
-	st = state_new(NULL, CurrentMemoryContext, pq_getmsgbyte(&buf) != 0);
-	st->have_params = pq_getmsgbyte(&buf) != 0;
-	st->min_docs = (int32) pq_getmsgint(&buf, 4);
-	st->min_share = pq_getmsgfloat8(&buf);
-	st->docs = (uint64) pq_getmsgint64(&buf);
-	st->tokens = (uint64) pq_getmsgint64(&buf);
-	st->params->version = (uint8) pq_getmsgbyte(&buf);
-	st->params->mode = (uint8) pq_getmsgbyte(&buf);
-	st->params->k = (uint8) pq_getmsgbyte(&buf);
-	st->params->w = (uint16) pq_getmsgint(&buf, 2);
-	st->params->seed = (uint32) pq_getmsgint(&buf, 4);
-	st->nser = (uint64) pq_getmsgint64(&buf);
-	st->ser = (const uint8 *) buf.data + buf.cursor;
-	st->ser_end = (const uint8 *) buf.data + buf.len;
-	/* every entry takes at least one byte (two when counted) */
-	if (st->nser > (uint64) (st->ser_end - st->ser) || (!st->have_params && st->nser > 0))
-		serial_corrupt();
-	if (st->nser == 0)
-		st->ser = NULL;
-	PG_RETURN_POINTER(st);
 }

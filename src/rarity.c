@@ -34,6 +34,7 @@
  */
 #include "pg_llmcopy.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include "funcapi.h"
@@ -188,8 +189,8 @@ fingerprint_df_out(PG_FUNCTION_ARGS)
 					 d->version, lc_mode_name((lc_mode) d->mode), d->k, d->w,
 					 d->seed, d->docs);
 	for (uint32 i = 0; i < d->nhashes; i++)
-		appendStringInfo(&buf, "%s%016" INT64_MODIFIER "x:%u", i > 0 ? "," : "",
-						 d->hashes[i], counts[i]);
+		appendStringInfo(&buf, "%s%016" PRIx64 ":%u", i > 0 ? "," : "",
+						 (uint64_t) d->hashes[i], counts[i]);
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
 }

@@ -10,7 +10,7 @@
 // HOSTILE (a report of markup-laden outputs and metadata, and lines too long
 // for a pane): no script of the text runs, no element of the text exists,
 // the markup shows as text, long lines wrap, at full and at narrow width.
-// Prints one line per check and closes with 'N passed, N failed'.
+// Prints one line per check and closes with 'tests: N passed, N failed'.
 'use strict';
 
 const fs = require('fs');
@@ -274,6 +274,6 @@ async function checkHostile(file) {
   } catch (e) {
     check('the checks ran to the end', false, e.stack);
   }
-  console.log(`report: ${passed} passed, ${failed} failed`);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })();
