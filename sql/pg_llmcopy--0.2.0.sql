@@ -1545,7 +1545,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT pg_catalog.string_agg(pg_catalog.convert_to(a, pg_catalog.getdatabaseencoding()) || '\x00'::bytea, ''::bytea ORDER BY n)
-    FROM unnest(ARRAY[text_col::text, k::text, w::text, mode]) WITH ORDINALITY u(a, n);
+    FROM pg_catalog.unnest(ARRAY[text_col::text, k::text, w::text, mode]) WITH ORDINALITY u(a, n);
 END;
 
 -- Keeps llmcopy_fp of a table registered with online => true: the
@@ -1573,7 +1573,7 @@ CREATE FUNCTION fingerprint_index_bits(hashes bigint) RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT greatest(20, least(32, ceil(log(2.0, 4.0 * greatest(hashes, 1)))))::int;
+    SELECT greatest(20::numeric, least(32::numeric, pg_catalog.ceil(pg_catalog.log(2.0, 4.0 * greatest(hashes, 1::bigint)::numeric))))::int;
 END;
 
 COMMENT ON FUNCTION fingerprint_index_bits(bigint) IS
@@ -1616,8 +1616,8 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                   JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                   WHERE i.indrelid = tbl AND a.attname = col);
+                   JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+                   WHERE i.indrelid = tbl::oid AND a.attname = col);
 END;
 
 -- The statement that builds a corpus's index, with the key width for its size.
@@ -2438,7 +2438,7 @@ BEGIN ATOMIC
     hits AS (
         SELECT DISTINCT f.output_table, f.output_id FROM llmcopy_findings f
         WHERE f.longest_tokens >= llmcopy_reproduction_rates.min_tokens
-          AND (llmcopy_reproduction_rates.min_weighted <= 0 OR f.weighted >= llmcopy_reproduction_rates.min_weighted))
+          AND (llmcopy_reproduction_rates.min_weighted <= 0::float8 OR f.weighted >= llmcopy_reproduction_rates.min_weighted))
     SELECT pg_catalog.date_trunc('day', o.logged_at), o.model,
            pg_catalog.count(*) FILTER (WHERE o.scanned), pg_catalog.count(*) FILTER (WHERE NOT o.scanned),
            pg_catalog.count(h.output_id) FILTER (WHERE o.scanned),
@@ -2580,7 +2580,7 @@ BEGIN ATOMIC
     FROM (SELECT pg_catalog.format('%s %s.%I', kind, '@extschema@', object) AS target WHERE kind <> 'ROUTINE'
           UNION ALL
           SELECT 'ROUTINE ' || p.oid::regprocedure::text FROM pg_catalog.pg_proc p
-          WHERE kind = 'ROUTINE' AND p.proname = object AND p.pronamespace = '@extschema@'::regnamespace) o;
+          WHERE kind = 'ROUTINE' AND p.proname = object AND p.pronamespace = '@extschema@'::regnamespace::oid) o;
 END;
 
 -- Grants a level of access ('read' or 'admin', which includes 'read') to a
