@@ -5,6 +5,7 @@
 #   make test                     everything, on a throwaway cluster (see README)
 #   make prove                    the TAP suite (t/), on clusters of its own
 #   make demo                     the sample job, on a throwaway cluster
+#   make test-report              the sample job's HTML report, checked in headless Chromium
 
 EXTENSION = pg_llmcopy
 # the one place the version lives is pg_llmcopy.control
@@ -17,14 +18,20 @@ OBJS = \
 	src/tokens.o \
 	src/encoding.o \
 	src/fingerprint.o \
+	src/agg_state.o \
 	src/fingerprint_agg.o \
 	src/fingerprint_gin.o \
 	src/index_support.o \
+	src/equality.o \
+	src/lsh_bands.o \
 	src/spans.o \
+	src/headline.o \
 	src/minhash.o \
 	src/minhash_gin.o \
 	src/components.o \
+	src/rarity.o \
 	src/spdx.o \
+	src/attribution.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
 	src/lc_sets.o \
@@ -50,6 +57,29 @@ REGRESS = \
 	spdx \
 	licenses \
 	workflow \
+	workflow_sessions \
+	privileges \
+	rarity \
+	headline \
+	report \
+	aggregates \
+	workflow_scale \
+	parallel \
+	equality \
+	bands \
+	planner \
+	redteam_install_schema \
+	redteam_upgrade_view \
+	redteam_report_relation \
+	redteam_runtime_schema \
+	redteam_bad_output \
+	redteam_poison_work \
+	redteam_advisory_lock \
+	redteam_admin_scope \
+	redteam_report_xss \
+	redteam_duplicate_id \
+	redteam_broken_registration \
+	redteam_license_blowup \
 	cancel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
@@ -60,7 +90,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
+EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -77,7 +107,13 @@ src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)
 
-unitcheck: src/test/test_core
+# Unit tests of the SPDX core: memory, ticks, the expansion against a plain one.
+SPDX_SRCS = src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c
+src/test/test_spdx: src/test/test_spdx.c $(SPDX_SRCS) include/lc_spdx.h
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude -o $@ src/test/test_spdx.c $(SPDX_SRCS)
+
+unitcheck: src/test/test_core src/test/test_spdx
+	src/test/test_spdx
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
 # libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part
@@ -113,4 +149,50 @@ test-upgrade:
 demo:
 	bash .ci/demo
 
-.PHONY: unitcheck fuzz test prove test-upgrade demo
+# a scan killed with SIGKILL mid-batch, on its own cluster (pg_regress cannot survive the restart)
+test-crash:
+	bash test/redteam/crash.sh
+
+# the HTML reports rendered in headless Chromium and checked as a reader sees them
+test-report:
+	bash test/report/run
+
+# The suites on each supported major version, each in a build tree of its own
+# (build/pgNN); servers other than Debian's 15 are built once per machine.
+PG_MAJORS = 15 17 18
+$(addprefix test-pg,$(PG_MAJORS)): test-pg%:
+	bash .ci/version $* test
+$(addprefix test-upgrade-pg,$(PG_MAJORS)): test-upgrade-pg%:
+	bash .ci/version $* upgrade
+
+# a PostgreSQL 15 cluster with pg_llmcopy data upgraded by pg_upgrade to 17 and 18
+test-pgupgrade:
+	bash .ci/pgupgrade
+
+# The source distribution for PGXN (zip) and as an upstream tarball, from a
+# commit (HEAD unless DIST_REF says otherwise), into dist/.
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+DIST_REF ?= HEAD
+dist:
+	mkdir -p dist
+	git archive --format=zip --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).zip $(DIST_REF)
+	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o dist/$(DISTNAME).tar.gz $(DIST_REF)
+
+# META.json against the PGXN Meta Spec, then the tarball built, installed and
+# tested from a clean folder
+test-dist:
+	bash .ci/dist
+
+# the Debian package built, installed with apt and tested (as root)
+test-package:
+	bash .ci/package
+
+.PHONY: unitcheck fuzz test prove test-upgrade test-report test-crash test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+# on Citus (a coordinator and two workers) and on postgres_fdw shards,
+# against a single node with the same data (README, Scaling out)
+test-citus:
+	bash .ci/citus
+
+test-fdw:
+	bash .ci/fdw
+

@@ -38,9 +38,19 @@ llmcopy_deps() {
 	apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 }
 
-# Build and install the extension into the server of pg_config.
+# Build and install the extension into the server of pg_config.  PGXS does
+# not know which server objects were built for: when PG_CONFIG names another
+# server than the last build here did, the tree is cleaned first.
 llmcopy_build() {
+	local stamp=build/in-tree.pg_config want
+	want="$(command -v "$PG_CONFIG") $($PG_CONFIG --version)"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$want" ]; then
+		echo "objects here were built for $(cat "$stamp"): rebuilding for $want"
+		make -s clean
+	fi
 	make -s all
+	mkdir -p build
+	echo "$want" >"$stamp"
 	if [ -w "$($PG_CONFIG --pkglibdir)" ]; then
 		make -s install >/dev/null
 	else
@@ -83,4 +93,40 @@ llmcopy_cluster_stop() {
 		$LLMCOPY_PGRUN "$LLMCOPY_PGBIN/pg_ctl" -D "$LLMCOPY_TMP/data" -m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$LLMCOPY_TMP"
 	fi
+}
+
+# The major version of the server of pg_config $1.
+llmcopy_major() {
+	"$1" --version | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p'
+}
+
+# The pg_config of PostgreSQL major $1: PG_CONFIG when it is of that version,
+# else Debian's packaged server, else one built from source by .ci/pgbuild.sh
+# (once per machine, cached under /var/cache/pg_llmcopy).
+llmcopy_pg_config() {
+	local major=$1 pc
+	for pc in "${PG_CONFIG:-}" "/usr/lib/postgresql/$major/bin/pg_config"; do
+		pc=$(command -v "$pc" 2>/dev/null) || continue
+		if [ "$(llmcopy_major "$pc")" = "$major" ]; then
+			echo "$pc"
+			return
+		fi
+	done
+	echo "$(bash "$(dirname "${BASH_SOURCE[0]}")/pgbuild.sh" "$major")/bin/pg_config"
+}
+
+# A copy of the working tree (tracked and untracked files, not ignored ones)
+# in build/$1, keeping the objects built there before: a build for one server
+# never mixes its objects with another's, and the checkout's own build stays.
+llmcopy_tree() {
+	local dir=build/$1
+	mkdir -p "$dir"
+	find "$dir" -type f ! -name '*.o' ! -name '*.so' ! -name '*.bc' -delete
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+		git ls-files -z -co --exclude-standard | tar --null -cf - -T - | tar -xf - -C "$dir"
+	else
+		# an unpacked tarball: everything but builds
+		tar --exclude=./build --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . | tar -xf - -C "$dir"
+	fi
+	echo "$dir"
 }

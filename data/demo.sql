@@ -96,8 +96,30 @@ SELECT output_id AS output, sources, incompatible FROM llmcopy_license_conflicts
 \echo '== Attribution text, per output'
 SELECT output_id AS output, attribution FROM llmcopy_output_attribution ORDER BY output_id::int;
 
+\echo '== How often each model reproduces a work (a copied run of at least 50 tokens), per day'
+SELECT to_char(day, 'YYYY-MM-DD') AS day, model, scanned, reproducing, round(rate::numeric, 2) AS rate
+FROM llmcopy_reproduction_rate ORDER BY day, model;
+
 \echo '== Sizes'
 SELECT count(*) AS works, pg_size_pretty(sum(length(body))) AS text,
        pg_size_pretty(sum(pg_column_size(llmcopy_fp))) AS fingerprints,
-       pg_size_pretty(pg_relation_size('works_llmcopy_fp')) AS gin_index
+       (SELECT pg_size_pretty(sum(pg_relation_size(i.indexrelid))) FROM pg_index i
+        WHERE i.indrelid = 'works'::regclass AND NOT i.indisprimary) AS gin_index
 FROM works;
+
+-- The report of this job as one HTML file: each output side by side with
+-- the works it copies, the passages marked and linked, licenses and
+-- attribution (psql -v report=FILE chooses the file).
+\if :{?report}
+\else
+\set report demo-report.html
+\endif
+\pset format unaligned
+\pset tuples_only on
+\o :report
+SELECT llmcopy_scan_report();
+\o
+\set cwd `pwd`
+SELECT CASE WHEN :'report' LIKE '/%' THEN :'report' ELSE :'cwd' || '/' || :'report' END AS report_path \gset
+\echo
+\echo '== The HTML report of this job, to open in a browser:' :report_path

@@ -203,8 +203,10 @@ extern bool lc_minhash_finish(lc_minhash *mh);
 
 /* ---- sorted-set helpers over uint64 arrays ---- */
 
-extern void lc_sort_u64(uint64_t *a, size_t n);
-extern size_t lc_sort_unique_u64(uint64_t *a, size_t n);
+/* Sort ascending in O(n), calling env->tick (env may be NULL) as it goes. */
+extern void lc_sort_u64(uint64_t *a, size_t n, const lc_env *env);
+/* Sort and keep one of each value; returns how many remain. */
+extern size_t lc_sort_unique_u64(uint64_t *a, size_t n, const lc_env *env);
 extern size_t lc_intersect_count(const uint64_t *a, size_t na,
 								 const uint64_t *b, size_t nb);
 extern size_t lc_union(const uint64_t *a, size_t na, const uint64_t *b,

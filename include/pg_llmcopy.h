@@ -5,9 +5,7 @@
 #define PG_LLMCOPY_H
 
 #include "postgres.h"
-#if PG_VERSION_NUM >= 160000
-#include "varatt.h"				/* the varlena macros, in postgres.h before 16 */
-#endif
+#include "pg_llmcopy_compat.h"
 
 #include <math.h>
 #include "fmgr.h"
@@ -53,6 +51,47 @@ extern void llmcopy_tokenize(const char *s, size_t len, lc_mode mode,
 /* Tokenize, hash and winnow or sketch in one pass (lc_tokenize_sketch), raising errors. */
 extern void llmcopy_sketch(const char *s, size_t len, lc_mode mode, lc_winnow *win,
 						   lc_minhash *mh, uint64 seed, uint64 *ntokens);
+
+/* ---- evidence spans (spans.c) ---- */
+
+/* A text's tokens: hashes and offsets, 0-based, ends exclusive. */
+typedef struct TokArray
+{
+	uint64	   *hash;
+	uint32	   *cstart;			/* 0-based character offset */
+	uint32	   *cend;
+	uint32	   *bstart;			/* byte offset in the UTF-8 text */
+	uint32	   *bend;
+	size_t		n;
+	size_t		cap;
+	const char *which;
+} TokArray;
+
+extern void llmcopy_tokarray_fill(TokArray *ta, text *t, lc_mode mode, const char *which,
+								  char **utf8);
+extern void llmcopy_check_span_params(int32 min_tokens, int32 max_gap);
+extern lc_span_list llmcopy_spans_of(const TokArray *a, const TokArray *b, int min_tokens,
+									 int max_gap);
+
+/* ---- literal reader and input errors (sketch.c), for every type's text and binary forms ---- */
+
+typedef struct LitCursor
+{
+	const char *type;
+	const char *str;
+	const char *p;
+} LitCursor;
+
+extern lc_mode lit_begin(LitCursor *c, const char *type, const char *str);
+pg_noreturn extern void lit_error(LitCursor *c, const char *why);
+extern void lit_skip_spaces(LitCursor *c);
+extern uint64 lit_field(LitCursor *c, const char *name, uint64 max);
+extern bool lit_threshold(LitCursor *c, double *t);
+extern bool lit_open(LitCursor *c);
+extern uint64 lit_hex(LitCursor *c, int digits);
+extern bool lit_next(LitCursor *c);
+extern void lit_end(LitCursor *c);
+pg_noreturn extern void bin_error(const char *type, const char *why);
 
 /* ---- thresholds ---- */
 
@@ -305,6 +344,10 @@ StaticAssertDecl(offsetof(MinHash, ngram) == offsetof(LlmcopySketch, shingle) &&
 #define PG_GETARG_MINHASH_P(n) ((MinHash *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 extern double llmcopy_minhash_jaccard(const MinHash *a, const MinHash *b);
+
+/* LSH bands (lsh_bands.c): the hash of one band, and the bands x rows rule. */
+extern uint64 minhash_band_hash(const MinHash *m, int band, int rows);
+extern void minhash_check_bands(const char *what, int bands, int rows, int num_perm);
 
 /* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
 #define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */

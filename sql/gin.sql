@@ -104,15 +104,17 @@ CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 7));
 CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 33));
 CREATE INDEX corpus_fp ON corpus USING gin (fp);
 
+\i test/explain.sql
+
 -- The plans: the main join uses the index, through the commutator (the
 -- tables here are small, so sequential scans are switched off to show it).
 SET enable_seqscan = off;
-EXPLAIN (costs off) SELECT o.oid, c.id FROM outputs o JOIN corpus c ON o.fp <% c.fp;
+SELECT * FROM pg_temp.explain($$SELECT o.oid, c.id FROM outputs o JOIN corpus c ON o.fp <% c.fp$$);
 -- the IMMUTABLE form is turned into an index condition by the support function
-EXPLAIN (costs off) SELECT o.oid, c.id FROM outputs o JOIN corpus c ON fingerprint_contained(o.fp, c.fp, 0.3);
-EXPLAIN (costs off) SELECT c.id FROM corpus c WHERE fingerprint_similar(c.fp, fingerprint('x y z'::text), 0.5);
+SELECT * FROM pg_temp.explain($$SELECT o.oid, c.id FROM outputs o JOIN corpus c ON fingerprint_contained(o.fp, c.fp, 0.3)$$);
+SELECT * FROM pg_temp.explain($$SELECT c.id FROM corpus c WHERE fingerprint_similar(c.fp, fingerprint('x y z'::text), 0.5)$$);
 -- a threshold that depends on the indexed row cannot be an index condition
-EXPLAIN (costs off) SELECT c.id FROM corpus c WHERE fingerprint_contained(fingerprint('x y z'::text), c.fp, c.id / 1000.0);
+SELECT * FROM pg_temp.explain($$SELECT c.id FROM corpus c WHERE fingerprint_contained(fingerprint('x y z'::text), c.fp, c.id / 1000.0)$$);
 RESET enable_seqscan;
 
 -- Which paragraphs does the two-paragraph output copy?  (exactly 10 and 11)

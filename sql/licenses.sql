@@ -68,3 +68,41 @@ FROM generate_series(1, 1000000) i;
 SELECT c.relname, x.cond
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(oid, cond) JOIN pg_class c ON c.oid = x.oid
 WHERE e.extname = 'pg_llmcopy' ORDER BY 1;
+
+-- The GNU "or later" rule is written once, in C: spdx_satisfies and the
+-- compatibility rules both call it.
+SELECT a, b, llmcopy_spdx_or_later(a, b) AS covers, spdx_satisfies(a, ARRAY[b]) AS satisfies,
+       license_compatible(a, b) AS compatible
+FROM (VALUES ('GPL-2.0-or-later', 'GPL-3.0-only'), ('GPL-2.0-or-later', 'GPL-2.0-only'),
+             ('GPL-3.0-or-later', 'GPL-2.0-only'), ('GPL-2.0-only', 'GPL-3.0-only'),
+             ('LGPL-2.1-or-later', 'LGPL-3.0-or-later'), ('GFDL-1.2-or-later', 'GFDL-1.3-only'),
+             ('AGPL-3.0-or-later', 'GPL-3.0-only'), ('GPL-2.0-or-later', 'LGPL-3.0-only'),
+             ('Apache-2.0+', 'Apache-2.0'), ('MIT', 'MIT')) v(a, b);
+
+-- The license functions run with a pinned search_path: objects a user puts
+-- in front of the extension's are never called.
+SELECT p.proname, p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql') AS plpgsql,
+       p.proconfig, p.prosqlbody IS NOT NULL AS begin_atomic
+FROM pg_proc p
+WHERE p.proname IN ('llmcopy_license_leaf_compatible', 'license_compatible', 'licenses_compatible_with',
+                    'license_obligations')
+ORDER BY 1;
+CREATE SCHEMA trap;
+CREATE TABLE trap.llmcopy_licenses (LIKE llmcopy_licenses);
+CREATE FUNCTION trap.llmcopy_spdx_or_later(text, text) RETURNS bool LANGUAGE sql AS 'SELECT true';
+CREATE FUNCTION trap.split_part(text, text, int) RETURNS text LANGUAGE sql AS 'SELECT ''MIT''';
+SET search_path = trap, public, pg_catalog;
+SELECT license_compatible('GPL-3.0-only', 'MIT') AS gpl_into_mit, license_compatible('GPL-2.0-only', 'GPL-3.0-only') AS gpl2_into_3,
+       (license_obligations('GPL-3.0-only')).copyleft;
+RESET search_path;
+DROP SCHEMA trap CASCADE;
+
+-- BSD-2-Clause-FreeBSD (deprecated) is BSD-2-Clause-Views, catalogued.
+SELECT spdx_normalize('BSD-2-Clause-FreeBSD') AS id, o.attribution, o.copyleft, o.unknown
+FROM license_obligations('BSD-2-Clause-FreeBSD') o;
+
+-- Expansions past the limit are refused (54000), also through the license
+-- functions; an AND of 20,001 licenses is one option.
+SELECT * FROM license_obligations(repeat('(MIT OR ISC) AND ', 40) || 'MIT');
+SELECT license_compatible(repeat('(MIT OR ISC) AND ', 40) || 'MIT', 'Apache-2.0');
+SELECT length(chosen) AS chosen_length, copyleft FROM license_obligations('MIT' || repeat(' AND MIT', 20000));

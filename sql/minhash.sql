@@ -106,6 +106,15 @@ SELECT bands, rows FROM minhash_lsh_params(0.8, 128);
 RESET search_path;
 DROP SCHEMA regress_shadow CASCADE;
 SELECT minhash_lsh_probability(1.5, 16, 8);
+-- with its search_path pinned: an operator put early on the caller's path
+-- (float8 / int, as its areas divide) is not used
+CREATE SCHEMA trap;
+CREATE FUNCTION trap.div(a float8, b int) RETURNS float8 LANGUAGE sql AS 'SELECT 0.0::float8';
+CREATE OPERATOR trap./ (LEFTARG = float8, RIGHTARG = int, FUNCTION = trap.div);
+SET search_path = trap, public, pg_catalog;
+SELECT bands, rows, round(false_positive_area::numeric, 4) > 0 AS fp_area FROM minhash_lsh_params(0.8, 128);
+RESET search_path;
+DROP SCHEMA trap CASCADE;
 
 -- The LSH index: a table with planted near-duplicates (a few words changed).
 SELECT setseed(0.5);
@@ -122,12 +131,14 @@ CREATE INDEX docs_sig ON docs USING gin (sig);
 ANALYZE docs;
 SELECT opcname, amvalidate(oid) FROM pg_opclass WHERE opcname = 'minhash_ops';
 
+\i test/explain.sql
+
 -- every row the index returns, a sequential scan returns (no false positive),
 -- and at 0.8 the index finds the near-duplicates a sequential scan finds
 SET pg_llmcopy.jaccard_threshold = 0.8;
 SET enable_seqscan = off;
 CREATE TEMP TABLE idx_pairs AS SELECT a.id AS a, b.id AS b FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id;
-EXPLAIN (costs off) SELECT a.id, b.id FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id;
+SELECT * FROM pg_temp.explain($$SELECT a.id, b.id FROM docs a JOIN docs b ON a.sig % b.sig WHERE a.id < b.id$$);
 RESET enable_seqscan;
 SET enable_indexscan = off;
 SET enable_bitmapscan = off;

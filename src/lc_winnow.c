@@ -66,18 +66,53 @@ lc_winnow_finish(lc_winnow *st)
 	}
 	st->env->release(st->env->ctx, st->win);
 	st->win = NULL;
-	st->nout = lc_sort_unique_u64(st->out, st->nout);
+	st->nout = lc_sort_unique_u64(st->out, st->nout, st->env);
 	return st->nout;
 }
 
 /* ---- sorted sets ---- */
 
-static void
-sort_u64(uint64_t *a, size_t n)
+/*
+ * Sorting is an in-place most-significant-byte-first radix sort (American
+ * flag sort): the keys are 64-bit hashes, so each level splits a bucket
+ * into 256 by one byte, and a key is counted and moved at most once per
+ * byte.  The cost is linear whatever the order of the input (sorted,
+ * sorted with an unsorted tail, reversed, all equal), no memory is needed
+ * beyond 4 KB of counters a level on the stack, and short buckets are
+ * finished by insertion sort.  tick() is called after every
+ * LC_SORT_TICK_KEYS keys counted or moved.
+ */
+#define LC_SORT_SMALL 64
+#define LC_SORT_TICK_KEYS (64 * 1024)
+
+typedef struct lc_sorter
 {
-	while (n > 24)
+	const lc_env *env;
+	size_t		work;			/* keys counted or moved since the last tick */
+} lc_sorter;
+
+static inline void
+sorter_work(lc_sorter *s, size_t keys)
+{
+	s->work += keys;
+	if (s->work >= LC_SORT_TICK_KEYS)
 	{
-		/* median of three, Hoare partition; recurse on the smaller side */
+		s->work = 0;
+		if (s->env && s->env->tick)
+			s->env->tick(s->env->ctx);
+	}
+}
+
+/*
+ * Quicksort (median of three, Hoare partition, insertion sort below 16
+ * keys) for buckets of at most LC_SORT_SMALL keys: its worst case is then
+ * a bounded cost per key, and on short buckets it beats another radix pass.
+ */
+static void
+small_sort_u64(uint64_t *a, size_t n)
+{
+	while (n > 16)
+	{
 		uint64_t	x = a[0],
 					y = a[n / 2],
 					z = a[n - 1];
@@ -104,13 +139,13 @@ sort_u64(uint64_t *a, size_t n)
 		}
 		if (j + 1 < n - (j + 1))
 		{
-			sort_u64(a, j + 1);
+			small_sort_u64(a, j + 1);
 			a += j + 1;
 			n -= j + 1;
 		}
 		else
 		{
-			sort_u64(a + j + 1, n - (j + 1));
+			small_sort_u64(a + j + 1, n - (j + 1));
 			n = j + 1;
 		}
 	}
@@ -128,24 +163,110 @@ sort_u64(uint64_t *a, size_t n)
 	}
 }
 
-void
-lc_sort_u64(uint64_t *a, size_t n)
+static void
+radix_sort_u64(uint64_t *a, size_t n, int shift, lc_sorter *s)
 {
-	sort_u64(a, n);
+	size_t		next[256],
+				end[256];
+
+	for (;;)
+	{
+		if (n <= LC_SORT_SMALL)
+		{
+			small_sort_u64(a, n);
+			sorter_work(s, n);
+			return;
+		}
+		memset(end, 0, sizeof(end));
+		for (size_t lo = 0; lo < n; lo += LC_SORT_TICK_KEYS)
+		{
+			size_t		hi = n - lo > LC_SORT_TICK_KEYS ? lo + LC_SORT_TICK_KEYS : n;
+
+			for (size_t i = lo; i < hi; i++)
+				end[(a[i] >> shift) & 0xFF]++;
+			sorter_work(s, hi - lo);
+		}
+		if (end[(a[0] >> shift) & 0xFF] != n)
+			break;
+		/* one bucket holds every key: go on to the next byte in place */
+		if (shift == 0)
+			return;
+		shift -= 8;
+	}
+
+	/* bucket b is a[next[b] .. end[b]) */
+	{
+		size_t		sum = 0;
+
+		for (int b = 0; b < 256; b++)
+		{
+			next[b] = sum;
+			sum += end[b];
+			end[b] = sum;
+		}
+	}
+
+	/* move every key to its bucket, following cycles */
+	for (int b = 0; b < 256; b++)
+	{
+		while (next[b] < end[b])
+		{
+			uint64_t	v = a[next[b]];
+			int			d = (int) ((v >> shift) & 0xFF);
+			size_t		moved = 1;
+
+			while (d != b)
+			{
+				uint64_t	t = a[next[d]];
+
+				a[next[d]++] = v;
+				v = t;
+				d = (int) ((v >> shift) & 0xFF);
+				if (++moved == LC_SORT_TICK_KEYS)
+				{
+					sorter_work(s, moved);
+					moved = 0;
+				}
+			}
+			a[next[b]++] = v;
+			sorter_work(s, moved);
+		}
+	}
+	if (shift == 0)
+		return;
+	for (int b = 0; b < 256; b++)
+	{
+		size_t		lo = b ? end[b - 1] : 0;
+
+		if (end[b] - lo > 1)
+			radix_sort_u64(a + lo, end[b] - lo, shift - 8, s);
+	}
+}
+
+void
+lc_sort_u64(uint64_t *a, size_t n, const lc_env *env)
+{
+	lc_sorter	s = {env, 0};
+
+	radix_sort_u64(a, n, 56, &s);
 }
 
 size_t
-lc_sort_unique_u64(uint64_t *a, size_t n)
+lc_sort_unique_u64(uint64_t *a, size_t n, const lc_env *env)
 {
 	size_t		m;
 
 	if (n < 2)
 		return n;
-	sort_u64(a, n);
+	lc_sort_u64(a, n, env);
 	m = 1;
 	for (size_t i = 1; i < n; i++)
+	{
 		if (a[i] != a[m - 1])
 			a[m++] = a[i];
+		if ((i & (LC_SORT_TICK_KEYS - 1)) == 0 && env && env->tick)
+			env->tick(env->ctx);
+	}
 	return m;
 }
 

@@ -21,9 +21,6 @@
 
 #include <math.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #define MH_DEFAULT_BANDS 16
 #define MH_DEFAULT_ROWS 8
 
@@ -81,20 +78,13 @@ band_keys(const MhGinOptions *o, const MinHash *m, int32 *nkeys)
 				rows = o->rows;
 	Datum	   *keys;
 
-	if (bands * rows != m->num_perm)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("minhash_ops with bands = %d and rows = %d needs signatures of %d permutations, not %d",
-						bands, rows, bands * rows, m->num_perm),
-				 errhint("Choose bands and rows whose product is num_perm; minhash_lsh_params(threshold, num_perm) recommends them.")));
+	minhash_check_bands("minhash_ops", bands, rows, m->num_perm);
 	*nkeys = 0;
 	if (m->flags & MH_EMPTY)
 		return NULL;
 	keys = palloc(sizeof(Datum) * bands);
 	for (int b = 0; b < bands; b++)
-		keys[b] = Int32GetDatum((int32) (uint32)
-								XXH3_64bits_withSeed(m->values + b * rows,
-													 sizeof(uint32) * rows, (uint64) b));
+		keys[b] = Int32GetDatum((int32) (uint32) minhash_band_hash(m, b, rows));
 	*nkeys = bands;
 	return keys;
 }

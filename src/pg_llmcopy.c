@@ -7,7 +7,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
-PG_MODULE_MAGIC;
+LLMCOPY_MODULE_MAGIC;
 
 double		llmcopy_jaccard_threshold = 0.5;
 double		llmcopy_containment_threshold = 0.1;

@@ -289,13 +289,6 @@ llmcopy_index_check_value(const LlmcopyType *ty, const LlmcopySketch *idx, const
 
 /* ---- the literal reader ---- */
 
-typedef struct LitCursor
-{
-	const LlmcopyType *ty;
-	const char *str;
-	const char *p;
-} LitCursor;
-
 /* The literal for an error message: at most 100 bytes, cut between characters. */
 static char *
 lit_quote(const char *str)
@@ -307,16 +300,16 @@ lit_quote(const char *str)
 }
 
 /* Raises the error of a malformed literal (does not return). */
-static void
+void
 lit_error(LitCursor *c, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", c->ty->name, lit_quote(c->str)),
+			 errmsg("invalid input syntax for type %s: \"%s\"", c->type, lit_quote(c->str)),
 			 errdetail("%s", why)));
 }
 
-static void
+void
 lit_skip_spaces(LitCursor *c)
 {
 	while (*c->p == ' ')
@@ -324,13 +317,13 @@ lit_skip_spaces(LitCursor *c)
 }
 
 /* "v1 <mode>": the mode. */
-static lc_mode
-lit_begin(LitCursor *c, const LlmcopyType *ty, const char *str)
+lc_mode
+lit_begin(LitCursor *c, const char *type, const char *str)
 {
 	const char *q;
 	int			m;
 
-	c->ty = ty;
+	c->type = type;
 	c->str = str;
 	c->p = str;
 	lit_skip_spaces(c);
@@ -339,10 +332,10 @@ lit_begin(LitCursor *c, const LlmcopyType *ty, const char *str)
 	if (c->p[0] != 'v' || c->p[1] != '1' || c->p[2] != ' ')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", ty->name, lit_quote(str)),
-				 errdetail("A %s literal starts with its format version, \"v1\".", ty->name),
+				 errmsg("invalid input syntax for type %s: \"%s\"", type, lit_quote(str)),
+				 errdetail("A %s literal starts with its format version, \"v1\".", type),
 				 errhint("%s('...') with a bare string literal is read as a cast; "
-						 "to build one from a text, write %s('...'::text).", ty->name, ty->name)));
+						 "to build one from a text, write %s('...'::text).", type, type)));
 	c->p += 3;
 	lit_skip_spaces(c);
 	q = c->p;
@@ -356,7 +349,7 @@ lit_begin(LitCursor *c, const LlmcopyType *ty, const char *str)
 }
 
 /* "name=N", N at most max. */
-static uint64
+uint64
 lit_field(LitCursor *c, const char *name, uint64 max)
 {
 	size_t		nlen = strlen(name);
@@ -381,7 +374,7 @@ lit_field(LitCursor *c, const char *name, uint64 max)
 }
 
 /* An optional "threshold=x". */
-static bool
+bool
 lit_threshold(LitCursor *c, double *t)
 {
 	char	   *end;
@@ -399,7 +392,7 @@ lit_threshold(LitCursor *c, double *t)
 	return true;
 }
 
-static uint64
+uint64
 lit_hex(LitCursor *c, int digits)
 {
 	uint64		h = 0;
@@ -421,7 +414,7 @@ lit_hex(LitCursor *c, int digits)
 }
 
 /* After a value: true if another follows (","), false at "}". */
-static bool
+bool
 lit_next(LitCursor *c)
 {
 	lit_skip_spaces(c);
@@ -440,7 +433,7 @@ lit_next(LitCursor *c)
 }
 
 /* Opens the value list; true if it is empty ("{}"). */
-static bool
+bool
 lit_open(LitCursor *c)
 {
 	lit_skip_spaces(c);
@@ -456,7 +449,7 @@ lit_open(LitCursor *c)
 	return false;
 }
 
-static void
+void
 lit_end(LitCursor *c)
 {
 	lit_skip_spaces(c);
@@ -479,7 +472,7 @@ sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	bool		empty;
 
 	memset(&params, 0, sizeof(params));
-	params.mode = (uint8) lit_begin(&c, ty, str);
+	params.mode = (uint8) lit_begin(&c, ty->name, str);
 	for (int i = 0; i < 2; i++)
 	{
 		uint64		v = lit_field(&c, ty->param[i].name, ty->param[i].max);
@@ -584,12 +577,12 @@ sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 /* ---- binary I/O ---- */
 
 /* Raises the error of a malformed binary value (does not return). */
-static void
-bin_error(const LlmcopyType *ty, const char *why)
+void
+bin_error(const char *type, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid external %s value", ty->name),
+			 errmsg("invalid external %s value", type),
 			 errdetail("%s", why)));
 }
 
@@ -604,17 +597,17 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 
 	memset(&params, 0, sizeof(params));
 	if (buf->len - buf->cursor < 22 + (ty->counted ? 4 : 0))
-		bin_error(ty, psprintf("The value is shorter than a %s header.", ty->name));
+		bin_error(ty->name, psprintf("The value is shorter than a %s header.", ty->name));
 	version = pq_getmsgbyte(buf);
 	if (version != ty->version)
-		bin_error(ty, psprintf("Format version %d is not supported.", version));
+		bin_error(ty->name, psprintf("Format version %d is not supported.", version));
 	params.mode = (uint8) pq_getmsgbyte(buf);
 	if (params.mode >= LC_MODE_COUNT)
-		bin_error(ty, psprintf("Mode %d is unknown.", params.mode));
+		bin_error(ty->name, psprintf("Mode %d is unknown.", params.mode));
 	params.shingle = (uint8) pq_getmsgbyte(buf);
 	params.flags = (uint8) pq_getmsgbyte(buf);
 	if (params.flags & ~ty->known_flags)
-		bin_error(ty, "Unknown flags are set.");
+		bin_error(ty->name, "Unknown flags are set.");
 	params.size = (uint16) pq_getmsgint(buf, 2);
 	llmcopy_check_params(ty, params.shingle, params.size);
 	params.seed = pq_getmsgint(buf, 4);
@@ -623,10 +616,10 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	if (params.flags & ty->threshold_flag)
 	{
 		if (!llmcopy_threshold_valid(params.threshold))
-			bin_error(ty, "The threshold is not between 0 and 1.");
+			bin_error(ty->name, "The threshold is not between 0 and 1.");
 	}
 	else if (params.threshold != 0.0)
-		bin_error(ty, "A threshold is set without its flag.");
+		bin_error(ty->name, "A threshold is set without its flag.");
 	if (params.threshold == 0.0)
 		params.threshold = 0.0;	/* -0 has no text form */
 	if (ty->counted)
@@ -634,7 +627,7 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	else
 		n = (params.flags & ty->empty_flag) ? 0 : params.size;
 	if ((uint64) n * ty->value_bytes != (uint64) (buf->len - buf->cursor))
-		bin_error(ty, psprintf("The header announces %u %s but %d bytes follow.",
+		bin_error(ty->name, psprintf("The header announces %u %s but %d bytes follow.",
 							   n, ty->values, buf->len - buf->cursor));
 	s = llmcopy_sketch_alloc(ty, &params, n);
 	s->flags = params.flags;
@@ -644,7 +637,7 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 		uint64		v = ty->value_bytes == 8 ? pq_getmsgint64(buf) : pq_getmsgint(buf, 4);
 
 		if (ty->ascending && i > 0 && v <= value_at(ty, s, i - 1))
-			bin_error(ty, "Hashes are not in strictly ascending order.");
+			bin_error(ty->name, "Hashes are not in strictly ascending order.");
 		set_value(ty, s, i, v);
 		if (i % LLMCOPY_VALUES_TICK == 0)
 			CHECK_FOR_INTERRUPTS();

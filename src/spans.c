@@ -13,18 +13,6 @@
 
 #define LLMCOPY_EXCERPT_CHARS 200
 
-typedef struct TokArray
-{
-	uint64	   *hash;
-	uint32	   *cstart;			/* 0-based character offset */
-	uint32	   *cend;
-	uint32	   *bstart;			/* byte offset in the UTF-8 text */
-	uint32	   *bend;
-	size_t		n;
-	size_t		cap;
-	const char *which;
-} TokArray;
-
 static void
 tokarray_add(void *arg, const lc_tok *tok)
 {
@@ -66,8 +54,8 @@ tokarray_add(void *arg, const lc_tok *tok)
 }
 
 /* Tokenize a text argument; *utf8 receives its UTF-8 form. */
-static void
-tokarray_fill(TokArray *ta, text *t, lc_mode mode, const char *which, char **utf8)
+void
+llmcopy_tokarray_fill(TokArray *ta, text *t, lc_mode mode, const char *which, char **utf8)
 {
 	size_t		len;
 
@@ -77,13 +65,28 @@ tokarray_fill(TokArray *ta, text *t, lc_mode mode, const char *which, char **utf
 	llmcopy_tokenize(*utf8, len, mode, tokarray_add, ta);
 }
 
-static void
-check_min_tokens(int32 min_tokens)
+/* The match parameters llmcopy_matches accepts, or an error. */
+void
+llmcopy_check_span_params(int32 min_tokens, int32 max_gap)
 {
 	if (min_tokens < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_tokens must be at least 1, not %d", min_tokens)));
+	if (max_gap < 0 || max_gap > LLMCOPY_MAX_GAP)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_gap must be between 0 and %d, not %d", LLMCOPY_MAX_GAP, max_gap)));
+}
+
+/* The spans of a in b: what llmcopy_matches reports, in its order. */
+lc_span_list
+llmcopy_spans_of(const TokArray *a, const TokArray *b, int min_tokens, int max_gap)
+{
+	lc_span_list spans;
+
+	lc_find_spans(a->hash, a->n, b->hash, b->n, min_tokens, max_gap, llmcopy_env(), &spans);
+	return spans;
 }
 
 /* Spans of a in b; fills both token arrays. */
@@ -91,13 +94,11 @@ static lc_span_list
 find_spans(FunctionCallInfo fcinfo, int min_tokens, int max_gap, lc_mode mode,
 		   TokArray *a, TokArray *b, char **autf8)
 {
-	lc_span_list spans;
 	char	   *butf8;
 
-	tokarray_fill(a, PG_GETARG_TEXT_PP(0), mode, "a", autf8);
-	tokarray_fill(b, PG_GETARG_TEXT_PP(1), mode, "b", &butf8);
-	lc_find_spans(a->hash, a->n, b->hash, b->n, min_tokens, max_gap, llmcopy_env(), &spans);
-	return spans;
+	llmcopy_tokarray_fill(a, PG_GETARG_TEXT_PP(0), mode, "a", autf8);
+	llmcopy_tokarray_fill(b, PG_GETARG_TEXT_PP(1), mode, "b", &butf8);
+	return llmcopy_spans_of(a, b, min_tokens, max_gap);
 }
 
 PG_FUNCTION_INFO_V1(llmcopy_matches);
@@ -114,11 +115,7 @@ llmcopy_matches(PG_FUNCTION_ARGS)
 	char	   *autf8;
 	lc_span_list spans;
 
-	check_min_tokens(min_tokens);
-	if (max_gap < 0 || max_gap > LLMCOPY_MAX_GAP)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_gap must be between 0 and %d, not %d", LLMCOPY_MAX_GAP, max_gap)));
+	llmcopy_check_span_params(min_tokens, max_gap);
 	InitMaterializedSRF(fcinfo, 0);
 	spans = find_spans(fcinfo, min_tokens, max_gap, mode, &a, &b, &autf8);
 
@@ -174,7 +171,7 @@ llmcopy_coverage(PG_FUNCTION_ARGS)
 	lc_span_list spans;
 	size_t		covered = 0;
 
-	check_min_tokens(min_tokens);
+	llmcopy_check_span_params(min_tokens, 0);
 	spans = find_spans(fcinfo, min_tokens, 0, mode, &a, &b, &autf8);
 	for (size_t i = 0; i < spans.n; i++)
 		covered += spans.v[i].a_end - spans.v[i].a_start;
@@ -192,7 +189,7 @@ llmcopy_longest_match(PG_FUNCTION_ARGS)
 	char	   *autf8,
 			   *butf8;
 
-	tokarray_fill(&a, PG_GETARG_TEXT_PP(0), mode, "a", &autf8);
-	tokarray_fill(&b, PG_GETARG_TEXT_PP(1), mode, "b", &butf8);
+	llmcopy_tokarray_fill(&a, PG_GETARG_TEXT_PP(0), mode, "a", &autf8);
+	llmcopy_tokarray_fill(&b, PG_GETARG_TEXT_PP(1), mode, "b", &butf8);
 	PG_RETURN_INT32((int32) lc_longest_run(a.hash, a.n, b.hash, b.n, llmcopy_env()));
 }

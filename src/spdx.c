@@ -1,7 +1,7 @@
 /*
  * spdx.c — SPDX expressions in SQL: spdx_normalize, spdx_valid, spdx_ids,
  * spdx_satisfies, spdx_correct, spdx_dnf, the compiled-in license list
- * (llmcopy_spdx_list) and attribution_agg.
+ * (llmcopy_spdx_list).
  */
 #include "pg_llmcopy.h"
 
@@ -9,12 +9,15 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "access/htup_details.h"
 #include "utils/memutils.h"
 
-#define SPDX_MAX_OPTIONS 4096
+/* how much of an invalid input an error message quotes, in characters */
+#define SPDX_QUOTE_CHARS 200
 
 static void *
 spdx_alloc(void *ctx, size_t size)
@@ -22,30 +25,117 @@ spdx_alloc(void *ctx, size_t size)
 	return MemoryContextAllocZero((MemoryContext) ctx, size);
 }
 
-/* Parse in the current memory context; NULL (with err, pos) if invalid. */
-static lc_spdx_node *
-spdx_parse_text(text *t, char *err, size_t errlen, size_t *pos)
+static void
+spdx_tick(void *ctx)
 {
-	lc_spdx_mem mem = {spdx_alloc, CurrentMemoryContext};
-	size_t		len;
-	char	   *s = llmcopy_text_utf8(t, &len);
-
-	return lc_spdx_parse(s, len, &mem, pos, err, errlen);
+	CHECK_FOR_INTERRUPTS();
 }
 
-/* Parse or raise an error naming the position. */
+static inline lc_spdx_mem
+spdx_mem(void)
+{
+	lc_spdx_mem mem = {spdx_alloc, CurrentMemoryContext, spdx_tick};
+
+	return mem;
+}
+
+/*
+ * The core reads UTF-8: text is converted from the database encoding (in a
+ * SQL_ASCII database its bytes are read as they are, never an error), and
+ * the core's messages, which quote the input only in whole characters, are
+ * converted back.  spdx_valid checks without converting or building
+ * anything.
+ */
+static const char *
+spdx_bytes(text *t, size_t *len)
+{
+	const char *s = VARDATA_ANY(t);
+	int			n = VARSIZE_ANY_EXHDR(t);
+	int			enc = GetDatabaseEncoding();
+
+	if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
+	{
+		char	   *c = pg_server_to_any(s, n, PG_UTF8);
+
+		if (c != s)
+		{
+			*len = strlen(c);
+			return c;
+		}
+	}
+	*len = (size_t) n;
+	return s;
+}
+
+/* A message of the core (UTF-8) in the database encoding. */
+static const char *
+spdx_server_text(const char *utf8)
+{
+	int			enc = GetDatabaseEncoding();
+
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+		return utf8;
+	return pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
+}
+
+/* The input for an error message: its first SPDX_QUOTE_CHARS characters. */
+static char *
+spdx_quote(text *t)
+{
+	const char *s = VARDATA_ANY(t);
+	int			n = VARSIZE_ANY_EXHDR(t);
+	int			cut;
+
+	if (GetDatabaseEncoding() == PG_SQL_ASCII)
+	{
+		/* bytes of unknown meaning: cut as UTF-8, which they usually are */
+		int			chars = 0;
+
+		for (cut = 0; cut < n; cut++)
+			if (((unsigned char) s[cut] & 0xC0) != 0x80 && chars++ == SPDX_QUOTE_CHARS)
+				break;
+	}
+	else
+		cut = pg_mbcharcliplen(s, n, SPDX_QUOTE_CHARS);
+	if (cut >= n)
+		return text_to_cstring(t);
+	return psprintf("%.*s...", cut, s);
+}
+
+/* Expressions past LC_SPDX_MAX_LICENSES licenses, written or expanded. */
+static void
+spdx_limit_error(const char *what, uint64 count)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("license expression is too large"),
+			 errdetail("%s %s licenses; the limit is %d.", what,
+					   count >= LC_SPDX_SATURATED ? "more than 4611686018427387904" :
+					   psprintf(UINT64_FORMAT, count), LC_SPDX_MAX_LICENSES)));
+}
+
+/* Parse or raise an error naming what is wrong and where, or the limit. */
 static lc_spdx_node *
 spdx_parse_or_error(text *t)
 {
+	lc_spdx_mem mem = spdx_mem();
 	char		err[256];
-	size_t		pos;
-	lc_spdx_node *n = spdx_parse_text(t, err, sizeof err, &pos);
+	size_t		len,
+				pos,
+				nlicenses;
+	const char *s = spdx_bytes(t, &len);
+	lc_spdx_node *n;
 
-	if (n == NULL)
+	if (!lc_spdx_check(s, len, &mem, &nlicenses, &pos, err, sizeof err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid SPDX license expression \"%s\": %s",
-						text_to_cstring(t), err)));
+						spdx_quote(t), spdx_server_text(err))));
+	if (nlicenses > LC_SPDX_MAX_LICENSES)
+		spdx_limit_error("The expression names", nlicenses);
+	n = lc_spdx_parse(s, len, &mem, &pos, err, sizeof err);
+	if (n == NULL)
+		elog(ERROR, "SPDX parser and check disagree: %s", err);
 	return n;
 }
 
@@ -53,10 +143,10 @@ static text *
 format_node(const lc_spdx_node *n)
 {
 	size_t		need = lc_spdx_format(n, NULL, 0);
-	char	   *buf = palloc(need + 1);
+	char	   *buf = palloc_extended(need + 1, MCXT_ALLOC_HUGE);
 
 	lc_spdx_format(n, buf, need + 1);
-	return cstring_to_text(buf);
+	return cstring_to_text_with_len(buf, need);
 }
 
 PG_FUNCTION_INFO_V1(spdx_normalize);
@@ -68,45 +158,18 @@ spdx_normalize(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(spdx_valid);
-/* spdx_valid(expr): whether it parses; never an error */
+/* spdx_valid(expr): whether it parses; never an error, whatever the bytes */
 Datum
 spdx_valid(PG_FUNCTION_ARGS)
 {
-	size_t		pos;
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	lc_spdx_mem mem = spdx_mem();
+	size_t		pos,
+				nlicenses;
 
-	PG_RETURN_BOOL(spdx_parse_text(PG_GETARG_TEXT_PP(0), NULL, 0, &pos) != NULL);
-}
-
-typedef struct ids_state
-{
-	Tuplestorestate *store;
-	TupleDesc	desc;
-	List	   *seen;
-} ids_state;
-
-static void
-collect_ids(const lc_spdx_node *n, ids_state *st)
-{
-	if (n->kind != LC_SPDX_LICENSE)
-	{
-		for (int i = 0; i < n->nkids; i++)
-			collect_ids(n->kids[i], st);
-		return;
-	}
-	{
-		ListCell   *lc;
-
-		foreach(lc, st->seen)
-			if (strcmp((const char *) lfirst(lc), n->id) == 0)
-				return;
-	}
-	st->seen = lappend(st->seen, (void *) n->id);
-	{
-		Datum		v = CStringGetTextDatum(n->id);
-		bool		null = false;
-
-		tuplestore_putvalues(st->store, st->desc, &v, &null);
-	}
+	/* valid expressions are ASCII, which every server encoding keeps as is */
+	PG_RETURN_BOOL(lc_spdx_check(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &mem, &nlicenses,
+								 &pos, NULL, 0));
 }
 
 PG_FUNCTION_INFO_V1(spdx_ids);
@@ -116,13 +179,18 @@ spdx_ids(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	lc_spdx_node *n = spdx_parse_or_error(PG_GETARG_TEXT_PP(0));
-	ids_state	st;
+	lc_spdx_mem mem = spdx_mem();
+	const char **ids;
+	size_t		k = lc_spdx_ids(n, &mem, &ids);
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	st.store = rsinfo->setResult;
-	st.desc = rsinfo->setDesc;
-	st.seen = NIL;
-	collect_ids(n, &st);
+	for (size_t i = 0; i < k; i++)
+	{
+		Datum		v = CStringGetTextDatum(ids[i]);
+		bool		null = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &null);
+	}
 	return (Datum) 0;
 }
 
@@ -143,19 +211,9 @@ dnf_row(void *arg, int option, const lc_spdx_node *leaf)
 	v[1] = CStringGetTextDatum(leaf->id);
 	v[2] = leaf->exception ? CStringGetTextDatum(leaf->exception) : (Datum) 0;
 	tuplestore_putvalues(r->store, r->desc, v, nulls);
-}
-
-static int
-spdx_dnf_call(const lc_spdx_node *n, lc_spdx_leaf_fn fn, void *arg)
-{
-	lc_spdx_mem mem = {spdx_alloc, CurrentMemoryContext};
-	int			k = lc_spdx_dnf(n, &mem, SPDX_MAX_OPTIONS, fn, arg);
-
-	if (k < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("license expression has more than %d alternatives", SPDX_MAX_OPTIONS)));
-	return k;
+	pfree(DatumGetPointer(v[1]));
+	if (leaf->exception)
+		pfree(DatumGetPointer(v[2]));
 }
 
 PG_FUNCTION_INFO_V1(spdx_dnf);
@@ -165,33 +223,18 @@ spdx_dnf(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	lc_spdx_node *n = spdx_parse_or_error(PG_GETARG_TEXT_PP(0));
+	lc_spdx_mem mem = spdx_mem();
 	dnf_rows	r;
 
+	if (n->nterms > LC_SPDX_MAX_LICENSES)
+		spdx_limit_error("Its expansion into alternatives (options times the licenses of each) would hold",
+						 n->nterms);
 	InitMaterializedSRF(fcinfo, 0);
 	r.store = rsinfo->setResult;
 	r.desc = rsinfo->setDesc;
-	spdx_dnf_call(n, dnf_row, &r);
+	if (lc_spdx_dnf(n, &mem, LC_SPDX_MAX_LICENSES, dnf_row, &r) < 0)
+		elog(ERROR, "SPDX expansion refused under its limit");
 	return (Datum) 0;
-}
-
-typedef struct sat_state
-{
-	lc_spdx_node **allowed;
-	int			nallowed;
-	int			noptions;
-	bool	   *option_ok;		/* per option: every leaf allowed so far */
-} sat_state;
-
-static void
-sat_leaf(void *arg, int option, const lc_spdx_node *leaf)
-{
-	sat_state  *st = arg;
-	bool		ok = false;
-
-	for (int i = 0; i < st->nallowed && !ok; i++)
-		ok = lc_spdx_leaf_satisfied(leaf, st->allowed[i]);
-	if (!ok)
-		st->option_ok[option] = false;
 }
 
 PG_FUNCTION_INFO_V1(spdx_satisfies);
@@ -201,19 +244,20 @@ spdx_satisfies(PG_FUNCTION_ARGS)
 {
 	lc_spdx_node *n = spdx_parse_or_error(PG_GETARG_TEXT_PP(0));
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	lc_spdx_mem mem = spdx_mem();
+	lc_spdx_node **allowed;
+	int			nallowed = 0;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			nelems;
-	sat_state	st;
-	int			k;
 
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
-	st.allowed = palloc(sizeof(lc_spdx_node *) * Max(nelems, 1));
-	st.nallowed = 0;
+	allowed = palloc(sizeof(lc_spdx_node *) * Max(nelems, 1));
 	for (int i = 0; i < nelems; i++)
 	{
 		lc_spdx_node *a;
 
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			continue;
 		a = spdx_parse_or_error(DatumGetTextPP(elems[i]));
@@ -221,17 +265,37 @@ spdx_satisfies(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("allowed licenses must be single licenses, not \"%s\"",
-							TextDatumGetCString(elems[i]))));
-		st.allowed[st.nallowed++] = a;
+							spdx_quote(DatumGetTextPP(elems[i])))));
+		allowed[nallowed++] = a;
 	}
-	st.option_ok = palloc(sizeof(bool) * SPDX_MAX_OPTIONS);
-	for (int i = 0; i < SPDX_MAX_OPTIONS; i++)
-		st.option_ok[i] = true;
-	k = spdx_dnf_call(n, sat_leaf, &st);
-	for (int i = 0; i < k; i++)
-		if (st.option_ok[i])
-			PG_RETURN_BOOL(true);
-	PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(lc_spdx_satisfies(n, allowed, nallowed, &mem));
+}
+
+PG_FUNCTION_INFO_V1(llmcopy_spdx_or_later);
+/* llmcopy_spdx_or_later(offered, wanted): the GNU "or later" rule on two license ids */
+Datum
+llmcopy_spdx_or_later(PG_FUNCTION_ARGS)
+{
+	char	   *a = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *b = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	PG_RETURN_BOOL(lc_spdx_or_later_covers(a, b));
+}
+
+/*
+ * Correct a text (why may be NULL).  Past the limit in the database
+ * encoding is past it in UTF-8: such a text is not converted.
+ */
+static bool
+spdx_correct_text(text *t, char *buf, size_t cap, lc_spdx_why *why)
+{
+	lc_spdx_mem mem = spdx_mem();
+	size_t		len = (size_t) VARSIZE_ANY_EXHDR(t);
+	const char *s = VARDATA_ANY(t);
+
+	if (len <= LC_SPDX_CORRECT_MAX_BYTES)
+		s = spdx_bytes(t, &len);
+	return lc_spdx_correct_explain(s, len, &mem, buf, cap, why);
 }
 
 PG_FUNCTION_INFO_V1(spdx_correct);
@@ -239,14 +303,39 @@ PG_FUNCTION_INFO_V1(spdx_correct);
 Datum
 spdx_correct(PG_FUNCTION_ARGS)
 {
-	lc_spdx_mem mem = {spdx_alloc, CurrentMemoryContext};
-	size_t		len;
-	char	   *s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(0), &len);
 	char		buf[1024];
 
-	if (!lc_spdx_correct(s, len, &mem, buf, sizeof buf))
+	if (!spdx_correct_text(PG_GETARG_TEXT_PP(0), buf, sizeof buf, NULL))
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(buf));
+}
+
+PG_FUNCTION_INFO_V1(spdx_correct_explain);
+/* spdx_correct_explain(text): what spdx_correct answers, the rule that decided, how, and the candidates it refused to choose from */
+Datum
+spdx_correct_explain(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		v[4];
+	bool		nulls[4] = {false, false, false, false};
+	char		buf[1024];
+	lc_spdx_why why;
+	Datum	   *cands;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "spdx_correct_explain must return a record");
+	desc = BlessTupleDesc(desc);
+	if (spdx_correct_text(PG_GETARG_TEXT_PP(0), buf, sizeof buf, &why))
+		v[0] = CStringGetTextDatum(buf);
+	else
+		nulls[0] = true;
+	v[1] = CStringGetTextDatum(spdx_server_text(why.rule));
+	v[2] = CStringGetTextDatum(spdx_server_text(why.detail));
+	cands = palloc(sizeof(Datum) * Max(why.ncandidates, 1));
+	for (int i = 0; i < why.ncandidates; i++)
+		cands[i] = CStringGetTextDatum(why.candidates[i]);
+	v[3] = PointerGetDatum(construct_array(cands, why.ncandidates, TEXTOID, -1, false, TYPALIGN_INT));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, nulls)));
 }
 
 PG_FUNCTION_INFO_V1(llmcopy_spdx_list);
@@ -276,153 +365,4 @@ Datum
 llmcopy_spdx_list_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(lc_spdx_list_version));
-}
-
-/* ---- attribution_agg ---- */
-
-typedef struct Attribution
-{
-	char	   *license;		/* heading key: normalized expression */
-	char	   *title;
-	char	   *author;
-	char	   *source;
-} Attribution;
-
-typedef struct AttrState
-{
-	Attribution *v;
-	Size		n;
-	Size		cap;
-	MemoryContext ctx;
-} AttrState;
-
-static char *
-dup_arg(FunctionCallInfo fcinfo, int i, MemoryContext ctx)
-{
-	return PG_ARGISNULL(i) ? NULL : MemoryContextStrdup(ctx, TextDatumGetCString(PG_GETARG_DATUM(i)));
-}
-
-PG_FUNCTION_INFO_V1(attribution_trans);
-Datum
-attribution_trans(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx;
-	AttrState  *st;
-	Attribution *a;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("attribution_agg functions can only be called as aggregates")));
-	if (PG_ARGISNULL(0))
-	{
-		st = MemoryContextAllocZero(aggctx, sizeof(AttrState));
-		st->cap = 64;
-		st->v = MemoryContextAllocHuge(aggctx, sizeof(Attribution) * st->cap);
-		st->ctx = aggctx;
-	}
-	else
-		st = (AttrState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1) && PG_ARGISNULL(2) && PG_ARGISNULL(3))
-		PG_RETURN_POINTER(st);	/* nothing to credit */
-	if (st->n == st->cap)
-	{
-		st->cap *= 2;
-		st->v = repalloc_huge(st->v, sizeof(Attribution) * st->cap);
-	}
-	a = &st->v[st->n++];
-	a->author = dup_arg(fcinfo, 1, aggctx);
-	a->title = dup_arg(fcinfo, 2, aggctx);
-	a->source = dup_arg(fcinfo, 3, aggctx);
-	a->license = NULL;
-	if (!PG_ARGISNULL(4))
-	{
-		/* group by the normalized expression; what cannot be read stays as written */
-		lc_spdx_mem mem = {spdx_alloc, CurrentMemoryContext};
-		size_t		len;
-		char	   *s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(4), &len);
-		char		buf[1024];
-
-		if (lc_spdx_correct(s, len, &mem, buf, sizeof buf))
-			a->license = MemoryContextStrdup(aggctx, buf);
-		else
-			a->license = MemoryContextStrdup(aggctx, TextDatumGetCString(PG_GETARG_DATUM(4)));
-	}
-	PG_RETURN_POINTER(st);
-}
-
-static int
-strcmp_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a == NULL) - (b == NULL);	/* NULLs last */
-	return strcmp(a, b);
-}
-
-static int
-attr_cmp(const void *x, const void *y)
-{
-	const Attribution *a = x,
-			   *b = y;
-	int			c;
-
-	if ((c = strcmp_null(a->license, b->license)) != 0)
-		return c;
-	if ((c = strcmp_null(a->title, b->title)) != 0)
-		return c;
-	if ((c = strcmp_null(a->author, b->author)) != 0)
-		return c;
-	return strcmp_null(a->source, b->source);
-}
-
-PG_FUNCTION_INFO_V1(attribution_final);
-/* A NOTICE text: one section per license, entries sorted, duplicates once. */
-Datum
-attribution_final(PG_FUNCTION_ARGS)
-{
-	AttrState  *st;
-	StringInfoData buf;
-	const char *cur = NULL;
-	bool		first = true;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = (AttrState *) PG_GETARG_POINTER(0);
-	if (st->n == 0)
-		PG_RETURN_NULL();
-	qsort(st->v, st->n, sizeof(Attribution), attr_cmp);
-	initStringInfo(&buf);
-	for (Size i = 0; i < st->n; i++)
-	{
-		Attribution *a = &st->v[i];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (i > 0 && attr_cmp(a, &st->v[i - 1]) == 0)
-			continue;
-		if (first || strcmp_null(a->license, cur) != 0)
-		{
-			const lc_spdx_entry *e = a->license ? lc_spdx_find_license(a->license, strlen(a->license)) : NULL;
-
-			if (!first)
-				appendStringInfoChar(&buf, '\n');
-			if (a->license == NULL)
-				appendStringInfoString(&buf, "License unknown\n");
-			else if (e)
-				appendStringInfo(&buf, "%s (%s)\n", e->name, e->id);
-			else
-				appendStringInfo(&buf, "%s\n", a->license);
-			cur = a->license;
-			first = false;
-		}
-		appendStringInfoString(&buf, "  - ");
-		if (a->title)
-			appendStringInfo(&buf, "\"%s\"", a->title);
-		if (a->author)
-			appendStringInfo(&buf, "%s%s", a->title ? " by " : "", a->author);
-		if (a->source)
-			appendStringInfo(&buf, "%s%s", (a->title || a->author) ? ", " : "", a->source);
-		appendStringInfoChar(&buf, '\n');
-	}
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
 }

@@ -47,8 +47,7 @@ llmcopy_parse_mode(text *mode)
 	return (lc_mode) m;
 }
 
-pg_attribute_noreturn()
-static void
+pg_noreturn static void
 tokenize_error(const char *err)
 {
 	ereport(ERROR,

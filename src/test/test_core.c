@@ -16,6 +16,9 @@
  * 6. Every long loop ticks at a bounded interval: the longest stretch of
  *    CPU time between two ticks stays small on inputs that take seconds.
  * 7. Set operations in blocks equal the plain merges.
+ * 8. Sorting equals a reference sort on inputs that defeat quicksorts
+ *    (sorted with an unsorted tail, reversed, all equal, few values) and on
+ *    random ones, and ticks as it goes.
  * Prints "N passed, N failed".
  */
 #include "lc_core.h"
@@ -820,7 +823,110 @@ test_sets(void)
 
 		for (int i = 0; i < 1000; i++)
 			big[i] = (uint64_t) ((i * 7919) % 500);
-		CHECK(lc_sort_unique_u64(big, 1000) == 500 && big[0] == 0 && big[499] == 499, "sort unique");
+		CHECK(lc_sort_unique_u64(big, 1000, NULL) == 500 && big[0] == 0 && big[499] == 499, "sort unique");
+	}
+}
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t	z = (*x += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t	a = *(const uint64_t *) x,
+				b = *(const uint64_t *) y;
+
+	return (a > b) - (a < b);
+}
+
+/* Fill a with n keys of the given shape. */
+static void
+sort_input(uint64_t *a, size_t n, int shape, uint64_t *seed)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		switch (shape)
+		{
+			case 0:				/* random */
+				a[i] = splitmix64(seed);
+				break;
+			case 1:				/* sorted, then a short unsorted tail */
+			case 2:				/* reversed */
+				a[i] = (uint64_t) i * 0x0123456789ULL;
+				break;
+			case 3:				/* all equal */
+				a[i] = 0xDEADBEEFCAFEF00DULL;
+				break;
+			case 4:				/* a few values */
+				a[i] = splitmix64(seed) % 5 * 0x1111111111111111ULL;
+				break;
+			case 5:				/* differ only in the low byte */
+				a[i] = 0xAB00000000000000ULL | (splitmix64(seed) & 0xFF);
+				break;
+			default:			/* small integers, organ pipe */
+				a[i] = i < n / 2 ? i : n - i;
+				break;
+		}
+	}
+	if (shape == 1)
+		for (size_t i = n > 16 ? n - 16 : 0; i < n; i++)
+			a[i] = splitmix64(seed);
+	if (shape == 2)
+		for (size_t i = 0; i < n / 2; i++)
+		{
+			uint64_t	t = a[i];
+
+			a[i] = a[n - 1 - i];
+			a[n - 1 - i] = t;
+		}
+}
+
+static void
+test_sort(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 31, 32, 33, 257, 1000, 65537, 1 << 20};
+	uint64_t	seed = 42;
+
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+	{
+		size_t		n = sizes[si];
+
+		for (int shape = 0; shape < 7; shape++)
+		{
+			uint64_t   *a = malloc((n + 1) * sizeof(uint64_t)),
+					   *b = malloc((n + 1) * sizeof(uint64_t)),
+					   *ref = malloc((n + 1) * sizeof(uint64_t));
+			size_t		m = 0,
+						u;
+
+			sort_input(a, n, shape, &seed);
+			memcpy(b, a, n * sizeof(uint64_t));
+			memcpy(ref, a, n * sizeof(uint64_t));
+			qsort(ref, n, sizeof(uint64_t), cmp_u64);
+			ticks = 0;
+			lc_sort_u64(a, n, &env);
+			CHECK(memcmp(a, ref, n * sizeof(uint64_t)) == 0,
+				  "sort of %zu keys, shape %d, differs from qsort", n, shape);
+			CHECK(ticks >= n / (64 * 1024), "sort of %zu keys ticked %zu times", n, ticks);
+
+			/* unique: the reference's distinct values, in order */
+			for (size_t i = 0; i < n; i++)
+				if (i == 0 || ref[i] != ref[m - 1])
+					ref[m++] = ref[i];
+			u = lc_sort_unique_u64(b, n, NULL);
+			CHECK(u == m && memcmp(b, ref, m * sizeof(uint64_t)) == 0,
+				  "sort unique of %zu keys, shape %d: %zu values, expected %zu", n, shape, u, m);
+			free(a);
+			free(b);
+			free(ref);
+		}
 	}
 }
 
@@ -829,6 +935,7 @@ main(int argc, char **argv)
 {
 	srand(12345);
 	test_sets();
+	test_sort();
 	test_fastpath_random(LC_MODE_TEXT, 20000, true);
 	test_fastpath_random(LC_MODE_TEXT, 20000, false);
 	test_fastpath_random(LC_MODE_CODE, 5000, false);

@@ -1,0 +1,122 @@
+-- Attribution that ranks the origin first (run by bench/run attribution):
+-- verbatim copies of a corpus passage between novel text; every work that
+-- shares a hash with the output (boilerplate subtracted) is a candidate,
+-- and rankings of the candidates are compared by how often their first
+-- work is the copy's source or a byte-identical copy of it.
+\pset footer off
+SET client_min_messages = warning;
+SELECT setseed(0.3);
+
+CREATE TABLE works AS SELECT id, kind, body, fingerprint(body) AS fp FROM corpus;
+ALTER TABLE works ADD PRIMARY KEY (id);
+CREATE INDEX works_fp ON works USING gin (fp);
+ANALYZE works;
+CREATE TABLE bp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1), 100) AS fp FROM works;
+-- byte-identical documents share a body: one group per body
+CREATE TABLE same_body AS SELECT id, min(id) OVER (PARTITION BY md5(body)) AS grp FROM works;
+CREATE INDEX ON same_body (id);
+
+-- Novel text: the plain words of held-out mails, shuffled (as in quality.sql).
+CREATE TABLE novel AS
+SELECT row_number() OVER () AS id,
+       (SELECT string_agg(w, ' ' ORDER BY md5(w || n::text))
+        FROM regexp_split_to_table(body, '\s+') WITH ORDINALITY t(w, n)
+        WHERE w ~ '^[A-Za-z]+[.,;:!?]?$') AS words
+FROM heldout;
+CREATE TABLE sources AS
+SELECT row_number() OVER (ORDER BY md5(id::text || 'attribution')) AS rn, id, kind, body
+FROM works WHERE kind <> 'intl' AND body !~ '[A-Za-z0-9+/=]{200}' AND length(body) > 1500;
+
+-- 80 verbatim copies for each length L, each between 600 characters of novel text.
+CREATE TABLE truth AS
+WITH plan AS (SELECT row_number() OVER () AS n, l FROM unnest(ARRAY[15, 30, 50, 100, 200]) l, generate_series(1, 80) k),
+picked AS (SELECT plan.*, s.id AS source, s.kind, s.body
+           FROM plan JOIN sources s ON s.rn = 1 + (plan.n * 7919) % (SELECT count(*) FROM sources)),
+spans AS (
+    SELECT picked.*, t0.start AS cstart, t1.start + t1.length - t0.start AS clen
+    FROM picked,
+         LATERAL (SELECT count(*) AS ntok FROM llmcopy_tokens(picked.body)) c,
+         LATERAL (SELECT 1 + floor(random() * greatest(c.ntok - picked.l, 1))::int AS first) f,
+         LATERAL (SELECT start FROM llmcopy_tokens(picked.body) WHERE n = f.first) t0,
+         LATERAL (SELECT start, length FROM llmcopy_tokens(picked.body) WHERE n = f.first + picked.l - 1) t1
+    WHERE c.ntok >= picked.l + 1)
+SELECT n AS id, l, source, kind, substr(body, cstart, clen) AS copied,
+       left(v1.words, 600) || ' ' || substr(body, cstart, clen) || ' ' || left(v2.words, 600) AS body
+FROM spans
+JOIN novel v1 ON v1.id = 1 + n % (SELECT count(*) FROM novel)
+JOIN novel v2 ON v2.id = 1 + (n * 13 + 5) % (SELECT count(*) FROM novel);
+ALTER TABLE truth ADD COLUMN q fingerprint;
+UPDATE truth t SET q = fingerprint(t.body) - b.fp FROM bp b;
+
+-- Every candidate with the signals a ranking may use.
+CREATE TABLE cand AS
+SELECT t.id, w.id AS work, sb.grp,
+       coalesce(m.tokens, 0) AS span_tokens,
+       coalesce(strpos(w.body, substr(t.body, m.a_start, m.a_length)) > 0, false) AS exact,
+       md5(w.fp::text) AS fph,
+       llmcopy_coverage(t.body, w.body, 8) AS coverage,
+       containment(t.q, w.fp) AS containment,
+       containment_weighted(t.q, w.fp, d.df) AS weighted,
+       (sb.grp = ss.grp) AS right_work,
+       strpos(w.body, t.copied) > 0 AS holds_text
+FROM truth t
+CROSS JOIN LATERAL (SELECT fingerprint_df_agg(x.fp, t.q, (SELECT count(*) FROM works)) AS df FROM works x WHERE t.q && x.fp) d
+JOIN works w ON t.q && w.fp
+JOIN same_body sb ON sb.id = w.id JOIN same_body ss ON ss.id = t.source
+LEFT JOIN LATERAL (SELECT * FROM llmcopy_matches(t.body, w.body, 8, 'text', 2) ORDER BY tokens DESC LIMIT 1) m ON true;
+-- copies: token-identical works among the output's candidates
+ALTER TABLE cand ADD COLUMN copies int;
+UPDATE cand c SET copies = s.n
+FROM (SELECT id, work, count(*) OVER (PARTITION BY id, fph) AS n FROM cand) s WHERE s.id = c.id AND s.work = c.work;
+
+\echo '## Candidates a copy'
+SELECT l, count(DISTINCT t.id) AS copies, round(count(*)::numeric / count(DISTINCT t.id), 1) AS candidates_a_copy,
+       round(avg(h), 1) AS holding_the_text_a_copy, round(avg(g), 1) AS distinct_bodies_holding_it
+FROM truth t JOIN cand c ON c.id = t.id
+JOIN LATERAL (SELECT count(*) FILTER (WHERE holds_text) AS h, count(DISTINCT grp) FILTER (WHERE holds_text) AS g
+              FROM cand x WHERE x.id = t.id) hh ON true
+GROUP BY 1 ORDER BY 1;
+
+-- The rankings: the present one (longest span, then id), and by what makes a
+-- work the origin, through llmcopy_origin_rank's order.
+CREATE TABLE ranked AS
+SELECT c.*, 'span tokens, then id (before)'::text AS ranking,
+       row_number() OVER (PARTITION BY id ORDER BY span_tokens DESC, work) AS r FROM cand c
+UNION ALL
+SELECT c.*, 'containment, then id',
+       row_number() OVER (PARTITION BY id ORDER BY containment DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'rarity-weighted, then id',
+       row_number() OVER (PARTITION BY id ORDER BY weighted DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'span, byte-exact, coverage, rarity-weighted, containment, then id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment) DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'llmcopy_origin_key: the same, then copies, then id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC, work) FROM cand c;
+
+\echo '## Top-1 attribution of verbatim copies: the source or a byte-identical copy of it (%)'
+SELECT ranking, string_agg(format('L=%s: %s', l, pct), '  ' ORDER BY l) AS by_length, round(avg(pct), 1) AS mean
+FROM (SELECT r.ranking, t.l, round(100.0 * count(*) FILTER (WHERE r.right_work) / count(*), 1) AS pct
+      FROM ranked r JOIN truth t ON t.id = r.id WHERE r.r = 1 GROUP BY 1, 2) s
+GROUP BY 1 ORDER BY 1;
+
+\echo '## Top-1 attribution: a work holding the copied text byte for byte (%)'
+SELECT ranking, string_agg(format('L=%s: %s', l, pct), '  ' ORDER BY l) AS by_length
+FROM (SELECT r.ranking, t.l, round(100.0 * count(*) FILTER (WHERE r.holds_text) / count(*), 1) AS pct
+      FROM ranked r JOIN truth t ON t.id = r.id WHERE r.r = 1 GROUP BY 1, 2) s
+GROUP BY 1 ORDER BY 1;
+
+\echo '## The ceiling: copies whose best candidates (by span, exactness, coverage, rarity, containment) include a work of another body'
+SELECT t.l, count(*) AS copies,
+       count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM cand c WHERE c.id = t.id AND c.right_work)) AS source_not_a_candidate,
+       count(*) FILTER (WHERE x.right AND x.other) AS source_tied_with_another_body,
+       round(100.0 * count(*) FILTER (WHERE x.right AND NOT x.other) / count(*), 1) AS certain_pct,
+       round(100.0 * count(*) FILTER (WHERE x.right) / count(*), 1) AS best_possible_pct
+FROM truth t
+LEFT JOIN LATERAL (
+    SELECT bool_or(c.right_work) AS right, bool_or(NOT c.right_work) AS other
+    FROM cand c
+    WHERE c.id = t.id AND llmcopy_origin_key(c.span_tokens, c.exact, c.coverage, c.weighted, c.containment)
+          = (SELECT max(llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment)) FROM cand y WHERE y.id = t.id)) x ON true
+GROUP BY 1 ORDER BY 1;

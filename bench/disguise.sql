@@ -1,0 +1,198 @@
+-- Disguised copies (run by bench/run disguise): code clones at the six
+-- classic levels of disguise against independent implementations of the
+-- same task, and reworded prose against other text on the same topic.
+-- The test sets are made by bench/disguise/{js.mjs,py.py,prose.py} into
+-- bench/work/disguise/out (see those files for what each level does).
+\pset footer off
+SET client_min_messages = warning;
+
+-- ---------------------------------------------------------------------------
+-- The code corpus: the benchmark corpus's JavaScript and TypeScript, and the
+-- Python files of this machine, in code mode.  Document frequencies are
+-- counted over it; boilerplate is its shingles found in at least 100 works.
+CREATE TABLE pycorpus (id int, package text, path text, body text);
+\copy pycorpus FROM 'bench/work/disguise/out/py_corpus.copy'
+CREATE TABLE dworks AS
+SELECT id, 'js'::text AS lang, body FROM corpus WHERE kind = 'code'
+UNION ALL SELECT 10000000 + id, 'py', body FROM pycorpus;
+ALTER TABLE dworks ADD COLUMN fp fingerprint;
+UPDATE dworks SET fp = fingerprint(body, 5, 10, 'code');
+CREATE INDEX dworks_fp ON dworks USING gin (fp);
+ANALYZE dworks;
+CREATE TABLE dbp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1, 'code'), 100) AS fp FROM dworks;
+SELECT lang, count(*) AS works, round(sum(length(body)) / 1e6, 1) AS mb FROM dworks GROUP BY 1 ORDER BY 1;
+SELECT (fingerprint_info(fp)).hashes AS boilerplate_shingles FROM dbp;
+
+-- ---------------------------------------------------------------------------
+-- The pairs: each clone variant against its original, each independent
+-- implementation against the other.
+CREATE TABLE clones (fid int, package text, name text, variant text, query text, original text);
+\copy clones FROM 'bench/work/disguise/out/js_clones.copy'
+ALTER TABLE clones ADD COLUMN lang text;
+UPDATE clones SET lang = 'js';
+CREATE TEMP TABLE pyclones (LIKE clones);
+\copy pyclones (fid, package, name, variant, query, original) FROM 'bench/work/disguise/out/py_clones.copy'
+INSERT INTO clones SELECT fid + 100000, package, name, variant, query, original, 'py' FROM pyclones;
+CREATE TABLE negs (name text, package_a text, package_b text, a text, b text);
+\copy negs FROM 'bench/work/disguise/out/js_negatives.copy'
+ALTER TABLE negs ADD COLUMN lang text;
+UPDATE negs SET lang = 'js';
+CREATE TEMP TABLE pynegs (LIKE negs);
+\copy pynegs (name, package_a, package_b, a, b) FROM 'bench/work/disguise/out/py_negatives.copy'
+INSERT INTO negs SELECT name, package_a, package_b, a, b, 'py' FROM pynegs;
+
+-- Independent means no shared provenance: pairs sharing an unbroken run of
+-- 20 code tokens (a helper copied between packages, a vendored module) are
+-- copies, not independent work, and are set aside.
+ALTER TABLE negs ADD COLUMN longest int;
+UPDATE negs SET longest = llmcopy_longest_match(a, b, 'code');
+\echo '## Independent implementations: pairs kept and set aside (a shared run of >= 20 tokens)'
+SELECT lang, count(*) FILTER (WHERE longest < 20) AS independent_pairs, count(DISTINCT name) FILTER (WHERE longest < 20) AS names,
+       count(*) FILTER (WHERE longest >= 20) AS set_aside_as_copies
+FROM negs GROUP BY 1 ORDER BY 1;
+
+CREATE TABLE texts (tid serial PRIMARY KEY, body text UNIQUE);
+INSERT INTO texts (body)
+SELECT DISTINCT x FROM (SELECT query FROM clones UNION SELECT original FROM clones
+                        UNION SELECT a FROM negs WHERE longest < 20 UNION SELECT b FROM negs WHERE longest < 20) s(x);
+ALTER TABLE texts ADD COLUMN fp fingerprint, ADD COLUMN q fingerprint;
+UPDATE texts SET fp = fingerprint(body, 5, 10, 'code');
+UPDATE texts t SET q = t.fp - b.fp FROM dbp b;
+CREATE TABLE pairs AS
+SELECT row_number() OVER () AS pid, c.lang, 'clone'::text AS class, c.variant, c.fid, c.name, tq.tid AS qt, tw.tid AS wt
+FROM clones c JOIN texts tq ON tq.body = c.query JOIN texts tw ON tw.body = c.original
+UNION ALL
+SELECT NULL, n.lang, 'negative', 'neg', NULL, n.name, tq.tid, tw.tid
+FROM negs n JOIN texts tq ON tq.body = n.a JOIN texts tw ON tw.body = n.b WHERE n.longest < 20;
+UPDATE pairs p SET pid = s.rn FROM (SELECT ctid, row_number() OVER () + 1000000 AS rn FROM pairs WHERE pid IS NULL) s
+WHERE p.ctid = s.ctid;
+
+-- The document frequencies of each query's hashes (boilerplate subtracted),
+-- as the scan gets them: from the works an index scan returns for q && fp.
+CREATE TABLE dfs AS
+SELECT t.tid, (SELECT fingerprint_df_agg(w.fp, t.q, (SELECT count(*) FROM dworks)) FROM dworks w WHERE t.q && w.fp) AS df
+FROM texts t WHERE t.tid IN (SELECT qt FROM pairs);
+
+-- ---------------------------------------------------------------------------
+-- The measures of each pair.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE scores AS
+SELECT p.pid, m.measure, m.value
+FROM pairs p JOIN texts q ON q.tid = p.qt JOIN texts w ON w.tid = p.wt LEFT JOIN dfs d ON d.tid = p.qt,
+LATERAL (VALUES ('containment', containment(q.fp, w.fp)),
+                ('containment - boilerplate', containment(q.q, w.fp)),
+                ('rarity-weighted', coalesce(containment_weighted(q.q, w.fp, d.df), 0)),
+                ('pg_trgm similarity', similarity(q.body, w.body)::float8),
+                ('pg_trgm word_similarity', word_similarity(q.body, w.body)::float8)) m(measure, value);
+
+-- Prototypes of tokenizer-level measures (bench/disguise/proto.py), over
+-- the tokens of llmcopy_tokens(body, 'code').
+\copy (SELECT t.tid, k.n, k.token, k.start, k.length FROM texts t, llmcopy_tokens(t.body, 'code') k) TO 'bench/work/disguise/tokens.copy'
+\copy (SELECT tid, body FROM texts) TO 'bench/work/disguise/texts.copy'
+\copy (SELECT pid, qt, wt FROM pairs) TO 'bench/work/disguise/pairs.copy'
+\! nice python3 bench/disguise/proto.py bench/work/disguise/tokens.copy bench/work/disguise/texts.copy bench/work/disguise/pairs.copy bench/work/disguise/proto.copy
+CREATE TEMP TABLE proto (pid bigint, measure text, value float8);
+\copy proto FROM 'bench/work/disguise/proto.copy'
+INSERT INTO scores SELECT pid, 'prototype: ' || measure, value FROM proto;
+
+-- Recall at zero false positives: the threshold is the highest score of any
+-- independent pair of the language; a clone is found when it scores above.
+CREATE TABLE thresholds AS
+SELECT p.lang, s.measure, max(s.value) AS at_zero_fp,
+       percentile_disc(0.99) WITHIN GROUP (ORDER BY s.value) AS at_1pct_fp,
+       count(*) AS negatives
+FROM scores s JOIN pairs p USING (pid) WHERE p.class = 'negative' GROUP BY 1, 2;
+CREATE TABLE recall AS
+SELECT p.lang, s.measure, p.variant, count(*) AS clones,
+       round(100.0 * count(*) FILTER (WHERE s.value > t.at_zero_fp) / count(*), 1) AS recall_zero_fp,
+       round(100.0 * count(*) FILTER (WHERE s.value > t.at_1pct_fp) / count(*), 1) AS recall_1pct_fp,
+       round(avg(s.value)::numeric, 3) AS mean_score
+FROM scores s JOIN pairs p USING (pid) JOIN thresholds t ON t.lang = p.lang AND t.measure = s.measure
+WHERE p.class = 'clone' GROUP BY 1, 2, 3;
+
+-- data for the plot
+\copy (SELECT lang, measure, substr(variant, 2)::int, recall_zero_fp, recall_1pct_fp FROM recall WHERE variant LIKE 'L%' ORDER BY 1, 2, 3) TO 'bench/out/disguise_recall.tsv' WITH (FORMAT csv, DELIMITER E'\t')
+
+\echo '## Thresholds: the highest score of an independent implementation (zero false positives) and the 99th percentile'
+SELECT lang, measure, negatives, round(at_zero_fp::numeric, 3) AS at_zero_fp, round(at_1pct_fp::numeric, 3) AS at_1pct_fp
+FROM thresholds ORDER BY 1, 2;
+
+\echo '## Recall (%) at zero false positives by level of disguise (cumulative levels L1..L6)'
+SELECT lang, measure,
+       string_agg(format('%s %s', variant, recall_zero_fp), '  ' ORDER BY variant) AS recall_by_level
+FROM recall WHERE variant LIKE 'L%' GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '## Recall (%) at zero false positives, one transformation on top of layout (S2..S6)'
+SELECT lang, measure,
+       string_agg(format('%s %s', variant, recall_zero_fp), '  ' ORDER BY variant) AS recall_by_transformation
+FROM recall WHERE variant LIKE 'S%' GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '## Recall (%) at 1 % false positives (cumulative levels)'
+SELECT lang, measure,
+       string_agg(format('%s %s', variant, recall_1pct_fp), '  ' ORDER BY variant) AS recall_by_level
+FROM recall WHERE variant LIKE 'L%' GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '## Mean score of clones by level, and of independent pairs'
+SELECT lang, measure,
+       string_agg(format('%s %s', variant, mean_score), '  ' ORDER BY variant) AS mean_by_level,
+       (SELECT round(avg(s.value)::numeric, 3) FROM scores s JOIN pairs p USING (pid)
+        WHERE p.class = 'negative' AND p.lang = r.lang AND s.measure = r.measure) AS mean_negative
+FROM recall r WHERE variant LIKE 'L%' GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '## The hardest independent pairs: highest containment and highest rarity-weighted score'
+SELECT p.lang, p.name, s.measure, round(s.value::numeric, 3) AS score, n.package_a, n.package_b
+FROM scores s JOIN pairs p USING (pid)
+JOIN texts tq ON tq.tid = p.qt JOIN texts tw ON tw.tid = p.wt
+JOIN negs n ON n.a = tq.body AND n.b = tw.body
+WHERE p.class = 'negative' AND s.measure IN ('containment', 'rarity-weighted')
+  AND s.value >= (SELECT t.at_zero_fp FROM thresholds t WHERE t.lang = p.lang AND t.measure = s.measure) - 1e-9
+ORDER BY 1, 3;
+
+\echo '## Cost of the document frequencies: works read per query (q && fp after boilerplate subtraction)'
+SELECT count(*) AS queries, round(avg((fingerprint_df_info(df)).hashes), 1) AS hashes_a_query,
+       round(avg(n), 1) AS works_read_avg, max(n) AS works_read_max
+FROM dfs d, LATERAL (SELECT count(*) AS n FROM dworks w, texts t WHERE t.tid = d.tid AND t.q && w.fp) c;
+
+-- ---------------------------------------------------------------------------
+-- Reworded prose: AUC of each measure, the copy's source against three
+-- passages on the same topic, by strength of rewording.
+CREATE TABLE prose (qid int, source text, level text, truth text, query text, work text);
+\copy prose FROM 'bench/work/disguise/out/prose_pairs.copy'
+-- document frequencies of words over the corpus's prose; the words of at
+-- least 500 of its 9,267 documents are its function words (boilerplate)
+CREATE TABLE pworks AS SELECT id, body, fingerprint(body, 1, 1) AS fp FROM corpus WHERE kind = 'prose';
+CREATE INDEX pworks_fp ON pworks USING gin (fp);
+CREATE TABLE pbp AS SELECT fingerprint_common_agg(fp, 500) AS fp FROM pworks;
+SELECT (fingerprint_info(fp)).hashes AS prose_words_in_500_documents FROM pbp;
+CREATE TABLE pq AS
+SELECT query, fingerprint(query, 1, 1) - (SELECT fp FROM pbp) AS q1 FROM (SELECT DISTINCT query FROM prose) s;
+ALTER TABLE pq ADD COLUMN df fingerprint_df;
+UPDATE pq SET df = (SELECT fingerprint_df_agg(w.fp, pq.q1, (SELECT count(*) FROM pworks)) FROM pworks w WHERE pq.q1 && w.fp);
+CREATE TABLE pscores AS
+SELECT p.qid, p.level, p.truth, m.measure, m.value
+FROM prose p JOIN pq ON pq.query = p.query,
+LATERAL (VALUES ('containment (k = 5)', containment(fingerprint(p.query), fingerprint(p.work))),
+                ('containment of words (k = 1)', containment(fingerprint(p.query, 1, 1), fingerprint(p.work, 1, 1))),
+                ('containment of word pairs (k = 2)', containment(fingerprint(p.query, 2, 1), fingerprint(p.work, 2, 1))),
+                ('rarity-weighted words (k = 1, common words subtracted)',
+                 coalesce(containment_weighted(pq.q1, fingerprint(p.work, 1, 1), pq.df), 0)),
+                ('pg_trgm similarity', similarity(p.query, p.work)::float8),
+                ('pg_trgm word_similarity', word_similarity(p.query, p.work)::float8)) m(measure, value);
+-- AUC = P(a copy scores above an unrelated passage), ties counted half
+CREATE TABLE auc AS
+SELECT level, measure,
+       round(((sum(r) FILTER (WHERE truth = 'copy') - count(*) FILTER (WHERE truth = 'copy') * (count(*) FILTER (WHERE truth = 'copy') + 1) / 2.0)
+              / (count(*) FILTER (WHERE truth = 'copy') * count(*) FILTER (WHERE truth = 'other')))::numeric, 4) AS auc,
+       round((avg(value) FILTER (WHERE truth = 'copy'))::numeric, 3) AS mean_copy,
+       round((avg(value) FILTER (WHERE truth = 'other'))::numeric, 3) AS mean_other
+FROM (SELECT level, measure, truth, value,
+             rank() OVER w + (count(*) OVER (PARTITION BY level, measure, value) - 1) / 2.0 AS r
+      FROM pscores WINDOW w AS (PARTITION BY level, measure ORDER BY value)) s
+GROUP BY 1, 2;
+\echo '## Reworded prose: AUC by strength (P1 sentences reordered .. P4 heavy), mean score of copies / of other passages'
+SELECT measure, string_agg(format('%s %s', level, auc), '  ' ORDER BY level) AS auc_by_level,
+       string_agg(format('%s %s/%s', level, mean_copy, mean_other), '  ' ORDER BY level) AS means
+FROM auc GROUP BY 1 ORDER BY 1;
+SELECT count(DISTINCT qid) AS passages, count(*) FILTER (WHERE truth = 'other') / count(DISTINCT level) AS negative_pairs_a_level FROM prose;
+
+\copy (SELECT measure, substr(level, 2)::int, auc FROM auc ORDER BY 1, 2) TO 'bench/out/disguise_auc.tsv' WITH (FORMAT csv, DELIMITER E'\t')
