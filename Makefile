@@ -80,7 +80,8 @@ REGRESS = \
 	redteam_duplicate_id \
 	redteam_broken_registration \
 	redteam_license_blowup \
-	cancel
+	cancel \
+	code_modes
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

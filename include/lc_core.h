@@ -15,14 +15,63 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* Tokenizer modes; the numbers are stored on disk in fingerprint headers. */
+/*
+ * Tokenizer modes; the numbers are stored on disk in value headers (one
+ * byte), so a mode keeps its number forever.  'text' and 'code' tokenize as
+ * they always did.  'code:<language>' reads comments and strings the way
+ * the language does and keeps the case of what it reads (SQL folds its bare
+ * words); 'code:auto' guesses the language from the text (lc_guess_lang);
+ * the ':kinds' variants replace identifiers by the kind token "<id>"
+ * (lc_tokenize.c says which identifiers).
+ */
 typedef enum lc_mode
 {
 	LC_MODE_TEXT = 0,
-	LC_MODE_CODE = 1
+	LC_MODE_CODE = 1,
+	LC_MODE_CODE_PYTHON = 2,
+	LC_MODE_CODE_JS = 3,
+	LC_MODE_CODE_JAVA = 4,
+	LC_MODE_CODE_C = 5,
+	LC_MODE_CODE_GO = 6,
+	LC_MODE_CODE_RUST = 7,
+	LC_MODE_CODE_SH = 8,
+	LC_MODE_CODE_SQL = 9,
+	LC_MODE_CODE_AUTO = 10,
+	/* LC_MODE_CODE_PYTHON + LC_MODE_KINDS_OFFSET is 'code:python:kinds', ... */
+	LC_MODE_KINDS_OFFSET = 9
 } lc_mode;
 
-#define LC_MODE_COUNT 2
+#define LC_MODE_COUNT 20
+
+/* Languages of the 'code:<language>' modes (LC_LANG_NONE: mode 'code' or 'text'). */
+typedef enum lc_lang
+{
+	LC_LANG_NONE = 0,
+	LC_LANG_PYTHON,
+	LC_LANG_JS,
+	LC_LANG_JAVA,
+	LC_LANG_C,
+	LC_LANG_GO,
+	LC_LANG_RUST,
+	LC_LANG_SH,
+	LC_LANG_SQL,
+	LC_LANG_AUTO
+} lc_lang;
+
+#define LC_LANG_COUNT 10
+
+extern lc_lang lc_mode_lang(lc_mode mode);
+extern bool lc_mode_kinds(lc_mode mode);
+extern const char *lc_lang_name(lc_lang lang);
+
+/* The language a text most likely is in (never LC_LANG_AUTO nor NONE). */
+extern lc_lang lc_guess_lang(const char *s, size_t len);
+
+/* The length of the mode name at p: its run of [a-z:]. */
+extern size_t lc_mode_name_len(const char *p);
+
+/* "The modes are ...": the sentence that lists the modes, for error hints. */
+extern const char *lc_modes_hint(void);
 
 /* How much input (bytes) may pass between two tick() calls. */
 #define LC_TICK_BYTES (64 * 1024)

@@ -57,7 +57,7 @@ SELECT pg_temp.copy_one(pg_temp.hdr() || int4send(1000000000) || int8send(5)); -
 SELECT pg_temp.copy_one(pg_temp.hdr() || int4send(2) || int8send(9) || int8send(5)); -- unsorted
 SELECT pg_temp.copy_one(pg_temp.hdr() || int4send(2) || int8send(5) || int8send(5)); -- duplicate
 SELECT pg_temp.copy_one('\x02000200000200000000000000070000000000000000'::bytea || int4send(0)); -- version 2
-SELECT pg_temp.copy_one('\x01090200000200000000000000070000000000000000'::bytea || int4send(0)); -- mode 9
+SELECT pg_temp.copy_one('\x01140200000200000000000000070000000000000000'::bytea || int4send(0)); -- mode 20
 SELECT pg_temp.copy_one('\x01004100000200000000000000070000000000000000'::bytea || int4send(0)); -- k=65
 SELECT pg_temp.copy_one('\x01000200000000000000000000070000000000000000'::bytea || int4send(0)); -- w=0
 SELECT pg_temp.copy_one('\x01000280000200000000000000070000000000000000'::bytea || int4send(0)); -- unknown flag

@@ -8,6 +8,16 @@
 -- ---------------------------------------------------------------------------
 -- types, operators and index support
 
+-- ---- language-aware code tokens (src/lc_tokenize.c) ----
+-- Modes 'code:<language>' and their ':kinds' variants are values of the
+-- existing mode arguments; the guess of 'code:auto' is asked for here.
+CREATE FUNCTION llmcopy_code_language(text) RETURNS text
+AS 'MODULE_PATHNAME', 'llmcopy_code_language'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_code_language(text) IS
+'the language mode ''code:auto'' reads a text as: python, js, java, c, go, rust, sh or sql';
+
 -- ---- rarity: document frequencies and the rarity-weighted containment ----
 -- (src/rarity.c)  A fingerprint_df holds the hashes of one query fingerprint
 -- with the number of works holding each, counted by fingerprint_df_agg over

@@ -13,6 +13,13 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION llmcopy_tokens(text, text) IS
 'what the tokenizer saw: normalized token, 1-based character start and length in the text';
 
+CREATE FUNCTION llmcopy_code_language(text) RETURNS text
+AS 'MODULE_PATHNAME', 'llmcopy_code_language'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_code_language(text) IS
+'the language mode ''code:auto'' reads a text as: python, js, java, c, go, rust, sh or sql';
+
 -- ---------------------------------------------------------------------------
 -- fingerprint type
 

@@ -1348,10 +1348,11 @@ fingerprint_agg_state_in(PG_FUNCTION_ARGS)
 	{
 		int			m;
 
-		n = lit_word(&c);
+		lit_skip_spaces(&c);
+		n = lc_mode_name_len(c.p);
 		m = lc_mode_parse(c.p, n);
 		if (m < 0)
-			lit_error(&c, "The mode must be \"text\" or \"code\".");
+			lit_error(&c, lc_modes_hint());
 		h.mode = (uint8) m;
 		c.p += n;
 		h.k = (uint8) lit_field(&c, "k", LC_MAX_K);

@@ -77,7 +77,25 @@ typedef struct tokctx
 /* ICU objects are cached per process: opening a break iterator is costly. */
 static UBreakIterator *cached_word_bi = NULL;
 
-static const char *const mode_names[LC_MODE_COUNT] = {"text", "code"};
+/* Indexed by lc_mode: the names stored values print and parse. */
+static const char *const mode_names[LC_MODE_COUNT] = {
+	"text", "code",
+	"code:python", "code:js", "code:java", "code:c", "code:go", "code:rust", "code:sh",
+	"code:sql", "code:auto",
+	"code:python:kinds", "code:js:kinds", "code:java:kinds", "code:c:kinds", "code:go:kinds",
+	"code:rust:kinds", "code:sh:kinds", "code:sql:kinds", "code:auto:kinds"
+};
+
+/* Other names of languages, read on input (values print the names above). */
+static const struct
+{
+	const char *name;
+	lc_lang		lang;
+}			lang_aliases[] = {
+	{"javascript", LC_LANG_JS}, {"ts", LC_LANG_JS}, {"typescript", LC_LANG_JS},
+	{"cpp", LC_LANG_C}, {"py", LC_LANG_PYTHON}, {"bash", LC_LANG_SH}, {"shell", LC_LANG_SH},
+	{"golang", LC_LANG_GO}, {"rs", LC_LANG_RUST}
+};
 
 const char *
 lc_mode_name(lc_mode mode)
@@ -85,13 +103,58 @@ lc_mode_name(lc_mode mode)
 	return (unsigned) mode < LC_MODE_COUNT ? mode_names[mode] : "?";
 }
 
+lc_lang
+lc_mode_lang(lc_mode mode)
+{
+	if (mode <= LC_MODE_CODE || (unsigned) mode >= LC_MODE_COUNT)
+		return LC_LANG_NONE;
+	return (lc_lang) (mode > LC_MODE_CODE_AUTO ? mode - LC_MODE_KINDS_OFFSET - 1 : mode - 1);
+}
+
+bool
+lc_mode_kinds(lc_mode mode)
+{
+	return mode > LC_MODE_CODE_AUTO && (unsigned) mode < LC_MODE_COUNT;
+}
+
 int
 lc_mode_parse(const char *name, size_t len)
 {
+	const size_t kl = strlen(":kinds");
+	bool		kinds;
+
 	for (int i = 0; i < LC_MODE_COUNT; i++)
 		if (strlen(mode_names[i]) == len && memcmp(mode_names[i], name, len) == 0)
 			return i;
+	/* code:<alias>[:kinds] */
+	if (len < 5 || memcmp(name, "code:", 5) != 0)
+		return -1;
+	kinds = len > kl && memcmp(name + len - kl, ":kinds", kl) == 0;
+	if (kinds)
+		len -= kl;
+	for (size_t i = 0; i < sizeof(lang_aliases) / sizeof(lang_aliases[0]); i++)
+		if (strlen(lang_aliases[i].name) == len - 5 &&
+			memcmp(lang_aliases[i].name, name + 5, len - 5) == 0)
+			return (int) lang_aliases[i].lang + 1 + (kinds ? LC_MODE_KINDS_OFFSET : 0);
 	return -1;
+}
+
+size_t
+lc_mode_name_len(const char *p)
+{
+	size_t		n = 0;
+
+	while ((p[n] >= 'a' && p[n] <= 'z') || p[n] == ':')
+		n++;
+	return n;
+}
+
+const char *
+lc_modes_hint(void)
+{
+	return "The modes are \"text\", \"code\" and \"code:<language>\" with an optional "
+		"\":kinds\" suffix; the languages are python, js, java, c, go, rust, sh, sql "
+		"and auto.";
 }
 
 static void
@@ -937,6 +1000,96 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * The end of the identifier whose first character ends before i: ASCII
+ * identifier characters and Unicode ID_Continue; *ascii cleared when it
+ * holds a non-ASCII one.
+ */
+static size_t
+ident_end(tokctx *t, size_t i, bool *ascii)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+
+	while (i < t->len)
+	{
+		maybe_tick(t, i);
+		if (s[i] < 0x80)
+		{
+			if (!code_ident_ascii(s[i], false))
+				break;
+			i++;
+		}
+		else
+		{
+			size_t		j = i;
+			UChar32		cp = next_cp(t->s, t->len, &j);
+
+			if (cp < 0 || !u_hasBinaryProperty(cp, UCHAR_ID_CONTINUE))
+				break;
+			i = j;
+			*ascii = false;
+		}
+	}
+	return i;
+}
+
+static inline bool
+is_number_start(const unsigned char *s, size_t i, size_t len)
+{
+	return is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1]));
+}
+
+/* The end of the number that starts at i: digits, letters, '.', signed exponents. */
+static size_t
+number_end(tokctx *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	bool		hex = (s[i] == '0' && i + 1 < t->len && (s[i + 1] == 'x' || s[i + 1] == 'X'));
+
+	i++;
+	while (i < t->len)
+	{
+		unsigned char d = s[i];
+
+		maybe_tick(t, i);
+		if (code_ident_ascii(d, false) || d == '.')
+			i++;
+		else if ((d == '+' || d == '-') &&
+				 ((!hex && (s[i - 1] == 'e' || s[i - 1] == 'E')) ||
+				  (hex && (s[i - 1] == 'p' || s[i - 1] == 'P'))))
+			i++;
+		else
+			break;
+	}
+	return i;
+}
+
+/*
+ * The token that starts with the non-ASCII character at *i: *i moves past
+ * it (an identifier, *ident set, or any other character alone, an
+ * operator).  Returns 1, or 0 for whitespace (no token), or -1 for input
+ * that is not UTF-8.
+ */
+static int
+nonascii_token(tokctx *t, size_t *i, bool *ident)
+{
+	UChar32		cp = next_cp(t->s, t->len, i);
+	bool		ascii;
+
+	if (cp < 0)
+	{
+		if (t->err && t->errlen > 0)
+			snprintf(t->err, t->errlen, "input is not valid UTF-8");
+		return -1;
+	}
+	if (u_isUWhiteSpace(cp))
+		return 0;
+	*ident = u_hasBinaryProperty(cp, UCHAR_ID_START);
+	if (*ident)
+		*i = ident_end(t, *i, &ascii);
+	return 1;
+}
+
 /* The position of the next newline at or after i, or the end of the text. */
 static size_t
 line_end(tokctx *t, size_t i)
@@ -954,6 +1107,22 @@ line_end(tokctx *t, size_t i)
 	return t->len;
 }
 
+/* Deliver the token norm[0..normlen) read from [a, b) of the input. */
+static inline void
+deliver_span(tokctx *t, const char *norm, size_t normlen, size_t a, size_t b,
+			 size_t cstart, size_t nchars)
+{
+	lc_tok		tok;
+
+	tok.norm = norm;
+	tok.normlen = normlen;
+	tok.byte_start = a;
+	tok.byte_len = b - a;
+	tok.char_start = cstart;
+	tok.char_len = nchars;
+	deliver(t, &tok);
+}
+
 static int
 emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool ascii)
 {
@@ -966,12 +1135,7 @@ emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool asci
 	}
 	if (normalize_utf8(t, a, b - a, &tok.normlen) < 0)
 		return -1;
-	tok.norm = t->nbuf;
-	tok.byte_start = a;
-	tok.byte_len = b - a;
-	tok.char_start = cstart;
-	tok.char_len = nchars;
-	deliver(t, &tok);
+	deliver_span(t, t->nbuf, tok.normlen, a, b, cstart, nchars);
 	return 0;
 }
 
@@ -1026,49 +1190,9 @@ tokenize_code(tokctx *t)
 				continue;
 			}
 			if (code_ident_ascii(c, true))
-			{
-				/* identifier, possibly continuing with non-ASCII letters */
-				while (i < len)
-				{
-					maybe_tick(t, i);
-					if (s[i] < 0x80)
-					{
-						if (!code_ident_ascii(s[i], false))
-							break;
-						i++;
-					}
-					else
-					{
-						size_t		j = i;
-						UChar32		cp = next_cp(t->s, len, &j);
-
-						if (cp < 0 || !u_hasBinaryProperty(cp, UCHAR_ID_CONTINUE))
-							break;
-						i = j;
-						ascii = false;
-					}
-				}
-			}
-			else if (is_digit(c) || (c == '.' && i + 1 < len && is_digit(s[i + 1])))
-			{
-				bool		hex = (c == '0' && i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X'));
-
-				i++;
-				while (i < len)
-				{
-					unsigned char d = s[i];
-
-					maybe_tick(t, i);
-					if (code_ident_ascii(d, false) || d == '.')
-						i++;
-					else if ((d == '+' || d == '-') &&
-							 ((!hex && (s[i - 1] == 'e' || s[i - 1] == 'E')) ||
-							  (hex && (s[i - 1] == 'p' || s[i - 1] == 'P'))))
-						i++;
-					else
-						break;
-				}
-			}
+				i = ident_end(t, i, &ascii);
+			else if (is_number_start(s, i, len))
+				i = number_end(t, i);
 			else if (c == '"' || c == '\'' || c == '`')
 			{
 				bool		triple = (c != '`' && i + 2 < len && s[i + 1] == c && s[i + 2] == c);
@@ -1110,42 +1234,17 @@ tokenize_code(tokctx *t)
 		}
 		else
 		{
-			UChar32		cp = next_cp(t->s, len, &i);
+			bool		ident;
+			int			r = nonascii_token(t, &i, &ident);
 
 			ascii = false;
-			if (cp < 0)
-			{
-				if (t->err && t->errlen > 0)
-					snprintf(t->err, t->errlen, "input is not valid UTF-8");
+			if (r < 0)
 				return -1;
-			}
-			if (u_isUWhiteSpace(cp))
+			if (r == 0)
 			{
 				ci++;
 				continue;
 			}
-			if (u_hasBinaryProperty(cp, UCHAR_ID_START))
-			{
-				while (i < len)
-				{
-					size_t		j = i;
-					UChar32		cp2;
-
-					if (s[i] < 0x80)
-					{
-						if (!code_ident_ascii(s[i], false))
-							break;
-						i++;
-						continue;
-					}
-					cp2 = next_cp(t->s, len, &j);
-					if (cp2 < 0 || !u_hasBinaryProperty(cp2, UCHAR_ID_CONTINUE))
-						break;
-					i = j;
-					maybe_tick(t, i);
-				}
-			}
-			/* else: any other code point is a one-character operator */
 		}
 		{
 			size_t		n = ascii ? i - start : count_chars(t, start, i);
@@ -1156,6 +1255,658 @@ tokenize_code(tokctx *t)
 		}
 	}
 	return 0;
+}
+
+/* ---------------- modes 'code:<language>' ---------------- */
+
+/*
+ * One scanner reads every language; what differs between languages is a
+ * row of lang_syntax: the comment openers, the quote characters and how a
+ * string in them ends, a few special forms (Rust raw strings and lifetimes,
+ * SQL dollar quotes), whether bare words fold, and the keywords that the
+ * ':kinds' variants keep.
+ *
+ * What the scanner emits: identifiers, numbers, string literals (one token
+ * each, quotes included) and operators, as match_op() cuts them, exactly as
+ * written: the languages are case-sensitive, so case is kept, and nothing
+ * is normalized (the offsets are those of the text, so evidence spans show
+ * it).  SQL is the exception: its keywords and unquoted identifiers are
+ * case-insensitive, so bare words fold as in mode 'code' (NFKC_Casefold);
+ * its quoted identifiers and strings keep their case.
+ *
+ * ':kinds' replaces each identifier by the token "<id>", the way JPlag,
+ * Dolos and MOSS normalize tokens, so renaming variables changes no token.
+ * Kept as written: the language's keywords, the name after a member access
+ * ('.', '?.', '->': the name of another module's API, which a rename of the
+ * copied code does not touch), numbers and string literals (evidence a
+ * renaming leaves alone).  No token of the text can be "<id>".
+ */
+
+#define Q_ESCAPES	0x01		/* a backslash escapes the next character */
+#define Q_DOUBLED	0x02		/* the quote doubled stands for itself (SQL '') */
+#define Q_MULTILINE	0x04		/* a newline does not end the literal */
+#define Q_TRIPLE	0x08		/* tripled, it opens a literal that a triple closes */
+#define Q_IDENT		0x10		/* a quoted identifier (SQL "name"), not a string */
+
+typedef struct quote_rule
+{
+	char		q;
+	uint8_t		flags;
+} quote_rule;
+
+#define L_SHELL_HASH	0x01	/* '#' opens a comment only at the start of a word */
+#define L_RUST_RAW		0x02	/* r"...", r#"..."#, br"..." */
+#define L_RUST_CHAR		0x04	/* 'x' is a character, 'a (no closing quote) a lifetime */
+#define L_DOLLAR		0x08	/* $$ and $tag$ are one token each */
+#define L_FOLD_WORDS	0x10	/* bare words are case-insensitive */
+
+typedef struct lang_syntax
+{
+	const char *line[2];		/* line comment openers */
+	const char *block_open;		/* block comment, or NULL */
+	const char *block_close;
+	bool		block_nests;
+	quote_rule	quotes[4];
+	uint8_t		flags;
+	const char *const *keywords;	/* sorted (strcmp), NULL-terminated */
+} lang_syntax;
+
+static const char *const kw_python[] = {
+	"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+	"continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+	"if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+	"return", "try", "while", "with", "yield", NULL
+};
+static const char *const kw_js[] = {
+	"as", "async", "await", "break", "case", "catch", "class", "const", "continue",
+	"debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false",
+	"finally", "for", "from", "function", "if", "implements", "import", "in", "instanceof",
+	"interface", "let", "new", "null", "of", "private", "protected", "public", "readonly",
+	"return", "static", "super", "switch", "this", "throw", "true", "try", "type", "typeof",
+	"undefined", "var", "void", "while", "with", "yield", NULL
+};
+static const char *const kw_java[] = {
+	"abstract", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+	"continue", "default", "do", "double", "else", "enum", "extends", "false", "final",
+	"finally", "float", "for", "if", "implements", "import", "instanceof", "int",
+	"interface", "long", "new", "null", "package", "private", "protected", "public",
+	"return", "short", "static", "super", "switch", "synchronized", "this", "throw",
+	"throws", "true", "try", "var", "void", "volatile", "while", NULL
+};
+static const char *const kw_c[] = {
+	"NULL", "auto", "bool", "break", "case", "catch", "char", "class", "const", "continue",
+	"default", "delete", "do", "double", "else", "enum", "extern", "false", "float", "for",
+	"goto", "if", "inline", "int", "long", "namespace", "new", "nullptr", "private",
+	"protected", "public", "register", "return", "short", "signed", "sizeof", "static",
+	"struct", "switch", "template", "this", "throw", "true", "try", "typedef", "typename",
+	"union", "unsigned", "using", "virtual", "void", "volatile", "while", NULL
+};
+static const char *const kw_go[] = {
+	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+	"false", "for", "func", "go", "goto", "if", "import", "interface", "map", "nil",
+	"package", "range", "return", "select", "struct", "switch", "true", "type", "var", NULL
+};
+static const char *const kw_rust[] = {
+	"Self", "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else",
+	"enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match",
+	"mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super",
+	"trait", "true", "type", "unsafe", "use", "where", "while", NULL
+};
+static const char *const kw_sh[] = {
+	"case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function", "if",
+	"in", "local", "return", "select", "then", "until", "while", NULL
+};
+/* lowercase: SQL words are compared folded */
+static const char *const kw_sql[] = {
+	"all", "alter", "and", "as", "asc", "begin", "between", "by", "case", "check",
+	"commit", "constraint", "create", "cross", "declare", "default", "delete", "desc",
+	"distinct", "drop", "else", "end", "exists", "false", "for", "foreign", "from",
+	"function", "full", "group", "having", "if", "in", "index", "inner", "insert", "into",
+	"is", "join", "key", "left", "like", "limit", "not", "null", "offset", "on", "or",
+	"order", "outer", "primary", "references", "replace", "return", "returns", "right",
+	"select", "set", "table", "then", "true", "union", "unique", "update", "using",
+	"values", "view", "when", "where", "with", NULL
+};
+
+/* Indexed by lc_lang; LC_LANG_AUTO reads as the language it guesses. */
+static const lang_syntax lang_table[LC_LANG_COUNT] = {
+	[LC_LANG_PYTHON] = {{"#"}, NULL, NULL, false,
+		{{'"', Q_ESCAPES | Q_TRIPLE}, {'\'', Q_ESCAPES | Q_TRIPLE}}, 0, kw_python},
+	[LC_LANG_JS] = {{"//"}, "/*", "*/", false,
+		{{'"', Q_ESCAPES}, {'\'', Q_ESCAPES}, {'`', Q_ESCAPES | Q_MULTILINE}}, 0, kw_js},
+	[LC_LANG_JAVA] = {{"//"}, "/*", "*/", false,
+		{{'"', Q_ESCAPES | Q_TRIPLE}, {'\'', Q_ESCAPES}}, 0, kw_java},
+	[LC_LANG_C] = {{"//"}, "/*", "*/", false,
+		{{'"', Q_ESCAPES}, {'\'', Q_ESCAPES}}, 0, kw_c},
+	[LC_LANG_GO] = {{"//"}, "/*", "*/", false,
+		{{'"', Q_ESCAPES}, {'\'', Q_ESCAPES}, {'`', Q_MULTILINE}}, 0, kw_go},
+	[LC_LANG_RUST] = {{"//"}, "/*", "*/", true,
+		{{'"', Q_ESCAPES | Q_MULTILINE}}, L_RUST_RAW | L_RUST_CHAR, kw_rust},
+	[LC_LANG_SH] = {{"#"}, NULL, NULL, false,
+		{{'"', Q_ESCAPES | Q_MULTILINE}, {'\'', Q_MULTILINE}}, L_SHELL_HASH, kw_sh},
+	[LC_LANG_SQL] = {{"--"}, "/*", "*/", true,
+		{{'\'', Q_DOUBLED | Q_MULTILINE}, {'"', Q_DOUBLED | Q_MULTILINE | Q_IDENT}},
+		L_DOLLAR | L_FOLD_WORDS, kw_sql},
+};
+
+static const char *const lang_names[LC_LANG_COUNT] = {
+	"", "python", "js", "java", "c", "go", "rust", "sh", "sql", "auto"
+};
+
+const char *
+lc_lang_name(lc_lang lang)
+{
+	return (unsigned) lang < LC_LANG_COUNT ? lang_names[lang] : "?";
+}
+
+/* Token kinds of the scanner. */
+typedef enum
+{
+	K_WORD, K_NUMBER, K_STRING, K_QUOTED_IDENT, K_OP
+} tok_kind;
+
+static inline bool
+starts_with(const tokctx *t, size_t i, const char *p)
+{
+	size_t		n = strlen(p);
+
+	return n <= t->len - i && memcmp(t->s + i, p, n) == 0;
+}
+
+/* The end of a block comment opened at i (nested ones too when the language nests them). */
+static size_t
+block_comment_end(tokctx *t, const lang_syntax *L, size_t i)
+{
+	size_t		depth = 1;
+	size_t		no = strlen(L->block_open),
+				nc = strlen(L->block_close);
+
+	i += no;
+	while (i < t->len)
+	{
+		maybe_tick(t, i);
+		if (starts_with(t, i, L->block_close))
+		{
+			i += nc;
+			if (--depth == 0)
+				return i;
+		}
+		else if (L->block_nests && starts_with(t, i, L->block_open))
+		{
+			i += no;
+			depth++;
+		}
+		else
+			i++;
+	}
+	return t->len;
+}
+
+/* The end of the literal that the quote rule r opens at i. */
+static size_t
+quoted_end(tokctx *t, const quote_rule *r, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	char		q = r->q;
+	bool		triple = (r->flags & Q_TRIPLE) && i + 2 < t->len && s[i + 1] == q && s[i + 2] == q;
+
+	i += triple ? 3 : 1;
+	while (i < t->len)
+	{
+		maybe_tick(t, i);
+		if ((r->flags & Q_ESCAPES) && s[i] == '\\' && i + 1 < t->len)
+			i += 2;
+		else if (s[i] == '\n' && !triple && !(r->flags & Q_MULTILINE))
+			return i;
+		else if (s[i] != q)
+			i++;
+		else if (triple)
+		{
+			if (i + 2 < t->len && s[i + 1] == q && s[i + 2] == q)
+				return i + 3;
+			i++;
+		}
+		else if ((r->flags & Q_DOUBLED) && i + 1 < t->len && s[i + 1] == q)
+			i += 2;
+		else
+			return i + 1;
+	}
+	return t->len;
+}
+
+/* Rust r"...", r#"..."#, br"...": the literal's end, or 0 when i opens none. */
+static size_t
+rust_raw_end(tokctx *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		j = i + (s[i] == 'b' ? 1 : 0);
+	size_t		hashes = 0;
+
+	if (j >= t->len || s[j] != 'r' || (i > 0 && code_ident_ascii(s[i - 1], false)))
+		return 0;
+	j++;
+	while (j < t->len && s[j] == '#')
+	{
+		j++;
+		hashes++;
+	}
+	if (j >= t->len || s[j] != '"')
+		return 0;
+	for (j++; j < t->len; j++)
+	{
+		size_t		h = 0;
+
+		maybe_tick(t, j);
+		if (s[j] != '"')
+			continue;
+		while (h < hashes && j + 1 + h < t->len && s[j + 1 + h] == '#')
+			h++;
+		if (h == hashes)
+			return j + 1 + h;
+	}
+	return t->len;
+}
+
+/* Rust 'x' and '\n': the character literal's end, or 0 when i opens a lifetime. */
+static size_t
+rust_char_end(tokctx *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		j = i + 1;
+
+	if (j >= t->len || s[j] == '\n')
+		return 0;
+	if (s[j] == '\\')
+	{
+		for (j += 2; j < t->len && j < i + 16; j++)
+			if (s[j] == '\'')
+				return j + 1;
+		return 0;
+	}
+	(void) next_cp(t->s, t->len, &j);
+	return (j < t->len && s[j] == '\'') ? j + 1 : 0;
+}
+
+/*
+ * SQL $tag$ and $$: the end of the delimiter at i, or 0 when i opens none
+ * ($1 is a parameter).  The delimiter is one token and what it quotes is
+ * read as SQL: a dollar-quoted text is most often a function's body, whose
+ * statements a copy keeps; a quoted text that holds a quote of its own
+ * reads as a string that runs on.
+ */
+static size_t
+dollar_tag_end(tokctx *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		j = i + 1;
+
+	if (j < t->len && code_ident_ascii(s[j], true) && s[j] != '$')
+		while (j < t->len && code_ident_ascii(s[j], false) && s[j] != '$')
+			j++;
+	return (j < t->len && s[j] == '$') ? j + 1 : 0;
+}
+
+/* Whether the word [a, b) is a keyword of the language (folded for SQL). */
+static bool
+is_keyword(tokctx *t, const lang_syntax *L, size_t a, size_t b)
+{
+	char		w[24];
+	size_t		n = b - a;
+
+	if (n >= sizeof(w))
+		return false;
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) t->s[a + i];
+
+		w[i] = (char) ((L->flags & L_FOLD_WORDS) && c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	w[n] = '\0';
+	for (const char *const *k = L->keywords; *k; k++)
+	{
+		int			cmp = strcmp(*k, w);
+
+		if (cmp == 0)
+			return true;
+		if (cmp > 0)
+			break;
+	}
+	return false;
+}
+
+/* Whether '#' at i opens a comment in the shell: at the start of a word. */
+static inline bool
+shell_word_start(const unsigned char *s, size_t i)
+{
+	return i == 0 || is_ascii_space(s[i - 1]) || strchr(";|&()<>", s[i - 1]) != NULL;
+}
+
+/* The comment that starts at i, or 0 if none does: its end. */
+static size_t
+comment_end(tokctx *t, const lang_syntax *L, size_t i)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+
+	for (int k = 0; k < 2 && L->line[k]; k++)
+		if (starts_with(t, i, L->line[k]) &&
+			!((L->flags & L_SHELL_HASH) && !shell_word_start(s, i)))
+			return line_end(t, i);
+	if (L->block_open && starts_with(t, i, L->block_open))
+		return block_comment_end(t, L, i);
+	return 0;
+}
+
+static const quote_rule *
+quote_rule_of(const lang_syntax *L, unsigned char c)
+{
+	for (int k = 0; k < 4 && L->quotes[k].q; k++)
+		if ((unsigned char) L->quotes[k].q == c)
+			return &L->quotes[k];
+	return NULL;
+}
+
+/*
+ * Emit [a, b) of kind k.  *member says whether the last token was a member
+ * access, after which a name is kept in ':kinds'.
+ */
+static int
+emit_lang(tokctx *t, const lang_syntax *L, bool kinds, tok_kind k,
+		  size_t a, size_t b, size_t cstart, size_t nchars, bool ascii, bool *member)
+{
+	bool		after_member = *member;
+
+	*member = (k == K_OP && ((b - a == 1 && t->s[a] == '.') ||
+							 (b - a == 2 && (memcmp(t->s + a, "?.", 2) == 0 ||
+											 memcmp(t->s + a, "->", 2) == 0))));
+	if (kinds && (k == K_QUOTED_IDENT || (k == K_WORD && !after_member && !is_keyword(t, L, a, b))))
+		deliver_span(t, "<id>", 4, a, b, cstart, nchars);
+	else if (k == K_WORD && (L->flags & L_FOLD_WORDS))
+		return emit_code(t, a, b, cstart, nchars, ascii);
+	else
+		deliver_span(t, t->s + a, b - a, a, b, cstart, nchars);
+	return 0;
+}
+
+static int
+tokenize_lang(tokctx *t, lc_lang lang, bool kinds)
+{
+	const lang_syntax *L = &lang_table[lang];
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		len = t->len;
+	size_t		i = 0;
+	size_t		ci = 0;
+	bool		member = false;
+
+	while (i < len)
+	{
+		unsigned char c = s[i];
+		size_t		start = i;
+		size_t		e;
+		bool		ascii = true;
+		tok_kind	k = K_OP;
+		const quote_rule *qr;
+
+		maybe_tick(t, i);
+		if (c >= 0x80)
+		{
+			bool		ident;
+			int			r = nonascii_token(t, &i, &ident);
+
+			if (r < 0)
+				return -1;
+			if (r == 0)
+			{
+				ci++;
+				continue;
+			}
+			ascii = false;
+			if (ident)
+				k = K_WORD;
+		}
+		else if (is_ascii_space(c))
+		{
+			i++;
+			ci++;
+			continue;
+		}
+		else if ((e = comment_end(t, L, i)) > 0)
+		{
+			ci += count_chars(t, start, e);
+			i = e;
+			continue;
+		}
+		else if ((L->flags & L_RUST_RAW) && (c == 'r' || c == 'b') && (e = rust_raw_end(t, i)) > 0)
+		{
+			i = e;
+			k = K_STRING;
+		}
+		else if ((L->flags & L_DOLLAR) && c == '$' && (e = dollar_tag_end(t, i)) > 0)
+			i = e;
+		else if ((L->flags & L_RUST_CHAR) && c == '\'')
+		{
+			e = rust_char_end(t, i);
+			i = e > 0 ? e : i + 1;
+			k = e > 0 ? K_STRING : K_OP;
+		}
+		else if ((qr = quote_rule_of(L, c)) != NULL)
+		{
+			i = quoted_end(t, qr, i);
+			k = (qr->flags & Q_IDENT) ? K_QUOTED_IDENT : K_STRING;
+		}
+		else if (code_ident_ascii(c, true))
+		{
+			i = ident_end(t, i, &ascii);
+			k = K_WORD;
+		}
+		else if (is_number_start(s, i, len))
+		{
+			i = number_end(t, i);
+			k = K_NUMBER;
+		}
+		else
+			i += match_op(s + i, len - i);
+
+		if (k == K_STRING || k == K_QUOTED_IDENT)
+			ascii = find_nonascii(t, start, i) == i;
+		{
+			size_t		n = ascii ? i - start : count_chars(t, start, i);
+
+			if (emit_lang(t, L, kinds, k, start, i, ci, n, ascii, &member) < 0)
+				return -1;
+			ci += n;
+		}
+	}
+	return 0;
+}
+
+/* ---- the guess of 'code:auto' ---- */
+
+/*
+ * Each language has marks: strings its code holds often and the others
+ * seldom.  The guess reads the first LC_GUESS_BYTES of the text, counts each
+ * mark (at most LC_GUESS_CAP times, so one repeated line does not decide;
+ * a mark that starts with a letter only at the start of a word; SQL's marks
+ * in any case) and takes the language of the highest weighted count; ties
+ * go to the earlier language of the table, and a text with no mark is read
+ * as C (the comment and string rules most languages share).  A "#!" line
+ * naming python, node or a shell decides alone.
+ */
+#define LC_GUESS_BYTES (16 * 1024)
+#define LC_GUESS_CAP 8
+
+typedef struct guess_mark
+{
+	lc_lang		lang;
+	const char *mark;
+	int			weight;
+} guess_mark;
+
+static const guess_mark guess_marks[] = {
+	{LC_LANG_PYTHON, "def ", 3}, {LC_LANG_PYTHON, "self.", 3}, {LC_LANG_PYTHON, "elif ", 4},
+	{LC_LANG_PYTHON, "None", 2}, {LC_LANG_PYTHON, "__init__", 4}, {LC_LANG_PYTHON, "\"\"\"", 3},
+	{LC_LANG_PYTHON, "except ", 3}, {LC_LANG_PYTHON, "except:", 3}, {LC_LANG_PYTHON, "lambda ", 2},
+	{LC_LANG_PYTHON, " is not ", 3}, {LC_LANG_PYTHON, "import ", 1}, {LC_LANG_PYTHON, "):\n", 3},
+	{LC_LANG_PYTHON, "True", 1}, {LC_LANG_PYTHON, "False", 1}, {LC_LANG_PYTHON, " not ", 1},
+	{LC_LANG_JS, "function", 3}, {LC_LANG_JS, "const ", 2}, {LC_LANG_JS, "let ", 2},
+	{LC_LANG_JS, "=>", 2}, {LC_LANG_JS, "===", 4}, {LC_LANG_JS, "!==", 4},
+	{LC_LANG_JS, "console.", 4}, {LC_LANG_JS, "require(", 4}, {LC_LANG_JS, "export ", 3},
+	{LC_LANG_JS, "undefined", 3}, {LC_LANG_JS, "var ", 2}, {LC_LANG_JS, "document.", 3},
+	{LC_LANG_JS, "this.", 1}, {LC_LANG_JS, "prototype", 3}, {LC_LANG_JS, "});", 2},
+	{LC_LANG_JAVA, "public ", 2}, {LC_LANG_JAVA, "private ", 2}, {LC_LANG_JAVA, "protected ", 2},
+	{LC_LANG_JAVA, "System.", 4}, {LC_LANG_JAVA, "@Override", 5}, {LC_LANG_JAVA, "import java", 6},
+	{LC_LANG_JAVA, "implements ", 3}, {LC_LANG_JAVA, "final ", 2}, {LC_LANG_JAVA, "String ", 2},
+	{LC_LANG_JAVA, "void ", 1}, {LC_LANG_JAVA, "new ", 1}, {LC_LANG_JAVA, "throws ", 4},
+	{LC_LANG_C, "#include", 6}, {LC_LANG_C, "#define", 5}, {LC_LANG_C, "printf(", 2},
+	{LC_LANG_C, "sizeof", 3}, {LC_LANG_C, "NULL", 2}, {LC_LANG_C, "struct ", 2},
+	{LC_LANG_C, "typedef ", 4}, {LC_LANG_C, "unsigned ", 3}, {LC_LANG_C, "std::", 4},
+	{LC_LANG_C, "char *", 3}, {LC_LANG_C, "#if", 2}, {LC_LANG_C, "nullptr", 4},
+	{LC_LANG_C, "->", 1}, {LC_LANG_C, "int ", 1}, {LC_LANG_C, "void ", 1},
+	{LC_LANG_GO, "package ", 3}, {LC_LANG_GO, "func ", 5}, {LC_LANG_GO, ":=", 3},
+	{LC_LANG_GO, "fmt.", 5}, {LC_LANG_GO, "err != nil", 6}, {LC_LANG_GO, "chan ", 3},
+	{LC_LANG_GO, "defer ", 4}, {LC_LANG_GO, "[]string", 4}, {LC_LANG_GO, "interface{", 4},
+	{LC_LANG_GO, "nil", 1},
+	{LC_LANG_RUST, "fn ", 4}, {LC_LANG_RUST, "let mut ", 6}, {LC_LANG_RUST, "impl ", 4},
+	{LC_LANG_RUST, "pub fn", 5}, {LC_LANG_RUST, "use std", 6}, {LC_LANG_RUST, "&mut ", 4},
+	{LC_LANG_RUST, "Some(", 3}, {LC_LANG_RUST, "Ok(", 2}, {LC_LANG_RUST, "unwrap()", 4},
+	{LC_LANG_RUST, "println!", 6}, {LC_LANG_RUST, "#[", 4}, {LC_LANG_RUST, "Vec<", 3},
+	{LC_LANG_RUST, "&self", 5}, {LC_LANG_RUST, "mod ", 2}, {LC_LANG_RUST, "match ", 1},
+	{LC_LANG_SH, "\nfi", 4}, {LC_LANG_SH, "then", 2}, {LC_LANG_SH, "esac", 5},
+	{LC_LANG_SH, "$(", 3}, {LC_LANG_SH, "${", 2}, {LC_LANG_SH, "echo ", 3},
+	{LC_LANG_SH, "; do", 4}, {LC_LANG_SH, "done", 2}, {LC_LANG_SH, " -eq ", 4},
+	{LC_LANG_SH, "2>&1", 5}, {LC_LANG_SH, "/dev/null", 3}, {LC_LANG_SH, "local ", 2},
+	{LC_LANG_SH, "[ ", 1}, {LC_LANG_SH, "exit ", 2},
+	{LC_LANG_SQL, "select ", 3}, {LC_LANG_SQL, "from ", 1}, {LC_LANG_SQL, "where ", 2},
+	{LC_LANG_SQL, "insert into", 6}, {LC_LANG_SQL, "create table", 6},
+	{LC_LANG_SQL, "create function", 5}, {LC_LANG_SQL, "create or replace", 5},
+	{LC_LANG_SQL, "group by", 5}, {LC_LANG_SQL, "order by", 4}, {LC_LANG_SQL, "alter table", 6},
+	{LC_LANG_SQL, "returns ", 3}, {LC_LANG_SQL, "language ", 2}, {LC_LANG_SQL, "varchar", 3},
+	{LC_LANG_SQL, "not null", 3}, {LC_LANG_SQL, "primary key", 5}, {LC_LANG_SQL, "join ", 2},
+};
+
+#define N_GUESS_MARKS (sizeof(guess_marks) / sizeof(guess_marks[0]))
+
+static inline unsigned char
+ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+/* Whether mark m is at p (SQL's in any case). */
+static inline bool
+mark_at(const guess_mark *m, const char *p, size_t avail)
+{
+	size_t		n = strlen(m->mark);
+
+	if (n > avail)
+		return false;
+	if (m->lang != LC_LANG_SQL)
+		return memcmp(p, m->mark, n) == 0;
+	for (size_t i = 0; i < n; i++)
+		if (ascii_lower((unsigned char) p[i]) != (unsigned char) m->mark[i])
+			return false;
+	return true;
+}
+
+/*
+ * The marks by first byte: mark_order[0] the marks compared as written,
+ * mark_order[1] SQL's (lowercase, compared folded); the marks starting
+ * with byte c are mark_order[side][mark_index[side][c] .. mark_index[side][c + 1]).
+ */
+static uint8_t mark_order[2][N_GUESS_MARKS];
+static int16_t mark_index[2][129];
+static bool mark_index_ready = false;
+
+static void
+init_mark_index(void)
+{
+	if (mark_index_ready)
+		return;
+	for (int side = 0; side < 2; side++)
+	{
+		int			n = 0;
+
+		for (int c = 0; c < 128; c++)
+		{
+			mark_index[side][c] = (int16_t) n;
+			for (size_t m = 0; m < N_GUESS_MARKS; m++)
+				if ((guess_marks[m].lang == LC_LANG_SQL) == (side == 1) &&
+					(unsigned char) guess_marks[m].mark[0] == c)
+					mark_order[side][n++] = (uint8_t) m;
+		}
+		mark_index[side][128] = (int16_t) n;
+	}
+	mark_index_ready = true;
+}
+
+/* "#!" line: the language it names, or LC_LANG_NONE. */
+static lc_lang
+shebang_lang(const char *s, size_t len)
+{
+	size_t		e = 2;
+	char		line[128];
+
+	if (len < 2 || s[0] != '#' || s[1] != '!')
+		return LC_LANG_NONE;
+	while (e < len && e < sizeof(line) - 1 && s[e] != '\n')
+		e++;
+	memcpy(line, s, e);
+	line[e] = '\0';
+	if (strstr(line, "python"))
+		return LC_LANG_PYTHON;
+	if (strstr(line, "node") || strstr(line, "deno"))
+		return LC_LANG_JS;
+	if (strstr(line, "sh"))
+		return LC_LANG_SH;
+	return LC_LANG_NONE;
+}
+
+lc_lang
+lc_guess_lang(const char *s, size_t len)
+{
+	size_t		n = len < LC_GUESS_BYTES ? len : LC_GUESS_BYTES;
+	int			count[N_GUESS_MARKS];
+	int			score[LC_LANG_COUNT];
+	lc_lang		best = LC_LANG_C;
+	lc_lang		sb = shebang_lang(s, len);
+
+	if (sb != LC_LANG_NONE)
+		return sb;
+	memset(count, 0, sizeof(count));
+	memset(score, 0, sizeof(score));
+	init_mark_index();
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		bool		word_start = i == 0 || !code_ident_ascii((unsigned char) s[i - 1], false);
+
+		if (c >= 0x80)
+			continue;
+		for (int side = 0; side < 2; side++)
+		{
+			/* marks that start with c, then SQL's that start with c folded */
+			unsigned char f = side ? ascii_lower(c) : c;
+
+			if (side && f == c && !(c >= 'a' && c <= 'z'))
+				break;
+			for (int b = mark_index[side][f]; b < mark_index[side][f + 1]; b++)
+			{
+				int			m = mark_order[side][b];
+				const guess_mark *g = &guess_marks[m];
+
+				if (count[m] >= LC_GUESS_CAP ||
+					(code_ident_ascii(f, true) && !word_start) ||
+					!mark_at(g, s + i, n - i))
+					continue;
+				count[m]++;
+			}
+		}
+	}
+	for (size_t m = 0; m < N_GUESS_MARKS; m++)
+		score[guess_marks[m].lang] += count[m] * guess_marks[m].weight;
+	for (int l = LC_LANG_PYTHON; l < LC_LANG_AUTO; l++)
+		if (score[l] > score[best] || (score[l] == score[best] && score[l] > 0 && l < (int) best))
+			best = (lc_lang) l;
+	return best;
 }
 
 static int
@@ -1176,7 +1927,18 @@ run(tokctx *t, const char *s, size_t len, lc_mode mode, int flags,
 	if (err && errlen)
 		err[0] = '\0';
 
-	rc = (mode == LC_MODE_CODE) ? tokenize_code(t) : tokenize_text(t);
+	if (mode == LC_MODE_TEXT)
+		rc = tokenize_text(t);
+	else if (mode == LC_MODE_CODE)
+		rc = tokenize_code(t);
+	else
+	{
+		lc_lang		lang = lc_mode_lang(mode);
+
+		if (lang == LC_LANG_AUTO)
+			lang = lc_guess_lang(s, len);
+		rc = tokenize_lang(t, lang, lc_mode_kinds(mode));
+	}
 
 	if (t->nbuf)
 		env->release(env->ctx, t->nbuf);

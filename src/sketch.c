@@ -210,11 +210,20 @@ llmcopy_query_threshold(const LlmcopyType *ty, const LlmcopySketch *q)
 
 /* ---- the parameters an index is built for ---- */
 
-static relopt_enum_elt_def mode_options[] = {
-	{"text", LC_MODE_TEXT},
-	{"code", LC_MODE_CODE},
-	{NULL, 0}
-};
+/* Every mode by its name (lc_mode_name), as the values print it. */
+static relopt_enum_elt_def mode_options[LC_MODE_COUNT + 1];
+
+static relopt_enum_elt_def *
+mode_option_list(void)
+{
+	if (mode_options[0].string_val == NULL)
+		for (int m = 0; m < LC_MODE_COUNT; m++)
+		{
+			mode_options[m].string_val = lc_mode_name((lc_mode) m);
+			mode_options[m].symbol_val = m;
+		}
+	return mode_options;
+}
 
 void
 llmcopy_index_param_options(local_relopts *relopts, const LlmcopyType *ty, int offset)
@@ -230,7 +239,7 @@ llmcopy_index_param_options(local_relopts *relopts, const LlmcopyType *ty, int o
 											  : offsetof(LlmcopyIndexParams, size)));
 	}
 	add_local_enum_reloption(relopts, "mode", "the tokenizer mode the indexed values are built with",
-							 mode_options, LC_MODE_TEXT, "Valid values are \"text\" and \"code\".",
+							 mode_option_list(), LC_MODE_TEXT, lc_modes_hint(),
 							 offset + offsetof(LlmcopyIndexParams, mode));
 	add_local_int_reloption(relopts, "seed", "the seed the indexed values are built with",
 							0, 0, PG_INT32_MAX, offset + offsetof(LlmcopyIndexParams, seed));
@@ -338,12 +347,10 @@ lit_begin(LitCursor *c, const char *type, const char *str)
 						 "to build one from a text, write %s('...'::text).", type, type)));
 	c->p += 3;
 	lit_skip_spaces(c);
-	q = c->p;
-	while (*q >= 'a' && *q <= 'z')
-		q++;
+	q = c->p + lc_mode_name_len(c->p);
 	m = lc_mode_parse(c->p, (size_t) (q - c->p));
 	if (m < 0)
-		lit_error(c, "The mode must be \"text\" or \"code\".");
+		lit_error(c, lc_modes_hint());
 	c->p = q;
 	return (lc_mode) m;
 }

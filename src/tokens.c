@@ -43,7 +43,7 @@ llmcopy_parse_mode(text *mode)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown tokenizer mode \"%s\"", text_to_cstring(mode)),
-				 errhint("The modes are \"text\" and \"code\".")));
+				 errhint("%s", lc_modes_hint())));
 	return (lc_mode) m;
 }
 
@@ -137,4 +137,15 @@ llmcopy_tokens(PG_FUNCTION_ARGS)
 	st.utf8 = s;
 	llmcopy_tokenize(s, len, mode, tokens_row, &st);
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(llmcopy_code_language);
+/* llmcopy_code_language(text): the language 'code:auto' reads the text as */
+Datum
+llmcopy_code_language(PG_FUNCTION_ARGS)
+{
+	size_t		len;
+	char	   *s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(0), &len);
+
+	PG_RETURN_TEXT_P(cstring_to_text(lc_lang_name(lc_guess_lang(s, len))));
 }

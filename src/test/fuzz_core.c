@@ -1,6 +1,6 @@
 /*
  * fuzz_core.c — libFuzzer harness for the pure-C core, on arbitrary bytes:
- * the tokenizer (both modes, both paths, long runs cut short), the
+ * the tokenizer (every mode, both paths, long runs cut short), the
  * fingerprint and MinHash sinks, set operations in blocks, spans, and the
  * SPDX functions as the SQL functions use them (parse, normalize, ids,
  * DNF, satisfies, correct).  Invalid UTF-8 must give an error, never a
@@ -94,6 +94,14 @@ fuzz_sketches(const char *s, size_t size)
 	lc_minhash_init(&mh, 16, 2, LC_MODE_CODE, 0, sigv, filled);
 	lc_tokenize_sketch(s, size, LC_MODE_CODE, 0, &env, NULL, &mh, 0, &ntok, err, sizeof err);
 	lc_minhash_finish(&mh);
+	/* the language modes: the guess of 'code:auto', identifiers as kinds */
+	if (lc_guess_lang(s, size) >= LC_LANG_AUTO)
+		abort();
+	lc_winnow_init(&w, 3, 2, LC_MODE_CODE_AUTO + LC_MODE_KINDS_OFFSET, 0, &env, (size_t) 1 << 20);
+	lc_tokenize_sketch(s, size, LC_MODE_CODE_AUTO + LC_MODE_KINDS_OFFSET, 0, &env, &w, NULL, 0,
+					   &ntok, err, sizeof err);
+	lc_winnow_finish(&w);
+	free(w.out);
 }
 
 /* Two sets from the bytes (odd and even positions); blocks = plain merges. */
@@ -111,8 +119,8 @@ fuzz_sets(const uint8_t *data, size_t size)
 			a[na++] = data[i] % 64;
 		else
 			b[nb++] = data[i] % 64;
-	na = lc_sort_unique_u64(a, na);
-	nb = lc_sort_unique_u64(b, nb);
+	na = lc_sort_unique_u64(a, na, &env);
+	nb = lc_sort_unique_u64(b, nb, &env);
 	if (lc_set_op(LC_SET_UNION, a, na, b, nb, o1, &env) != lc_union(a, na, b, nb, o2) ||
 		memcmp(o1, o2, sizeof(uint64_t) * lc_union(a, na, b, nb, o2)) != 0 ||
 		lc_set_op(LC_SET_INTERSECT, a, na, b, nb, o1, &env) != lc_intersect(a, na, b, nb, o2) ||

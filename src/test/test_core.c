@@ -930,6 +930,124 @@ test_sort(void)
 	}
 }
 
+/* The tokens of s in mode m, joined by single spaces (caller frees). */
+static char *
+joined_tokens(const char *s, lc_mode m)
+{
+	toklist		l = {0};
+	char		err[128];
+	size_t		n = 1;
+	char	   *out;
+
+	if (lc_tokenize(s, strlen(s), m, 0, &env, collect, &l, err, sizeof err) != 0)
+		return strdup("(error)");
+	for (size_t i = 0; i < l.n; i++)
+		n += strlen(l.norm[i]) + 1;
+	out = calloc(n, 1);
+	for (size_t i = 0; i < l.n; i++)
+	{
+		if (i)
+			strcat(out, " ");
+		strcat(out, l.norm[i]);
+	}
+	toklist_free(&l);
+	return out;
+}
+
+/* Comments and strings as each language reads them (lc_tokenize.c's lang_table). */
+static void
+test_languages(void)
+{
+	static const struct
+	{
+		lc_mode		mode;
+		const char *in;
+		const char *want;
+	}			cases[] = {
+		/* Python: '#' comments whatever follows, even a """ */
+		{LC_MODE_CODE_PYTHON, "x = 1 #word \"\"\" y\nz = 'a#b' # c", "x = 1 z = 'a#b'"},
+		{LC_MODE_CODE_PYTHON, "s = \"\"\"a\n# not\"\"\" + '''b'''", "s = \"\"\"a\n# not\"\"\" + '''b'''"},
+		{LC_MODE_CODE_PYTHON, "Name = \"Ab\"", "Name = \"Ab\""},
+		/* JavaScript/TypeScript: // and block comments, template strings over lines */
+		{LC_MODE_CODE_JS, "a = `x\n${y}` // c\n/* d */ b", "a = `x\n${y}` b"},
+		{LC_MODE_CODE_JS, "s = 'it\\'s' # x", "s = 'it\\'s' # x"},
+		/* Java: text blocks */
+		{LC_MODE_CODE_JAVA, "s = \"\"\"\n\"a\"\n\"\"\"; // c", "s = \"\"\"\n\"a\"\n\"\"\" ;"},
+		/* C: block comments do not nest; a string ends at the line's end */
+		{LC_MODE_CODE_C, "/* a /* b */ c */ \"s\ny", "c * / \"s y"},
+		{LC_MODE_CODE_C, "#define X 1 // c", "# define X 1"},
+		/* Go: raw strings hold backslashes (no escape) and newlines */
+		{LC_MODE_CODE_GO, "s := `a\\`\nb` // c", "s := `a\\` b ` // c"},
+		{LC_MODE_CODE_GO, "s := `a\n// b` // c", "s := `a\n// b`"},
+		/* Rust: nested comments, raw strings, chars and lifetimes */
+		{LC_MODE_CODE_RUST, "/* a /* b */ c */ x", "x"},
+		{LC_MODE_CODE_RUST, "r##\"a\"#b\"## 'x' '\\n' &'a T", "r##\"a\"#b\"## 'x' '\\n' & ' a T"},
+		/* shell: '#' opens a comment at the start of a word only */
+		{LC_MODE_CODE_SH, "echo a#b $# 'c # d' # e\nf", "echo a # b $ # 'c # d' f"},
+		/* SQL: --, nested comments, doubled quotes, bare words folded */
+		{LC_MODE_CODE_SQL, "SELECT 'it''s', \"A\"\"b\" -- c\nFROM /* a /* b */ c */ T", "select 'it''s' , \"A\"\"b\" from t"},
+		{LC_MODE_CODE_SQL, "AS $body$ BEGIN x; END $body$", "as $body$ begin x ; end $body$"},
+		/* ':kinds': identifiers become <id>, keywords and member names stay */
+		{LC_MODE_CODE_PYTHON + LC_MODE_KINDS_OFFSET, "def f(a): return a.size + 1", "def <id> ( <id> ) : return <id> . size + 1"},
+		{LC_MODE_CODE_SQL + LC_MODE_KINDS_OFFSET, "SELECT Col FROM \"T\"", "select <id> from <id>"},
+		{LC_MODE_CODE_JS + LC_MODE_KINDS_OFFSET, "const x = y?.z; this.w", "const <id> = <id> ?. z ; this . w"},
+	};
+	static const struct
+	{
+		lc_lang		lang;
+		const char *text;
+	}			guesses[] = {
+		{LC_LANG_PYTHON, "import sys\n\ndef main(argv):\n    if argv is not None:\n        print(argv)\n"},
+		{LC_LANG_PYTHON, "#!/usr/bin/python3\nx = 1\n"},
+		{LC_LANG_JS, "export function f(a) {\n  const b = a === undefined ? 0 : a;\n  return b;\n}\n"},
+		{LC_LANG_JS, "interface A { x: number }\nexport const f = (a: A): number => a.x;\n"},
+		{LC_LANG_JAVA, "public class Main {\n  public static void main(String[] args) {\n    System.out.println(1);\n  }\n}\n"},
+		{LC_LANG_C, "#include <stdio.h>\nint main(void) { printf(\"%d\", (int) sizeof(long)); return 0; }\n"},
+		{LC_LANG_C, "#include <vector>\nstd::vector<int> v; auto p = nullptr;\n"},
+		{LC_LANG_GO, "package main\nimport \"fmt\"\nfunc main() { x := 1; fmt.Println(x) }\n"},
+		{LC_LANG_RUST, "use std::fmt;\npub fn f(x: &mut Vec<u8>) -> Option<u8> { let mut y = 0; Some(y) }\n"},
+		{LC_LANG_SH, "if [ -f x ]; then\n  echo \"$(cat x)\" > /dev/null 2>&1\nfi\n"},
+		{LC_LANG_SQL, "select a, count(*) from t where b is not null group by a order by 2;\n"},
+	};
+	char	   *a,
+			   *b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		char	   *got = joined_tokens(cases[i].in, cases[i].mode);
+
+		CHECK(strcmp(got, cases[i].want) == 0, "%s: [%s] gives [%s], not [%s]",
+			  lc_mode_name(cases[i].mode), cases[i].in, got, cases[i].want);
+		/* both tokenizer paths agree in every language */
+		CHECK(compare_paths(cases[i].in, strlen(cases[i].in), cases[i].mode) < 0,
+			  "%s: the paths differ on [%s]", lc_mode_name(cases[i].mode), cases[i].in);
+		free(got);
+	}
+	for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++)
+	{
+		lc_lang		g = lc_guess_lang(guesses[i].text, strlen(guesses[i].text));
+
+		CHECK(g == guesses[i].lang, "guessed %s, not %s, for [%s]", lc_lang_name(g),
+			  lc_lang_name(guesses[i].lang), guesses[i].text);
+	}
+	/* renaming every variable changes no token in ':kinds' */
+	a = joined_tokens("def mean(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t / len(xs)\n",
+					  LC_MODE_CODE_PYTHON + LC_MODE_KINDS_OFFSET);
+	b = joined_tokens("def avg(v):\n    s = 0\n    for e in v:  # sum\n        s += e\n    return s / len(v)\n",
+					  LC_MODE_CODE_PYTHON + LC_MODE_KINDS_OFFSET);
+	CHECK(strcmp(a, b) == 0, "a renamed copy differs in kinds: [%s] vs [%s]", a, b);
+	free(a);
+	free(b);
+	/* the mode names parse back, aliases too, and unknown names do not */
+	for (int m = 0; m < LC_MODE_COUNT; m++)
+		CHECK(lc_mode_parse(lc_mode_name((lc_mode) m), strlen(lc_mode_name((lc_mode) m))) == m,
+			  "mode %d does not parse back", m);
+	CHECK(lc_mode_parse("code:ts:kinds", 13) == LC_MODE_CODE_JS + LC_MODE_KINDS_OFFSET &&
+		  lc_mode_parse("code:cpp", 8) == LC_MODE_CODE_C && lc_mode_parse("code:cobol", 10) < 0 &&
+		  lc_mode_parse("code:kinds", 10) < 0 && lc_mode_parse("text:kinds", 10) < 0,
+		  "mode aliases");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -939,6 +1057,9 @@ main(int argc, char **argv)
 	test_fastpath_random(LC_MODE_TEXT, 20000, true);
 	test_fastpath_random(LC_MODE_TEXT, 20000, false);
 	test_fastpath_random(LC_MODE_CODE, 5000, false);
+	for (int m = LC_MODE_CODE_PYTHON; m < LC_MODE_COUNT; m++)
+		test_fastpath_random((lc_mode) m, 500, false);
+	test_languages();
 	for (int i = 1; i < argc; i++)
 	{
 		test_fastpath_file(argv[i]);
