@@ -23,7 +23,12 @@
  * Mode 'code': a small lexer.  Identifiers (Unicode ID_Continue), numbers,
  * string literals (one token each) and operators are tokens; whitespace and
  * comments (C-style, and '#' comments when '#' is followed by a space, '!',
- * '#' or the end of the line) are not.
+ * '#' or the end of the line) are not.  Tokens are NFKC_Casefolded.  Values
+ * stored with it depend on every detail: it does not change.
+ *
+ * Modes 'code:<language>', 'code:auto' and their ':kinds' variants: the
+ * same lexer driven by a table of per-language facts (comments, quotes,
+ * keywords), tokens as written; see "modes 'code:<language>'" below.
  */
 #include "lc_core.h"
 #include "lc_winnow_impl.h"
