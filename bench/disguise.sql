@@ -17,7 +17,7 @@ SELECT id, 'js'::text AS lang, body FROM corpus WHERE kind = 'code'
 UNION ALL SELECT 10000000 + id, 'py', body FROM pycorpus;
 ALTER TABLE dworks ADD COLUMN fp fingerprint;
 UPDATE dworks SET fp = fingerprint(body, 5, 10, 'code');
-CREATE INDEX dworks_fp ON dworks USING gin (fp);
+CREATE INDEX dworks_fp ON dworks USING gin (fp fingerprint_ops (k = 5, w = 10, mode = 'code'));
 ANALYZE dworks;
 CREATE TABLE dbp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1, 'code'), 100) AS fp FROM dworks;
 SELECT lang, count(*) AS works, round(sum(length(body)) / 1e6, 1) AS mb FROM dworks GROUP BY 1 ORDER BY 1;
@@ -207,7 +207,7 @@ CREATE TABLE prose (qid int, source text, level text, truth text, query text, wo
 -- document frequencies of words over the corpus's prose; the words of at
 -- least 500 of its 9,267 documents are its function words (boilerplate)
 CREATE TABLE pworks AS SELECT id, body, fingerprint(body, 1, 1) AS fp FROM corpus WHERE kind = 'prose';
-CREATE INDEX pworks_fp ON pworks USING gin (fp);
+CREATE INDEX pworks_fp ON pworks USING gin (fp fingerprint_ops (k = 1, w = 1));
 CREATE TABLE pbp AS SELECT fingerprint_common_agg(fp, 500) AS fp FROM pworks;
 SELECT (fingerprint_info(fp)).hashes AS prose_words_in_500_documents FROM pbp;
 CREATE TABLE pq AS
