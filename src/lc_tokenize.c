@@ -1547,7 +1547,7 @@ dollar_tag_end(tokctx *t, size_t i)
 
 	if (j < t->len && code_ident_ascii(s[j], true) && s[j] != '$')
 		while (j < t->len && code_ident_ascii(s[j], false) && s[j] != '$')
-			j++;
+			maybe_tick(t, ++j);
 	return (j < t->len && s[j] == '$') ? j + 1 : 0;
 }
 

@@ -719,6 +719,18 @@ test_tick_gaps(void)
 	gap_tokenize("a 12 MB line comment", buf, len, LC_MODE_CODE);
 	memcpy(buf, "/* ", 3);
 	gap_tokenize("a 12 MB block comment", buf, len, LC_MODE_CODE);
+	/* the language modes' own long forms */
+	gap_tokenize("a 12 MB nested comment", buf, len, LC_MODE_CODE_RUST);
+	memcpy(buf, "r#\"", 3);
+	gap_tokenize("a 12 MB raw string", buf, len, LC_MODE_CODE_RUST);
+	memcpy(buf, "\"\"\"", 3);
+	gap_tokenize("a 12 MB triple-quoted string", buf, len, LC_MODE_CODE_PYTHON);
+	memcpy(buf, "$x", 2);
+	gap_tokenize("a 12 MB dollar word", buf, len, LC_MODE_CODE_SQL + LC_MODE_KINDS_OFFSET);
+	memcpy(buf, "#x", 2);
+	gap_tokenize("a 12 MB shell comment", buf, len, LC_MODE_CODE_AUTO);
+	fill(buf, len, "''");
+	gap_tokenize("12 MB of doubled quotes", buf, len, LC_MODE_CODE_SQL);
 	/* a long CJK run with no break character: ICU's dictionary, in pieces */
 	fill(buf, 3145725, "東京都");
 	gap_tokenize("3 MB of 東京都", buf, 3145725, LC_MODE_TEXT);
