@@ -51,6 +51,11 @@ SELECT llmcopy_code_language('') AS empty_text;
 -- and strings stay.
 SELECT pg_temp.toks(E'def total(items):\n    s = 0\n    for it in items:\n        s += it.price * 2\n    return s, "sum"\n', 'code:python:kinds');
 SELECT pg_temp.toks('select Name from T where id = 1', 'code:sql:kinds');
+-- JavaScript's semicolons are optional, and a reformatter adds or drops
+-- them: not tokens in 'code:js:kinds' (they are in 'code:js')
+SELECT pg_temp.toks(E'let a = f(b);\nreturn a.x', 'code:js:kinds') AS js_kinds,
+       pg_temp.toks(E'let a = f(b)\nreturn a.x', 'code:js:kinds') AS without_semicolon,
+       pg_temp.toks(E'let a = f(b);\nreturn a.x', 'code:js') AS js;
 
 -- A copy with every variable renamed matches as well as one with only its
 -- comments changed: containment 1 for both in ':kinds', not in 'code:python'.

@@ -1284,7 +1284,10 @@ tokenize_code(tokctx *t)
  * Kept as written: the language's keywords, the name after a member access
  * ('.', '?.', '->': the name of another module's API, which a rename of the
  * copied code does not touch), numbers and string literals (evidence a
- * renaming leaves alone).  No token of the text can be "<id>".
+ * renaming leaves alone).  No token of the text can be "<id>".  In
+ * JavaScript ';' is dropped too: it is optional there, and reformatters
+ * add or remove it (measured in BENCHMARKS.md: a copy reprinted with
+ * semicolons otherwise loses a k-gram every few tokens).
  */
 
 #define Q_ESCAPES	0x01		/* a backslash escapes the next character */
@@ -1304,6 +1307,7 @@ typedef struct quote_rule
 #define L_RUST_CHAR		0x04	/* 'x' is a character, 'a (no closing quote) a lifetime */
 #define L_DOLLAR		0x08	/* $$ and $tag$ are one token each */
 #define L_FOLD_WORDS	0x10	/* bare words are case-insensitive */
+#define L_ASI			0x20	/* ';' is optional (JavaScript): not a kind token */
 
 typedef struct lang_syntax
 {
@@ -1378,7 +1382,7 @@ static const lang_syntax lang_table[LC_LANG_COUNT] = {
 	[LC_LANG_PYTHON] = {{"#"}, NULL, NULL, false,
 		{{'"', Q_ESCAPES | Q_TRIPLE}, {'\'', Q_ESCAPES | Q_TRIPLE}}, 0, kw_python},
 	[LC_LANG_JS] = {{"//"}, "/*", "*/", false,
-		{{'"', Q_ESCAPES}, {'\'', Q_ESCAPES}, {'`', Q_ESCAPES | Q_MULTILINE}}, 0, kw_js},
+		{{'"', Q_ESCAPES}, {'\'', Q_ESCAPES}, {'`', Q_ESCAPES | Q_MULTILINE}}, L_ASI, kw_js},
 	[LC_LANG_JAVA] = {{"//"}, "/*", "*/", false,
 		{{'"', Q_ESCAPES | Q_TRIPLE}, {'\'', Q_ESCAPES}}, 0, kw_java},
 	[LC_LANG_C] = {{"//"}, "/*", "*/", false,
@@ -1623,6 +1627,8 @@ emit_lang(tokctx *t, const lang_syntax *L, bool kinds, tok_kind k,
 	*member = (k == K_OP && ((b - a == 1 && t->s[a] == '.') ||
 							 (b - a == 2 && (memcmp(t->s + a, "?.", 2) == 0 ||
 											 memcmp(t->s + a, "->", 2) == 0))));
+	if (kinds && (L->flags & L_ASI) && k == K_OP && b - a == 1 && t->s[a] == ';')
+		return 0;
 	if (kinds && (k == K_QUOTED_IDENT || (k == K_WORD && !after_member && !is_keyword(t, L, a, b))))
 		deliver_span(t, "<id>", 4, a, b, cstart, nchars);
 	else if (k == K_WORD && (L->flags & L_FOLD_WORDS))

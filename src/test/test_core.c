@@ -1002,7 +1002,8 @@ test_languages(void)
 		/* ':kinds': identifiers become <id>, keywords and member names stay */
 		{LC_MODE_CODE_PYTHON + LC_MODE_KINDS_OFFSET, "def f(a): return a.size + 1", "def <id> ( <id> ) : return <id> . size + 1"},
 		{LC_MODE_CODE_SQL + LC_MODE_KINDS_OFFSET, "SELECT Col FROM \"T\"", "select <id> from <id>"},
-		{LC_MODE_CODE_JS + LC_MODE_KINDS_OFFSET, "const x = y?.z; this.w", "const <id> = <id> ?. z ; this . w"},
+		{LC_MODE_CODE_JS + LC_MODE_KINDS_OFFSET, "const x = y?.z; this.w", "const <id> = <id> ?. z this . w"},
+		{LC_MODE_CODE_JAVA + LC_MODE_KINDS_OFFSET, "int x = y; this.w", "int <id> = <id> ; this . w"},
 	};
 	static const struct
 	{
