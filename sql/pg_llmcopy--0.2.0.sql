@@ -331,6 +331,33 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION containment_weighted(fingerprint, fingerprint, fingerprint_df) IS
 'containment of a in b with each hash weighted by its rarity in the corpus, ln((N + 1) / (df + 1))';
 
+-- ---- disguised copies: statement units (moved code), content words (reworded prose) ----
+-- (src/measures.c, src/lc_measures.c)  Both build ordinary fingerprints whose
+-- seed names the measure (k = min_tokens or 1, w = 1), so containment, the
+-- operators and a fingerprint_ops index WITH (k, w = 1, seed) serve them.
+CREATE FUNCTION fingerprint_units(body text, min_tokens int DEFAULT 3, mode text DEFAULT 'code', names bool DEFAULT true)
+RETURNS fingerprint
+AS 'MODULE_PATHNAME', 'fingerprint_units'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+
+COMMENT ON FUNCTION fingerprint_units(text, int, text, bool) IS
+'one hash per line or statement of at least min_tokens tokens: containment that survives moved and reordered code';
+
+CREATE FUNCTION fingerprint_words(body text)
+RETURNS fingerprint
+AS 'MODULE_PATHNAME', 'fingerprint_words'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+
+COMMENT ON FUNCTION fingerprint_words(text) IS
+'one hash per content word (English function words left out, inflections folded): containment that survives reworded prose';
+
+CREATE FUNCTION containment_smoothed(a fingerprint, b fingerprint, prior int DEFAULT 8) RETURNS float8
+AS 'MODULE_PATHNAME', 'fingerprint_containment_smoothed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
+
+COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
+'|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
+
 -- ---- attribution: the order that puts the origin first ----
 -- Among the works holding an output's copied text, the origin is the one
 -- with the longest span, then the one holding it byte for byte, then more
