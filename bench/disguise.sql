@@ -17,7 +17,7 @@ SELECT id, 'js'::text AS lang, body FROM corpus WHERE kind = 'code'
 UNION ALL SELECT 10000000 + id, 'py', body FROM pycorpus;
 ALTER TABLE dworks ADD COLUMN fp fingerprint;
 UPDATE dworks SET fp = fingerprint(body, 5, 10, 'code');
-CREATE INDEX dworks_fp ON dworks USING gin (fp);
+CREATE INDEX dworks_fp ON dworks USING gin (fp fingerprint_ops (mode = code));
 ANALYZE dworks;
 CREATE TABLE dbp AS SELECT fingerprint_common_agg(fingerprint(body, 5, 1, 'code'), 100) AS fp FROM dworks;
 SELECT lang, count(*) AS works, round(sum(length(body)) / 1e6, 1) AS mb FROM dworks GROUP BY 1 ORDER BY 1;
@@ -84,6 +84,21 @@ LATERAL (VALUES ('containment', containment(q.fp, w.fp)),
                 ('rarity-weighted', coalesce(containment_weighted(q.q, w.fp, d.df), 0)),
                 ('pg_trgm similarity', similarity(q.body, w.body)::float8),
                 ('pg_trgm word_similarity', word_similarity(q.body, w.body)::float8)) m(measure, value);
+
+-- Moved code (fingerprint_units): lines and statements hashed whole, as
+-- they are (names kept) and as skeletons (names => false: literals, member
+-- names and operators); containment_smoothed divides by |q| + 8 so that a
+-- query of a few units cannot score 1.0 by being short.
+INSERT INTO scores
+SELECT p.pid, m.measure, m.value
+FROM pairs p JOIN texts q ON q.tid = p.qt JOIN texts w ON w.tid = p.wt,
+LATERAL (SELECT fingerprint_units(q.body) AS qu, fingerprint_units(w.body) AS wu,
+                fingerprint_units(q.body, 3, 'code', false) AS qs, fingerprint_units(w.body, 3, 'code', false) AS ws) u,
+LATERAL (VALUES ('units', containment(u.qu, u.wu)),
+                ('units, smoothed', containment_smoothed(u.qu, u.wu, 8)),
+                ('unit skeletons', containment(u.qs, u.ws)),
+                ('unit skeletons, smoothed', containment_smoothed(u.qs, u.ws, 8)),
+                ('containment, smoothed', containment_smoothed(q.fp, w.fp, 8))) m(measure, value);
 
 -- Prototypes of tokenizer-level measures (bench/disguise/proto.py), over
 -- the tokens of llmcopy_tokens(body, 'code').
@@ -161,7 +176,7 @@ CREATE TABLE prose (qid int, source text, level text, truth text, query text, wo
 -- document frequencies of words over the corpus's prose; the words of at
 -- least 500 of its 9,267 documents are its function words (boilerplate)
 CREATE TABLE pworks AS SELECT id, body, fingerprint(body, 1, 1) AS fp FROM corpus WHERE kind = 'prose';
-CREATE INDEX pworks_fp ON pworks USING gin (fp);
+CREATE INDEX pworks_fp ON pworks USING gin (fp fingerprint_ops (k = 1, w = 1));
 CREATE TABLE pbp AS SELECT fingerprint_common_agg(fp, 500) AS fp FROM pworks;
 SELECT (fingerprint_info(fp)).hashes AS prose_words_in_500_documents FROM pbp;
 CREATE TABLE pq AS
@@ -178,6 +193,13 @@ LATERAL (VALUES ('containment (k = 5)', containment(fingerprint(p.query), finger
                  coalesce(containment_weighted(pq.q1, fingerprint(p.work, 1, 1), pq.df), 0)),
                 ('pg_trgm similarity', similarity(p.query, p.work)::float8),
                 ('pg_trgm word_similarity', word_similarity(p.query, p.work)::float8)) m(measure, value);
+-- Reworded prose (fingerprint_words): content words, function words left
+-- out, inflections folded.
+INSERT INTO pscores
+SELECT p.qid, p.level, p.truth, m.measure, m.value
+FROM prose p, LATERAL (SELECT fingerprint_words(p.query) AS q, fingerprint_words(p.work) AS w) x,
+LATERAL (VALUES ('content words (fingerprint_words)', containment(x.q, x.w)),
+                ('content words, jaccard', jaccard(x.q, x.w))) m(measure, value);
 -- AUC = P(a copy scores above an unrelated passage), ties counted half
 CREATE TABLE auc AS
 SELECT level, measure,

@@ -186,9 +186,47 @@ SELECT count(*) FILTER (WHERE q.u IS NOT NULL AND w.id <> q.qid) AS other_units,
 FROM queries q JOIN works w ON fingerprint_contained(q.u, w.u, 0.3) OR fingerprint_contained(q.w, w.w, 0.8);
 
 -- ---------------------------------------------------------------------------
+-- The scan records the scores that survive disguise with each finding
+-- (units for a code corpus, words for a text corpus), and llmcopy_origins
+-- shows them to filter on.
+CREATE TABLE m_code (id int PRIMARY KEY, body text);
+INSERT INTO m_code SELECT row_number() OVER (ORDER BY name), body FROM src WHERE name <> 'moved';
+CREATE TABLE m_code_out (id int PRIMARY KEY, body text, at timestamptz);
+INSERT INTO m_code_out SELECT 1, body, '2026-11-01' FROM src WHERE name = 'moved';
+INSERT INTO m_code_out SELECT 2, body, '2026-11-02' FROM renamed;
+CREATE TABLE m_prose (id int PRIMARY KEY, body text);
+INSERT INTO m_prose SELECT row_number() OVER (ORDER BY name), body FROM prose WHERE name <> 'reworded';
+CREATE TABLE m_prose_out (id int PRIMARY KEY, body text, at timestamptz);
+INSERT INTO m_prose_out SELECT 1, 'Here it is: ' || body, '2026-11-03' FROM prose WHERE name = 'source';
+SELECT llmcopy_register_corpus('m_code', 'id', 'body', mode => 'code') > 0 AS code_corpus,
+       llmcopy_register_outputs('m_code_out', 'id', 'body', 'at', mode => 'code') > 0 AS code_outputs,
+       llmcopy_register_corpus('m_prose', 'id', 'body') > 0 AS prose_corpus,
+       llmcopy_register_outputs('m_prose_out', 'id', 'body', 'at') > 0 AS prose_outputs;
+CALL llmcopy_scan('m_code_out', 'm_code', threshold => 0.1);
+CALL llmcopy_scan('m_prose_out', 'm_prose', threshold => 0.1);
+SELECT f.output_id, f.work_id, round(f.containment::numeric, 2) AS containment,
+       round(f.units::numeric, 2) AS units, round(f.words::numeric, 2) AS words,
+       (f.units, f.words) IS NOT DISTINCT FROM (d.units, d.words) AS as_computed
+FROM llmcopy_findings f
+JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table
+JOIN (SELECT 'm_code' AS t, id::text AS id, body FROM m_code UNION ALL SELECT 'm_prose', id::text, body FROM m_prose) w
+  ON w.t = c.table_name AND w.id = f.work_id
+JOIN (SELECT 'm_code_out' AS t, id::text AS id, body FROM m_code_out UNION ALL SELECT 'm_prose_out', id::text, body FROM m_prose_out) o
+  ON o.id = f.output_id AND o.t = (SELECT x.table_name FROM llmcopy_output_tables x WHERE x.id = f.output_table),
+LATERAL llmcopy_disguise_scores(o.body, w.body, c.mode) d
+ORDER BY c.table_name, 1, 2;
+-- a dashboard's filter: the origins whose code survived disguise
+SELECT x.table_name, v.output_id, v.work_id, round(v.units::numeric, 2) AS units, round(v.words::numeric, 2) AS words
+FROM llmcopy_origins v JOIN llmcopy_output_tables x ON x.id = v.output_table
+WHERE x.table_name IN ('m_code_out', 'm_prose_out') AND (v.units > 0.1 OR v.words > 0.5) ORDER BY 1, 2;
+SELECT llmcopy_disguise_scores('a = b.c + 1', 'a = b.c + 1', 'code') AS code, llmcopy_disguise_scores('whale', 'whales', 'text') AS text;
+SELECT llmcopy_unregister('m_code'), llmcopy_unregister('m_code_out'), llmcopy_unregister('m_prose'), llmcopy_unregister('m_prose_out');
+DROP TABLE m_code, m_code_out, m_prose, m_prose_out;
+
+-- ---------------------------------------------------------------------------
 -- Marked as pure functions, and callable by a role with no privileges.
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
-FROM pg_proc p WHERE p.proname IN ('fingerprint_units', 'fingerprint_words', 'containment_smoothed') ORDER BY 1;
+FROM pg_proc p WHERE p.proname IN ('fingerprint_units', 'fingerprint_words', 'containment_smoothed', 'llmcopy_disguise_scores') ORDER BY 1;
 CREATE ROLE measures_nobody;
 SET ROLE measures_nobody;
 SELECT containment(fingerprint_units(E'a = b + c;\nd = e * f;'), fingerprint_units(E'd = e * f;\na = b + c;')) AS as_nobody;

@@ -358,6 +358,21 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
 '|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
 
+-- The scores of a finding that survive disguise: for a code corpus the
+-- unit skeletons' smoothed containment (moved and renamed code), for a text
+-- corpus the containment of content words (reworded prose); the other NULL.
+CREATE FUNCTION llmcopy_disguise_scores(output text, work text, mode text, OUT units float8, OUT words float8)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT CASE WHEN mode = 'code' THEN @extschema@.containment_smoothed(
+                      @extschema@.fingerprint_units(output, 3, 'code', false),
+                      @extschema@.fingerprint_units(work, 3, 'code', false), 8) END,
+             CASE WHEN mode = 'text' THEN @extschema@.containment(
+                      @extschema@.fingerprint_words(output), @extschema@.fingerprint_words(work)) END $$;
+
+COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
+'the scores the scan records per finding that survive disguise: units (code corpora), words (text corpora)';
+
 -- ---- attribution: the order that puts the origin first ----
 -- Among the works holding an output's copied text, the origin is the one
 -- with the longest span, then the one holding it byte for byte, then more
@@ -1200,6 +1215,8 @@ CREATE TABLE llmcopy_findings (
     exact bool,                     -- the longest span's text is in the work byte for byte
     copies int,                     -- token-identical works among the output's findings in this corpus
     origin_rank int,                -- 1 for the likeliest origin among them (llmcopy_origin_key)
+    units float8,                   -- code: unit skeletons' containment_smoothed (llmcopy_disguise_scores)
+    words float8,                   -- text: containment of content words (llmcopy_disguise_scores)
     PRIMARY KEY (output_table, output_id, corpus_table, work_id)
 );
 CREATE INDEX ON llmcopy_findings (logged_at);
@@ -2281,6 +2298,7 @@ BEGIN
              f AS MATERIALIZED (
                  SELECT b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::text AS work_id, d.%8$I AS work_key,
                         d.%16$I AS wfp, %1$s.containment(b.fp, d.%16$I) AS containment,
+                        %1$s.llmcopy_disguise_scores(b.body, d.%9$I, %15$L::text) AS disguise,
                         m.spans, m.longest, m.matched, coalesce(m.exact, false) AS exact,
                         %10$s AS license_raw, %11$s AS author, %12$s AS title, %13$s AS source,
                         count(*) OVER (PARTITION BY b.output_id, md5(%1$s.fingerprint_send(d.%16$I))) AS copies
@@ -2310,13 +2328,14 @@ BEGIN
                  FROM f LEFT JOIN df ON df.output_id = f.output_id)
              INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
                  containment, longest_tokens, coverage, spans, license, license_raw, obligations, author, title,
-                 source, run_id, weighted, exact, copies, origin_rank)
+                 source, run_id, weighted, exact, copies, origin_rank, units, words)
              SELECT $5, s.output_id, $6, s.work_id, s.logged_at, s.model, s.containment, s.longest, s.coverage,
                     s.spans, lic.norm, s.license_raw, lic.obligations, s.author, s.title, s.source, $7,
                     s.weighted, s.exact, s.copies,
                     row_number() OVER (PARTITION BY s.output_id
                                        ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
-                                                                        s.containment, s.copies::int) DESC, s.work_key)
+                                                                        s.containment, s.copies::int) DESC, s.work_key),
+                    (s.disguise).units, (s.disguise).words
              FROM s LEFT JOIN lic ON lic.raw = s.license_raw
              ON CONFLICT DO NOTHING',
             '@extschema@', o.id_col, o.text_col, o.logged_at_col,
@@ -2424,7 +2443,8 @@ CREATE VIEW llmcopy_origins WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id, f.corpus_table, f.work_id, f.logged_at, f.model, f.title, f.author, f.source,
        f.license, f.containment, f.weighted, f.longest_tokens, f.coverage, f.exact, f.copies,
        (SELECT pg_catalog.count(*) FROM llmcopy_findings g
-        WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates
+        WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates,
+       f.units, f.words
 FROM llmcopy_findings f
 WHERE f.origin_rank = 1;
 
