@@ -133,25 +133,29 @@ FROM generate_series(1, 60) i, generate_series(1, 9) j,
      LATERAL (SELECT (ARRAY['whale', 'ships', 'sailing', 'the', 'harpoon', 'captain', 'of', 'oceans', 'storm', 'crew',
                             'rope', 'deck'])[1 + (i * j) % 12] AS w) x
 GROUP BY i;
-ALTER TABLE works ADD COLUMN u fingerprint, ADD COLUMN w fingerprint;
-UPDATE works SET u = fingerprint_units(body) WHERE kind = 'unit';
+ALTER TABLE works ADD COLUMN u fingerprint, ADD COLUMN w fingerprint, ADD COLUMN s fingerprint;
+UPDATE works SET u = fingerprint_units(body), s = fingerprint_units(replace(body, ' = f', ' = o.f'), 2, 'code', false) WHERE kind = 'unit';
 UPDATE works SET w = fingerprint_words(body) WHERE kind = 'word';
 CREATE INDEX works_u ON works USING gin (u fingerprint_ops (k = 3, w = 1, seed = 1970170228, mode = code));
 CREATE INDEX works_w ON works USING gin (w fingerprint_ops (k = 1, w = 1, seed = 2003792484));
+CREATE INDEX works_s ON works USING gin (s fingerprint_ops (k = 2, w = 1, seed = 1936418156, mode = code));
 -- a k-gram fingerprint cannot go into the units' index
 INSERT INTO works (id, kind, u) VALUES (0, 'bad', fingerprint('a = b', 1, 1, 'code'));
 ANALYZE works;
 CREATE TEMP TABLE queries AS
-SELECT id AS qid, fingerprint_units(body) AS u, NULL::fingerprint AS w FROM works WHERE kind = 'unit' AND id % 6 = 0
+SELECT id AS qid, fingerprint_units(body) AS u, NULL::fingerprint AS w,
+       fingerprint_units(replace(replace(body, ' = f', ' = o.f'), 'a,', 'b,'), 2, 'code', false) AS s
+FROM works WHERE kind = 'unit' AND id % 6 = 0
 UNION ALL
-SELECT id, NULL, fingerprint_words(body) FROM works WHERE kind = 'word' AND id % 6 = 0;
+SELECT id, NULL, fingerprint_words(body), NULL FROM works WHERE kind = 'word' AND id % 6 = 0;
 
 CREATE TEMP TABLE checks (q text);
 INSERT INTO checks VALUES
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_contained(q.u, w.u, 0.3)'),
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON q.u && w.u'),
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_contained(q.w, w.w, 0.8)'),
-    ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_similar(q.w, w.w, 0.5)');
+    ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_similar(q.w, w.w, 0.5)'),
+    ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_contained(q.s, w.s, 0.4)');
 CREATE FUNCTION pg_temp.compare(q text, OUT seq_rows bigint, OUT idx_rows bigint, OUT differ bigint, OUT used_index bool)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -168,7 +172,7 @@ BEGIN
     EXECUTE 'CREATE TEMP TABLE r_idx AS ' || q;
     used_index := false;
     FOR plan IN EXECUTE 'EXPLAIN (costs off) ' || q LOOP
-        used_index := used_index OR plan ~ 'Index Scan on works_[uw]';
+        used_index := used_index OR plan ~ 'Index Scan on works_[uws]';
     END LOOP;
     seq_rows := (SELECT count(*) FROM r_seq);
     idx_rows := (SELECT count(*) FROM r_idx);
@@ -181,9 +185,12 @@ BEGIN
 END $$;
 SELECT c.q, r.* FROM checks c, pg_temp.compare(c.q) r ORDER BY 1;
 -- more than the query itself is found: the sets really overlap
-SELECT count(*) FILTER (WHERE q.u IS NOT NULL AND w.id <> q.qid) AS other_units,
-       count(*) FILTER (WHERE q.w IS NOT NULL AND w.id <> q.qid) AS other_words
-FROM queries q JOIN works w ON fingerprint_contained(q.u, w.u, 0.3) OR fingerprint_contained(q.w, w.w, 0.8);
+-- (and the renamed queries' skeletons find their own works among others)
+SELECT count(*) FILTER (WHERE fingerprint_contained(q.u, w.u, 0.3) AND w.id <> q.qid) AS other_units,
+       count(*) FILTER (WHERE fingerprint_contained(q.w, w.w, 0.8) AND w.id <> q.qid) AS other_words,
+       count(*) FILTER (WHERE fingerprint_contained(q.s, w.s, 0.4) AND w.id = q.qid) AS skeletons_own,
+       count(*) FILTER (WHERE fingerprint_contained(q.s, w.s, 0.4) AND w.id <> q.qid) AS skeletons_other
+FROM queries q, works w;
 
 -- ---------------------------------------------------------------------------
 -- The scan records the scores that survive disguise with each finding
