@@ -3,6 +3,7 @@
 #   make && make install          build and install into the server of pg_config
 #   make installcheck             regression tests against $PGHOST/$PGPORT
 #   make test                     everything, on a throwaway cluster (see README)
+#   make prove                    the TAP suite (t/), on clusters of its own
 #   make demo                     the sample job, on a throwaway cluster
 #   make test-report              the sample job's HTML report, checked in headless Chromium
 
@@ -13,8 +14,9 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 MODULE_big = pg_llmcopy
 OBJS = \
 	src/pg_llmcopy.o \
-	src/typeio.o \
+	src/sketch.o \
 	src/tokens.o \
+	src/encoding.o \
 	src/fingerprint.o \
 	src/agg_state.o \
 	src/fingerprint_agg.o \
@@ -32,6 +34,7 @@ OBJS = \
 	src/attribution.o \
 	src/lc_tokenize.o \
 	src/lc_winnow.o \
+	src/lc_sets.o \
 	src/lc_spans.o \
 	src/lc_minhash.o \
 	src/lc_spdx.o \
@@ -76,7 +79,8 @@ REGRESS = \
 	redteam_report_xss \
 	redteam_duplicate_id \
 	redteam_broken_registration \
-	redteam_license_blowup
+	redteam_license_blowup \
+	cancel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -86,7 +90,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/fuzz_core fuzz-corpus results regression.diffs regression.out
+EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -98,7 +102,7 @@ endif
 $(OBJS): $(wildcard include/*.h)
 
 # Unit tests of the pure-C core, outside the server.
-CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_spans.c src/lc_minhash.c
+CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_sets.c src/lc_spans.c src/lc_minhash.c
 src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)
@@ -112,18 +116,31 @@ unitcheck: src/test/test_core src/test/test_spdx
 	src/test/test_spdx
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
-# libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part of `make test`
+# libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part
+# of `make test`, run by CI for FUZZ_SECONDS.  Memory is limited: an input of
+# at most 4 KB that makes the core use more than FUZZ_RSS_MB (or allocate
+# more than a quarter of it at once) is a finding.
 FUZZ_SECONDS ?= 60
+FUZZ_RSS_MB ?= 1024
 src/test/fuzz_core: src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(wildcard include/*.h)
 	clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ICU_CFLAGS) -o $@ \
 	    src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(ICU_LIBS)
 
 fuzz: src/test/fuzz_core
 	mkdir -p fuzz-corpus && cp data/samples/* fuzz-corpus/
-	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 fuzz-corpus
+	printf '%s' 'mit and (apache-2.0 or GPL-2.0+ WITH Classpath-exception-2.0)|GPL-3.0-only' > fuzz-corpus/spdx-1
+	printf '%s' 'GPL-2.0-with-classpath-exception OR LicenseRef-x AND (MIT OR ISC)|MIT' > fuzz-corpus/spdx-2
+	printf '%s' 'Apache 2.0 / MIT, BSD-3-clause and GPL-2+' > fuzz-corpus/spdx-3
+	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$$(($(FUZZ_RSS_MB) / 4)) fuzz-corpus
 
 test:
 	bash .ci/test
+
+# The TAP suite (t/, PostgreSQL::Test::Cluster): crash recovery, concurrent
+# sessions, cancel timing, a value at the 1 GB limit.  Not part of `make test`.
+prove:
+	bash .ci/prove
 
 # a fresh install of this version against every earlier release updated to it
 test-upgrade:
@@ -170,7 +187,7 @@ test-dist:
 test-package:
 	bash .ci/package
 
-.PHONY: unitcheck fuzz test test-upgrade test-report test-crash test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+.PHONY: unitcheck fuzz test prove test-upgrade test-report test-crash test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
 # on Citus (a coordinator and two workers) and on postgres_fdw shards,
 # against a single node with the same data (README, Scaling out)
 test-citus:

@@ -54,7 +54,7 @@ SELECT round(ms($q$SELECT count(*) FROM llmcopy_components('SELECT a, b FROM lsh
 -- pairs with exact Jaccard >= 0.8.
 ALTER TABLE dd ADD COLUMN shingles fingerprint;
 UPDATE dd SET shingles = fingerprint(body, 5, 1);
-CREATE INDEX dd_shingles ON dd USING gin (shingles);
+CREATE INDEX dd_shingles ON dd USING gin (shingles fingerprint_ops (w = 1));
 CREATE TABLE exact_pairs AS
 SELECT a.id AS a, b.id AS b FROM dd a JOIN dd b ON fingerprint_similar(a.shingles, b.shingles, 0.8) WHERE a.id < b.id;
 

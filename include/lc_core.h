@@ -27,6 +27,13 @@ typedef enum lc_mode
 /* How much input (bytes) may pass between two tick() calls. */
 #define LC_TICK_BYTES (64 * 1024)
 
+/*
+ * Loops that do not walk the input (spans, set operations) count their
+ * work instead, one unit per element hashed, compared or moved, and tick
+ * every LC_TICK_WORK units: a few milliseconds at most.
+ */
+#define LC_TICK_WORK (256 * 1024)
+
 typedef struct lc_env
 {
 	void	   *(*alloc) (void *ctx, size_t size);
@@ -34,6 +41,32 @@ typedef struct lc_env
 	void		(*tick) (void *ctx);
 	void	   *ctx;
 } lc_env;
+
+/* A work counter that calls env->tick every LC_TICK_WORK units. */
+typedef struct lc_ticker
+{
+	const lc_env *env;
+	size_t		work;
+} lc_ticker;
+
+static inline void
+lc_ticker_init(lc_ticker *tk, const lc_env *env)
+{
+	tk->env = env;
+	tk->work = 0;
+}
+
+static inline void
+lc_tick_work(lc_ticker *tk, size_t units)
+{
+	tk->work += units;
+	if (tk->work >= LC_TICK_WORK)
+	{
+		tk->work = 0;
+		if (tk->env && tk->env->tick)
+			tk->env->tick(tk->env->ctx);
+	}
+}
 
 /* One token as the tokenizer saw it. */
 typedef struct lc_tok
@@ -51,6 +84,22 @@ typedef void (*lc_tok_fn) (void *arg, const lc_tok *tok);
 
 /* lc_tokenize flags */
 #define LC_TOK_NO_FASTPATH	0x01	/* send every chunk through ICU (for tests) */
+#define LC_TOK_SHORT_RUNS	0x02	/* runs of LC_RUN_MAX_SHORT bytes (for tests) */
+
+/*
+ * Runs.  A run is a stretch of text with no ASCII whitespace and none of
+ * the break characters of lc_is_break_char(); no word crosses either, so
+ * cutting there changes no token.  A run longer than LC_RUN_MAX bytes is
+ * cut every LC_RUN_MAX bytes counted from its own start (each cut moved back
+ * to the start of a code point), and no token crosses such a cut: where the
+ * cuts fall depends on the run alone, not on where it sits in the text, and
+ * both tokenizer paths cut the same way.
+ */
+#define LC_RUN_MAX (1024 * 1024)
+#define LC_RUN_MAX_SHORT 64
+
+/* Whether c is one of the characters a run never crosses (besides ASCII whitespace). */
+extern bool lc_is_break_char(uint32_t c);
 
 /*
  * Tokenize a UTF-8 buffer.  Returns 0 on success, or -1 with a message in
@@ -166,6 +215,21 @@ extern size_t lc_intersect(const uint64_t *a, size_t na, const uint64_t *b,
 						   size_t nb, uint64_t *out);
 extern size_t lc_difference(const uint64_t *a, size_t na, const uint64_t *b,
 							size_t nb, uint64_t *out);
+
+/* ---- the same, in blocks with a tick between them (lc_sets.c) ---- */
+
+typedef enum lc_set_kind
+{
+	LC_SET_UNION,				/* out = a | b; returns its size */
+	LC_SET_INTERSECT,			/* out = a & b */
+	LC_SET_DIFFERENCE,			/* out = a - b */
+	LC_SET_COUNT,				/* |a & b|; out unused */
+	LC_SET_OVERLAP				/* 1 if a and b share an element, else 0 */
+} lc_set_kind;
+
+extern size_t lc_set_op(lc_set_kind op, const uint64_t *a, size_t na,
+						const uint64_t *b, size_t nb, uint64_t *out,
+						const lc_env *env);
 
 /* ---- evidence spans (lc_spans.c) ---- */
 

@@ -62,6 +62,32 @@ SELECT pg_temp.copy_one('\x01004100000200000000000000070000000000000000'::bytea 
 SELECT pg_temp.copy_one('\x01000200000000000000000000070000000000000000'::bytea || int4send(0)); -- w=0
 SELECT pg_temp.copy_one('\x01000280000200000000000000070000000000000000'::bytea || int4send(0)); -- unknown flag
 SELECT pg_temp.copy_one('\x0100020000020000000000000007'::bytea);                                -- truncated
+-- a threshold of -0 is read as 0, as the text form would keep it
+SELECT pg_temp.copy_one('\x01000201000200000000000000078000000000000000'::bytea || int4send(0)); -- flag, -0
+SELECT encode(substr(fingerprint_send(fp), 15, 8), 'hex') AS threshold FROM bad;
+SELECT pg_temp.copy_one('\x01000200000200000000000000078000000000000000'::bytea || int4send(0)); -- no flag, -0
+SELECT encode(substr(fingerprint_send(fp), 15, 8), 'hex') AS threshold FROM bad;
+SELECT fingerprint_with_threshold(fingerprint('a b c'::text, 1, 1), '-0'::float8);
+SELECT encode(substr(fingerprint_send(fingerprint_with_threshold(fingerprint('a b c'::text, 1, 1), '-0'::float8)), 15, 8), 'hex') AS threshold;
+
+-- Hashes do not compress: values are stored out of line, uncompressed, and
+-- fingerprint_info reads the header of a stored value by slice, a block or
+-- two of its TOAST table however long the value.
+SELECT typname, typstorage FROM pg_type WHERE typname IN ('fingerprint', 'minhash') ORDER BY 1;
+CREATE TABLE toasted (id int, fp fingerprint, sig minhash);
+SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'toasted'::regclass AND attnum > 0 ORDER BY attnum;
+INSERT INTO toasted
+SELECT 1, fingerprint(string_agg(md5(i::text), ' '), 5, 1), minhash(string_agg(md5(i::text), ' '), 1024)
+FROM generate_series(1, 200000) i;
+SELECT pg_stat_force_next_flush();
+CREATE TEMP TABLE toast_reads AS
+SELECT toast_blks_read + toast_blks_hit AS blocks FROM pg_statio_user_tables WHERE relname = 'toasted';
+SELECT (fingerprint_info(fp)).hashes, (minhash_info(sig)).num_perm, pg_stat_force_next_flush() FROM toasted;
+SELECT pg_size_pretty(pg_column_size(fp)::bigint) AS stored,
+       (SELECT toast_blks_read + toast_blks_hit FROM pg_statio_user_tables WHERE relname = 'toasted')
+       - (SELECT blocks FROM toast_reads) AS blocks_read_by_info
+FROM toasted;
+DROP TABLE toasted;
 
 -- Text input errors.
 SELECT 'v2 text k=5 w=10 seed=0 tokens=1 {}'::fingerprint;

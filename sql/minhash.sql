@@ -94,6 +94,17 @@ FROM minhash_lsh_params(0.8, 128);
 SELECT bands, rows, round(p_at_threshold::numeric, 3) AS p_at_threshold FROM minhash_lsh_params(0.5, 256);
 SELECT * FROM minhash_lsh_params(1.5, 128);
 SELECT * FROM minhash_lsh_params(0.8, 8);
+-- its limits come from C, and it calls the extension's functions whatever
+-- the caller's search_path holds
+SELECT min, max FROM llmcopy_limits() WHERE name = 'num_perm';
+SELECT * FROM minhash_lsh_params(0.8, 2048);
+CREATE SCHEMA regress_shadow;
+CREATE FUNCTION regress_shadow.minhash_lsh_probability(float8, int, int) RETURNS float8
+LANGUAGE sql AS 'SELECT 1 / 0';
+SET search_path = regress_shadow, public;
+SELECT bands, rows FROM minhash_lsh_params(0.8, 128);
+RESET search_path;
+DROP SCHEMA regress_shadow CASCADE;
 SELECT minhash_lsh_probability(1.5, 16, 8);
 -- with its search_path pinned: an operator put early on the caller's path
 -- (float8 / int, as its areas divide) is not used
@@ -149,6 +160,20 @@ CREATE INDEX docs_sig_0 ON docs USING gin (sig minhash_ops (bands = 0));
 INSERT INTO docs VALUES (9999, 'x', minhash('a b c d e f g'::text, 64));
 CREATE INDEX docs_sig_32 ON docs USING gin (sig minhash_ops (bands = 32, rows = 4));
 DROP INDEX docs_sig_32;
+
+-- A query built with other parameters raises the mismatch error on the
+-- index path as on a sequential scan (it would share no band, and find
+-- nothing); the opclass options ngram, mode and seed, with the defaults of
+-- minhash(), are the parameters of the indexed signatures.  (both_paths:
+-- gin.sql)
+SELECT r.seq = r.idx AS same, r.idx
+FROM (VALUES ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10), 128, 3), 0.5)'),
+             ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10), 128, 5, ''code''), 0.5)'),
+             ('SELECT count(*) FROM docs WHERE sig % minhash((SELECT body FROM docs WHERE id = 10), 64)'),
+             ('SELECT count(*) FROM docs WHERE minhash_similar(sig, minhash((SELECT body FROM docs WHERE id = 10)), 0.5)')) q(q),
+     both_paths(q.q) r;
+DROP FUNCTION both_paths(text);
+CREATE INDEX docs_sig_3 ON docs USING gin (sig minhash_ops (ngram = 3));
 
 -- Groups: connected components of the pairs, component = smallest id.
 SELECT * FROM llmcopy_components('VALUES (1, 2), (2, 3), (10, 11), (5, 5), (3, 1)') ORDER BY id;

@@ -249,22 +249,45 @@ ALTER OPERATOR <%# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_
 ALTER OPERATOR %# (fingerprint, fingerprint) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
 ALTER OPERATOR %# (minhash, minhash) SET (RESTRICT = llmcopy_threshold_sel, JOIN = llmcopy_threshold_joinsel);
 
+
+-- Hashes do not compress: both types are stored out of line uncompressed,
+-- so fingerprint_info and minhash_info read a header by slice.  ALTER TYPE
+-- changes the default of columns made from now on; existing columns keep
+-- theirs (ALTER TABLE ... ALTER COLUMN ... SET STORAGE EXTERNAL changes it
+-- for the values written after it).
+ALTER TYPE fingerprint SET (STORAGE = external);
+ALTER TYPE minhash SET (STORAGE = external);
+
+-- The limits the C code enforces, for SQL to ask for rather than repeat.
+CREATE FUNCTION llmcopy_limits(OUT name text, OUT min bigint, OUT max bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'llmcopy_limits'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_limits() IS
+'the ranges of parameters and sizes the extension accepts';
+
 -- minhash_lsh_params runs with its search_path pinned, as every function
 -- does: in 0.1.0 it took the caller's, and an operator another role put on
 -- it (float8 / int, numeric * float8) ran with the caller's rights.
+-- Its num_perm range comes from C (llmcopy_limits).
 CREATE OR REPLACE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
     OUT bands int, OUT rows int, OUT p_at_threshold float8,
     OUT false_positive_area float8, OUT false_negative_area float8)
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    lo bigint;
+    hi bigint;
 BEGIN
     IF NOT (threshold > 0 AND threshold < 1) THEN
         RAISE EXCEPTION 'threshold must be between 0 and 1 (exclusive), not %', threshold
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF num_perm < 16 OR num_perm > 1024 THEN
-        RAISE EXCEPTION 'num_perm must be between 16 and 1024, not %', num_perm
+    SELECT l.min, l.max INTO lo, hi FROM @extschema@.llmcopy_limits() l WHERE l.name = 'num_perm';
+    IF num_perm < lo OR num_perm > hi THEN
+        RAISE EXCEPTION 'num_perm must be between % and %, not %', lo, hi, num_perm
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- areas under the S-curve below the threshold (false positives) and
@@ -280,6 +303,69 @@ BEGIN
     WHERE num_perm % r = 0
     ORDER BY 0.1 * a.fp + 0.9 * a.fn, r
     LIMIT 1;
+END $$;
+
+-- GIN indexes know the parameters of their values: opclass options k, w,
+-- mode and seed (fingerprint_ops), ngram, mode and seed (minhash_ops), with
+-- the defaults of fingerprint() and minhash().  An index made before over
+-- values built with other parameters now refuses them, and the queries
+-- that match them: name each such index, and how to recreate it.  Only
+-- indexes on plain columns are looked at (one stored value each, read by
+-- the extension's own functions); an index on an expression whose options
+-- name no parameter gets a warning to check it.
+DO $$
+DECLARE
+    path text := pg_catalog.current_setting('search_path');
+    r record;
+    v record;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    FOR r IN
+        SELECT i.indexrelid::regclass AS idx, i.indrelid::regclass AS tbl, a.attname, o.opcname,
+               coalesce(opt.k, CASE o.opcname WHEN 'fingerprint_ops' THEN 5 END) AS k,
+               coalesce(opt.w, CASE o.opcname WHEN 'fingerprint_ops' THEN 10 END) AS w,
+               coalesce(opt.ngram, CASE o.opcname WHEN 'minhash_ops' THEN 5 END) AS ngram,
+               coalesce(opt.mode, 'text') AS mode, coalesce(opt.seed, 0) AS seed,
+               num_nonnulls(opt.k, opt.w, opt.ngram, opt.mode, opt.seed) > 0 AS has_params
+        FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indclass::oid[], i.indkey::int2[]) WITH ORDINALITY AS c(opc, attnum, n)
+             JOIN pg_opclass o ON o.oid = c.opc
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = c.attnum AND c.attnum > 0
+             LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = c.n
+             CROSS JOIN LATERAL (
+                 SELECT max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'k')::int AS k,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'w')::int AS w,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'ngram')::int AS ngram,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'mode') AS mode,
+                        max(split_part(x, '=', 2)) FILTER (WHERE split_part(x, '=', 1) = 'seed')::bigint AS seed
+                 FROM unnest(coalesce(ia.attoptions, '{}')) x) opt
+        WHERE o.opcname IN ('fingerprint_ops', 'minhash_ops')
+          AND o.opcnamespace = '@extschema@'::regnamespace
+    LOOP
+        IF r.attname IS NULL THEN
+            IF NOT r.has_params THEN
+                RAISE WARNING 'index % is on an expression and its % options name no parameter: it now expects values built with the defaults', r.idx, r.opcname
+                    USING HINT = format('If its values are built otherwise, recreate it with the parameters as %s options.', r.opcname);
+            END IF;
+        ELSIF r.opcname = 'fingerprint_ops' THEN
+            EXECUTE format('SELECT f.k, f.w, f.mode, f.seed FROM %s t, @extschema@.fingerprint_info(t.%I) f WHERE t.%I IS NOT NULL LIMIT 1',
+                           r.tbl, r.attname, r.attname) INTO v;
+            IF v.k IS NOT NULL AND (v.k, v.w, v.mode, v.seed) IS DISTINCT FROM (r.k, r.w, r.mode, r.seed) THEN
+                RAISE WARNING 'index % holds fingerprints built with k = %, w = %, mode = %, seed = %, which its options do not say', r.idx, v.k, v.w, v.mode, v.seed
+                    USING HINT = format('Recreate it: CREATE INDEX ON %s USING gin (%I fingerprint_ops (k = %s, w = %s, mode = %L, seed = %s)), then drop the old one.',
+                                        r.tbl, r.attname, v.k, v.w, v.mode, v.seed);
+            END IF;
+        ELSE
+            EXECUTE format('SELECT m.ngram, m.mode, m.seed FROM %s t, @extschema@.minhash_info(t.%I) m WHERE t.%I IS NOT NULL LIMIT 1',
+                           r.tbl, r.attname, r.attname) INTO v;
+            IF v.ngram IS NOT NULL AND (v.ngram, v.mode, v.seed) IS DISTINCT FROM (r.ngram, r.mode, r.seed) THEN
+                RAISE WARNING 'index % holds signatures built with ngram = %, mode = %, seed = %, which its options do not say', r.idx, v.ngram, v.mode, v.seed
+                    USING HINT = format('Recreate it with minhash_ops (ngram = %s, mode = %L, seed = %s) and its bands and rows, then drop the old one.',
+                                        v.ngram, v.mode, v.seed);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM pg_catalog.set_config('search_path', path, true);
 END $$;
 
 -- ---------------------------------------------------------------------------
@@ -1696,13 +1782,13 @@ BEGIN ATOMIC
 END;
 
 -- The statement that builds a corpus's index, with the key width for its size.
-CREATE FUNCTION llmcopy_index_statement(tbl regclass, col name, concurrent bool) RETURNS text
+CREATE FUNCTION llmcopy_index_statement(tbl regclass, col name, concurrent bool, k int, w int, mode text) RETURNS text
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s))',
+    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s, k = %s, w = %s, mode = %L))',
                              CASE WHEN concurrent THEN ' CONCURRENTLY' ELSE '' END, tbl, col, '@extschema@',
-                             (@extschema@.llmcopy_index_bits(tbl, col)).bits);
+                             (@extschema@.llmcopy_index_bits(tbl, col)).bits, k, w, mode);
 END;
 
 -- Adds the fingerprint column of a registration, one of three ways:
@@ -1774,9 +1860,9 @@ BEGIN
         create_index := NULL;
     END IF;
     IF create_index THEN
-        EXECUTE @extschema@.llmcopy_index_statement(tbl, fp_col, false);
+        EXECUTE @extschema@.llmcopy_index_statement(tbl, fp_col, false, k, w, mode);
     ELSIF create_index IS NOT NULL AND fp_kind <> 'trigger' THEN
-        RAISE NOTICE 'create the index when it suits you: %', @extschema@.llmcopy_index_statement(tbl, fp_col, true);
+        RAISE NOTICE 'create the index when it suits you: %', @extschema@.llmcopy_index_statement(tbl, fp_col, true, k, w, mode);
     END IF;
 END $$;
 
@@ -1972,7 +2058,7 @@ BEGIN
        AND NOT @extschema@.llmcopy_indexed(tbl, 'llmcopy_fp') THEN
         EXECUTE format('ANALYZE %s', tbl);
         RAISE NOTICE 'llmcopy_fill: % is filled; build its index now: %', tbl,
-            @extschema@.llmcopy_index_statement(tbl, 'llmcopy_fp', true);
+            @extschema@.llmcopy_index_statement(tbl, 'llmcopy_fp', true, t.k, t.w, t.mode);
     ELSE
         RAISE NOTICE 'llmcopy_fill: % is filled', tbl;
     END IF;

@@ -34,11 +34,20 @@ CREATE TYPE fingerprint (
     SEND = fingerprint_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
-    STORAGE = extended
+    STORAGE = external
 );
 
 COMMENT ON TYPE fingerprint IS
 'winnowed set of k-gram hashes of a text, with its parameters';
+
+-- The limits the C code enforces, for SQL to ask for rather than repeat.
+CREATE FUNCTION llmcopy_limits(OUT name text, OUT min bigint, OUT max bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'llmcopy_limits'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION llmcopy_limits() IS
+'the ranges of parameters and sizes the extension accepts';
 
 CREATE FUNCTION fingerprint(text, k int DEFAULT 5, w int DEFAULT 10, mode text DEFAULT 'text')
 RETURNS fingerprint
@@ -418,7 +427,7 @@ CREATE TYPE minhash (
     SEND = minhash_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
-    STORAGE = extended
+    STORAGE = external
 );
 
 COMMENT ON TYPE minhash IS
@@ -508,13 +517,17 @@ CREATE FUNCTION minhash_lsh_params(threshold float8, num_perm int DEFAULT 128,
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    lo bigint;
+    hi bigint;
 BEGIN
     IF NOT (threshold > 0 AND threshold < 1) THEN
         RAISE EXCEPTION 'threshold must be between 0 and 1 (exclusive), not %', threshold
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF num_perm < 16 OR num_perm > 1024 THEN
-        RAISE EXCEPTION 'num_perm must be between 16 and 1024, not %', num_perm
+    SELECT l.min, l.max INTO lo, hi FROM @extschema@.llmcopy_limits() l WHERE l.name = 'num_perm';
+    IF num_perm < lo OR num_perm > hi THEN
+        RAISE EXCEPTION 'num_perm must be between % and %, not %', lo, hi, num_perm
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- areas under the S-curve below the threshold (false positives) and
@@ -1670,13 +1683,13 @@ BEGIN ATOMIC
 END;
 
 -- The statement that builds a corpus's index, with the key width for its size.
-CREATE FUNCTION llmcopy_index_statement(tbl regclass, col name, concurrent bool) RETURNS text
+CREATE FUNCTION llmcopy_index_statement(tbl regclass, col name, concurrent bool, k int, w int, mode text) RETURNS text
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s))',
+    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s, k = %s, w = %s, mode = %L))',
                              CASE WHEN concurrent THEN ' CONCURRENTLY' ELSE '' END, tbl, col, '@extschema@',
-                             (@extschema@.llmcopy_index_bits(tbl, col)).bits);
+                             (@extschema@.llmcopy_index_bits(tbl, col)).bits, k, w, mode);
 END;
 
 -- Adds the fingerprint column of a registration, one of three ways:
@@ -1748,9 +1761,9 @@ BEGIN
         create_index := NULL;
     END IF;
     IF create_index THEN
-        EXECUTE @extschema@.llmcopy_index_statement(tbl, fp_col, false);
+        EXECUTE @extschema@.llmcopy_index_statement(tbl, fp_col, false, k, w, mode);
     ELSIF create_index IS NOT NULL AND fp_kind <> 'trigger' THEN
-        RAISE NOTICE 'create the index when it suits you: %', @extschema@.llmcopy_index_statement(tbl, fp_col, true);
+        RAISE NOTICE 'create the index when it suits you: %', @extschema@.llmcopy_index_statement(tbl, fp_col, true, k, w, mode);
     END IF;
 END $$;
 
@@ -1946,7 +1959,7 @@ BEGIN
        AND NOT @extschema@.llmcopy_indexed(tbl, 'llmcopy_fp') THEN
         EXECUTE format('ANALYZE %s', tbl);
         RAISE NOTICE 'llmcopy_fill: % is filled; build its index now: %', tbl,
-            @extschema@.llmcopy_index_statement(tbl, 'llmcopy_fp', true);
+            @extschema@.llmcopy_index_statement(tbl, 'llmcopy_fp', true, t.k, t.w, t.mode);
     ELSE
         RAISE NOTICE 'llmcopy_fill: % is filled', tbl;
     END IF;

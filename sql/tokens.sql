@@ -54,6 +54,47 @@ SELECT (SELECT count(*) FROM fast) > 10000 AS enough_tokens,
        (SELECT count(*) FROM (SELECT * FROM fast EXCEPT ALL SELECT * FROM slow) d) AS only_fast,
        (SELECT count(*) FROM (SELECT * FROM slow EXCEPT ALL SELECT * FROM fast) d) AS only_icu;
 
+-- Long runs (no ASCII whitespace, no break character such as "!", "(" or
+-- "。") are cut every 1 MiB counted from their own start: a word of
+-- 2,000,000 letters is two tokens of 1,048,576 and 951,424 letters.
+SELECT n, start, length FROM llmcopy_tokens(repeat('a', 2000000));
+
+-- 400,000 times 東京都 (3.6 MB, no break character) tokenizes the same at
+-- the start of a text, after a space, and after a sentence.  (Rows are
+-- compared by a sum of their hashes: equal sets of rows, equal sums.)
+CREATE FUNCTION pg_temp.rows_hash(t text, skip int DEFAULT 0) RETURNS numeric LANGUAGE sql AS $$
+    SELECT sum(hashtextextended(n - first || ' ' || token || ' ' || (start - skip) || ' ' || length, 0))
+    FROM (SELECT *, min(n) OVER () AS first FROM llmcopy_tokens(t) WHERE start > skip) s $$;
+SELECT count(*) AS tokens, count(DISTINCT token) AS distinct_tokens
+FROM llmcopy_tokens(repeat('東京都', 400000));
+SELECT prefix, pg_temp.rows_hash(prefix || repeat('東京都', 400000), length(prefix))
+               = pg_temp.rows_hash(repeat('東京都', 400000)) AS same_tokens
+FROM (VALUES ('x '), ('前書きです。')) p(prefix);
+
+-- The fast path is a test switch: the tokens are the same with it off, on
+-- these edge cases too.  Only a superuser may turn it off.
+CREATE TEMP TABLE edge(name text, body text);
+INSERT INTO edge VALUES
+  ('a 2 MB word', repeat('a', 2000000)),
+  ('a long word after text', 'Some words. ' || repeat('Ab', 700000) || ' the end'),
+  ('a long dotted word', repeat('a.', 600000)),
+  ('a long run of commas', repeat('1,a,', 300000)),
+  ('a long word then non-ASCII', repeat('x', 1048570) || 'é' || repeat('y', 100)),
+  ('long CJK', repeat('東京都', 400000)),
+  ('long CJK after ASCII', 'Tokyo ' || repeat('東京都に住んでいます', 120000));
+CREATE TEMP TABLE edge_fast AS SELECT name, pg_temp.rows_hash(body) AS h FROM edge;
+SET pg_llmcopy.ascii_fast_path = off;
+CREATE TEMP TABLE edge_icu AS SELECT name, pg_temp.rows_hash(body) AS h FROM edge;
+RESET pg_llmcopy.ascii_fast_path;
+SELECT name, (SELECT count(*) FROM llmcopy_tokens(body)) AS tokens, f.h = i.h AS same
+FROM edge JOIN edge_fast f USING (name) JOIN edge_icu i USING (name) ORDER BY name;
+CREATE ROLE regress_llmcopy_tokens;
+SET ROLE regress_llmcopy_tokens;
+SET pg_llmcopy.ascii_fast_path = off;
+SHOW pg_llmcopy.ascii_fast_path;
+RESET ROLE;
+DROP ROLE regress_llmcopy_tokens;
+
 -- Bad input.
 SELECT * FROM llmcopy_tokens('x', 'prose');
 SELECT * FROM llmcopy_tokens(NULL);

@@ -68,7 +68,7 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE llmcopy_fp::text IS DISTINCT FRO
 SELECT filling FROM llmcopy_corpus_tables WHERE id = :corpus_id;
 SELECT kind, problem FROM llmcopy_registrations WHERE id = :corpus_id AND kind = 'corpus';
 -- the statement to build the index concurrently, with the key width for the table's size
-SELECT llmcopy_index_statement('sc_works', 'llmcopy_fp', true);
+SELECT llmcopy_index_statement('sc_works', 'llmcopy_fp', true, 5, 10, 'text');
 CREATE INDEX CONCURRENTLY sc_works_fp ON sc_works USING gin (llmcopy_fp fingerprint_ops (bits = 20));
 -- an update of the text refreshes the fingerprint; a fill with nothing to do does nothing
 UPDATE sc_works SET body = 'Completely new text about river barges, grain prices and the old canal locks of the valley towns.' WHERE id = 5000;

@@ -47,6 +47,9 @@ grow_table(Components *c)
 	{
 		uint64		h = id_hash(c->ids[i]) & (nslots - 1);
 
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+
 		while (slots[h] != 0)
 			h = (h + 1) & (nslots - 1);
 		slots[h] = i + 1;

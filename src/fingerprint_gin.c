@@ -9,6 +9,11 @@
  * never answers "true", only "maybe", and every candidate is rechecked with
  * the exact operator.
  *
+ * The parameters the indexed values are built with (k, w, mode, seed) are
+ * options too, with the defaults of fingerprint(): a value built otherwise
+ * cannot be inserted, and a query built otherwise raises the mismatch error
+ * a sequential scan raises, instead of sharing no key and finding nothing.
+ *
  * Threshold strategies need an upper bound on |q ∩ x| from the matched keys.
  * Several query hashes may share a key, so each key carries its multiplicity
  * (extra_data) and the bound is the sum over matched keys.  Since
@@ -19,6 +24,7 @@
 #include "pg_llmcopy.h"
 
 #include "access/gin.h"
+#include "miscadmin.h"
 #include "access/reloptions.h"
 
 #define LLMCOPY_GIN_DEFAULT_BITS 20
@@ -27,6 +33,7 @@ typedef struct FpGinOptions
 {
 	int32		vl_len_;
 	int			bits;
+	LlmcopyIndexParams params;
 } FpGinOptions;
 
 /* What consistent() needs to know about the query, shared by its keys. */
@@ -52,17 +59,34 @@ gin_fingerprint_options(PG_FUNCTION_ARGS)
 	init_local_reloptions(relopts, sizeof(FpGinOptions));
 	add_local_int_reloption(relopts, "bits",
 							"hash bits kept in each index key",
-							LLMCOPY_GIN_DEFAULT_BITS, 8, 32,
+							LLMCOPY_GIN_DEFAULT_BITS, LLMCOPY_GIN_MIN_BITS, LLMCOPY_GIN_MAX_BITS,
 							offsetof(FpGinOptions, bits));
+	llmcopy_index_param_options(relopts, &llmcopy_fingerprint_type,
+								offsetof(FpGinOptions, params));
 	PG_RETURN_VOID();
 }
 
-static int
-gin_bits(FunctionCallInfo fcinfo)
+/* The index's options; their defaults when it has none. */
+static FpGinOptions
+gin_options(FunctionCallInfo fcinfo)
 {
+	FpGinOptions o;
+
 	if (PG_HAS_OPCLASS_OPTIONS())
-		return ((FpGinOptions *) PG_GET_OPCLASS_OPTIONS())->bits;
-	return LLMCOPY_GIN_DEFAULT_BITS;
+		return *(FpGinOptions *) PG_GET_OPCLASS_OPTIONS();
+	memset(&o, 0, sizeof(o));
+	o.bits = LLMCOPY_GIN_DEFAULT_BITS;
+	o.params.shingle = llmcopy_fingerprint_type.param[0].dflt;
+	o.params.size = llmcopy_fingerprint_type.param[1].dflt;
+	o.params.mode = LC_MODE_TEXT;
+	return o;
+}
+
+/* The header of the values the index holds. */
+static LlmcopySketch
+index_sketch(const FpGinOptions *o)
+{
+	return llmcopy_index_sketch(&llmcopy_fingerprint_type, &o->params, 0);
 }
 
 static inline int32
@@ -78,14 +102,17 @@ hash_key(uint64 h, int bits)
 static Datum *
 fingerprint_keys(const Fingerprint *f, int bits, int32 *nkeys, int32 **counts)
 {
-	Datum	   *keys = palloc(sizeof(Datum) * Max(f->nhashes, 1));
-	int32	   *cnt = counts ? palloc(sizeof(int32) * Max(f->nhashes, 1)) : NULL;
+	Datum	   *keys = palloc_extended(sizeof(Datum) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE);
+	int32	   *cnt = counts ? palloc_extended(sizeof(int32) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE) : NULL;
 	int32		n = 0;
 	uint32		prev = 0;
 
 	for (uint32 i = 0; i < f->nhashes; i++)
 	{
 		uint32		key = (uint32) hash_key(f->hashes[i], bits);
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 
 		if (n > 0 && key == prev)
 		{
@@ -111,8 +138,11 @@ gin_extract_value_fingerprint(PG_FUNCTION_ARGS)
 {
 	Fingerprint *f = PG_GETARG_FINGERPRINT_P(0);
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
+	FpGinOptions o = gin_options(fcinfo);
+	LlmcopySketch idx = index_sketch(&o);
 
-	PG_RETURN_POINTER(fingerprint_keys(f, gin_bits(fcinfo), nentries, NULL));
+	llmcopy_index_check_value(&llmcopy_fingerprint_type, &idx, (const LlmcopySketch *) f);
+	PG_RETURN_POINTER(fingerprint_keys(f, o.bits, nentries, NULL));
 }
 
 PG_FUNCTION_INFO_V1(gin_extract_query_fingerprint);
@@ -128,7 +158,11 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 	FpKeyExtra *extras;
 	Datum	   *keys;
 	int32	   *counts;
+	FpGinOptions o = gin_options(fcinfo);
+	LlmcopySketch idx = index_sketch(&o);
 
+	/* the error a sequential scan raises on the first row, whatever the strategy */
+	fingerprint_check_match(q, (const Fingerprint *) &idx);
 	switch (strategy)
 	{
 		case FP_STRATEGY_SIMILAR:
@@ -148,7 +182,8 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 		case FP_STRATEGY_CONTAINS_T:
 		case FP_STRATEGY_SIMILAR_T:
 		case FP_STRATEGY_CONTAINED_T:
-			info->threshold = fingerprint_query_threshold(q);
+			info->threshold = llmcopy_query_threshold(&llmcopy_fingerprint_type,
+													  (const LlmcopySketch *) q);
 			info->any = (strategy == FP_STRATEGY_CONTAINED_T);
 			break;
 		default:
@@ -164,9 +199,9 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 	}
 
-	keys = fingerprint_keys(q, gin_bits(fcinfo), nentries, &counts);
-	extras = palloc(sizeof(FpKeyExtra) * Max(*nentries, 1));
-	*extra_data = palloc(sizeof(Pointer) * Max(*nentries, 1));
+	keys = fingerprint_keys(q, o.bits, nentries, &counts);
+	extras = palloc_extended(sizeof(FpKeyExtra) * Max(*nentries, 1), MCXT_ALLOC_HUGE);
+	*extra_data = palloc_extended(sizeof(Pointer) * Max(*nentries, 1), MCXT_ALLOC_HUGE);
 	for (int32 i = 0; i < *nentries; i++)
 	{
 		extras[i].mult = counts[i];
@@ -200,8 +235,12 @@ gin_consistent_fingerprint(PG_FUNCTION_ARGS)
 	if (nkeys == 0)
 		PG_RETURN_BOOL(true);	/* GIN_SEARCH_MODE_ALL */
 	for (int32 i = 0; i < nkeys; i++)
+	{
 		if (check[i])
 			matched += ((FpKeyExtra *) extra_data[i])->mult;
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
 	PG_RETURN_BOOL(bound_reaches(((FpKeyExtra *) extra_data[0])->info, matched));
 }
 
@@ -217,8 +256,12 @@ gin_triconsistent_fingerprint(PG_FUNCTION_ARGS)
 	if (nkeys == 0)
 		PG_RETURN_GIN_TERNARY_VALUE(GIN_MAYBE);
 	for (int32 i = 0; i < nkeys; i++)
+	{
 		if (check[i] != GIN_FALSE)
 			possible += ((FpKeyExtra *) extra_data[i])->mult;
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
 	/* keys are lossy: never claim a certain match */
 	PG_RETURN_GIN_TERNARY_VALUE(bound_reaches(((FpKeyExtra *) extra_data[0])->info, possible)
 								? GIN_MAYBE : GIN_FALSE);

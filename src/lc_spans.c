@@ -16,6 +16,10 @@
  * Expected time O(n + m) (hash table, chains capped at LC_SPAN_CHAIN),
  * memory O(m).  The longest common run is found exactly by a binary search
  * over its length, each step one pass with an L-gram hash set.
+ *
+ * Every loop counts its work (tokens hashed, candidates tried, tokens
+ * compared while extending) on an lc_ticker, so a tick comes at a bounded
+ * interval however far a single step jumps.
  */
 #include "lc_core.h"
 
@@ -26,7 +30,7 @@
 
 /* Rolling L-gram hashes of h[0..n): out[i] covers h[i..i+L). */
 static void
-lgram_hashes(const uint64_t *h, size_t n, int L, uint64_t *out)
+lgram_hashes(const uint64_t *h, size_t n, int L, uint64_t *out, lc_ticker *tk)
 {
 	uint64_t	pk = 1,
 				roll = 0;
@@ -40,7 +44,23 @@ lgram_hashes(const uint64_t *h, size_t n, int L, uint64_t *out)
 			roll -= h[i - (size_t) L] * pk;
 		if (i + 1 >= (size_t) L)
 			out[i + 1 - (size_t) L] = roll ^ (roll >> 29);
+		lc_tick_work(tk, 1);
 	}
+}
+
+/* Whether a[0..L) equals b[0..L), compared in blocks with a tick between them. */
+static bool
+run_equal(const uint64_t *a, const uint64_t *b, size_t L, lc_ticker *tk)
+{
+	for (size_t i = 0; i < L; i += LC_TICK_WORK)
+	{
+		size_t		k = (L - i < LC_TICK_WORK) ? L - i : LC_TICK_WORK;
+
+		lc_tick_work(tk, k);
+		if (memcmp(a + i, b + i, k * sizeof(uint64_t)) != 0)
+			return false;
+	}
+	return true;
 }
 
 typedef struct lgram_table
@@ -52,7 +72,8 @@ typedef struct lgram_table
 } lgram_table;
 
 static void
-table_build(lgram_table *t, const uint64_t *h, size_t n, int L, const lc_env *env)
+table_build(lgram_table *t, const uint64_t *h, size_t n, int L, const lc_env *env,
+			lc_ticker *tk)
 {
 	size_t		ng = n >= (size_t) L ? n - (size_t) L + 1 : 0;
 	size_t		nb = 16;
@@ -64,7 +85,7 @@ table_build(lgram_table *t, const uint64_t *h, size_t n, int L, const lc_env *en
 	memset(t->head, 0, nb * sizeof(uint32_t));
 	t->next = env->alloc(env->ctx, (ng ? ng : 1) * sizeof(uint32_t));
 	t->hash = env->alloc(env->ctx, (ng ? ng : 1) * sizeof(uint64_t));
-	lgram_hashes(h, n, L, t->hash);
+	lgram_hashes(h, n, L, t->hash, tk);
 	/* insert from the end, so every chain runs in ascending position */
 	for (size_t i = ng; i-- > 0;)
 	{
@@ -72,8 +93,7 @@ table_build(lgram_table *t, const uint64_t *h, size_t n, int L, const lc_env *en
 
 		t->next[i] = t->head[b];
 		t->head[b] = (uint32_t) i + 1;
-		if ((i & 0xFFFF) == 0 && env->tick)
-			env->tick(env->ctx);
+		lc_tick_work(tk, 1);
 	}
 }
 
@@ -115,7 +135,9 @@ lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 	size_t		prev_end = 0;	/* a-position after the last run */
 	bool		have_prev = false;
 	lc_span		cur;			/* the span being built (merged runs) */
+	lc_ticker	tk;
 
+	lc_ticker_init(&tk, env);
 	memset(out, 0, sizeof(*out));
 	/* bridging gaps: seed with shorter runs, keep spans of min_tokens */
 	if (max_gap > 0 && L > 4)
@@ -123,9 +145,9 @@ lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 	if (L < 1 || n < (size_t) L || m < (size_t) L)
 		return;
 
-	table_build(&t, b, m, L, env);
+	table_build(&t, b, m, L, env, &tk);
 	ahash = env->alloc(env->ctx, (n - (size_t) L + 1) * sizeof(uint64_t));
-	lgram_hashes(a, n, L, ahash);
+	lgram_hashes(a, n, L, ahash, &tk);
 	memset(&cur, 0, sizeof(cur));
 
 	while (i + (size_t) L <= n)
@@ -136,22 +158,25 @@ lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 		int			tried = 0;
 		bool		best_chains = false;
 
-		if ((i & 0xFFF) == 0 && env->tick)
-			env->tick(env->ctx);
+		lc_tick_work(&tk, 1);
 		for (; c != 0 && tried < LC_SPAN_CHAIN; c = t.next[c - 1])
 		{
 			size_t		j = c - 1;
 			size_t		len;
 			bool		chains;
 
+			lc_tick_work(&tk, 1);
 			if (t.hash[j] != ahash[i])
 				continue;
 			tried++;
-			if (memcmp(a + i, b + j, (size_t) L * sizeof(uint64_t)) != 0)
+			if (!run_equal(a + i, b + j, (size_t) L, &tk))
 				continue;
 			len = (size_t) L;
 			while (i + len < n && j + len < m && a[i + len] == b[j + len])
+			{
 				len++;
+				lc_tick_work(&tk, 1);
+			}
 			/* continues the current span's diagonal within max_gap */
 			chains = have_prev && max_gap > 0 && j >= cur.b_end &&
 				j - cur.b_end <= (size_t) max_gap && i - cur.a_end <= (size_t) max_gap;
@@ -174,7 +199,10 @@ lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 
 			while (i - back > prev_end && best_j - back > 0 &&
 				   a[i - back - 1] == b[best_j - back - 1])
+			{
 				back++;
+				lc_tick_work(&tk, 1);
+			}
 			i -= back;
 			best_j -= back;
 			best_len += back;
@@ -210,7 +238,7 @@ lc_find_spans(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 /* Whether a and b share a run of L tokens. */
 static bool
 share_run(const uint64_t *a, size_t n, const uint64_t *b, size_t m, int L,
-		  const lc_env *env)
+		  const lc_env *env, lc_ticker *tk)
 {
 	lgram_table t;
 	uint64_t   *ahash;
@@ -218,20 +246,23 @@ share_run(const uint64_t *a, size_t n, const uint64_t *b, size_t m, int L,
 
 	if (n < (size_t) L || m < (size_t) L)
 		return false;
-	table_build(&t, b, m, L, env);
+	table_build(&t, b, m, L, env, tk);
 	ahash = env->alloc(env->ctx, (n - (size_t) L + 1) * sizeof(uint64_t));
-	lgram_hashes(a, n, L, ahash);
+	lgram_hashes(a, n, L, ahash, tk);
 	for (size_t i = 0; i + (size_t) L <= n && !found; i++)
 	{
-		if ((i & 0xFFF) == 0 && env->tick)
-			env->tick(env->ctx);
+		lc_tick_work(tk, 1);
 		for (uint32_t c = t.head[ahash[i] & t.mask]; c != 0; c = t.next[c - 1])
-			if (t.hash[c - 1] == ahash[i] &&
-				memcmp(a + i, b + (c - 1), (size_t) L * sizeof(uint64_t)) == 0)
+		{
+			lc_tick_work(tk, 1);
+			if (t.hash[c - 1] != ahash[i])
+				continue;
+			if (run_equal(a + i, b + (c - 1), (size_t) L, tk))
 			{
 				found = true;
 				break;
 			}
+		}
 	}
 	env->release(env->ctx, ahash);
 	table_free(&t, env);
@@ -244,7 +275,9 @@ lc_longest_run(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 {
 	size_t		lo = 0,
 				hi = n < m ? n : m;
+	lc_ticker	tk;
 
+	lc_ticker_init(&tk, env);
 	/* build each step's table on the shorter side */
 	if (n < m)
 	{
@@ -262,7 +295,7 @@ lc_longest_run(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
 	{
 		size_t		mid = lo + (hi - lo + 1) / 2;
 
-		if (share_run(a, n, b, m, (int) mid, env))
+		if (share_run(a, n, b, m, (int) mid, env, &tk))
 			lo = mid;
 		else
 			hi = mid - 1;

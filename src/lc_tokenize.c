@@ -14,6 +14,12 @@
  * chunks with any non-ASCII byte, and runs of them, go through ICU.  Tests
  * compare both paths on real text and on random strings.
  *
+ * Long runs (lc_core.h): a chunk longer than the run limit is cut into
+ * pieces before segmenting, the same way on both paths: at the last break
+ * character of each window (no word crosses one, so such cuts change no
+ * token), else every LC_RUN_MAX bytes counted from the run's own start.
+ * Each piece is segmented alone.
+ *
  * Mode 'code': a small lexer.  Identifiers (Unicode ID_Continue), numbers,
  * string literals (one token each) and operators are tokens; whitespace and
  * comments (C-style, and '#' comments when '#' is followed by a space, '!',
@@ -22,8 +28,9 @@
 #include "lc_core.h"
 #include "lc_winnow_impl.h"
 
-#include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
@@ -36,7 +43,7 @@
 #include <emmintrin.h>
 #endif
 
-/* An ICU region is at most this many bytes; longer runs are cut at spaces. */
+/* Chunks are merged into one ICU region up to this many bytes. */
 #define LC_REGION_MAX (1024 * 1024)
 
 typedef struct tokctx
@@ -52,6 +59,7 @@ typedef struct tokctx
 	size_t		errlen;
 
 	size_t		next_tick;		/* byte position of the next tick() */
+	size_t		run_max;		/* LC_RUN_MAX, or LC_RUN_MAX_SHORT in tests */
 
 	lc_winnow  *win;			/* fused sinks (lc_tokenize_sketch), or NULL */
 	lc_minhash *mh;
@@ -93,9 +101,9 @@ set_err(tokctx *t, const char *what, UErrorCode st)
 		snprintf(t->err, t->errlen, "%s: %s", what, u_errorName(st));
 }
 
-/* Grow *buf to hold at least need elements of size elsz. */
+/* Grow *buf to hold at least need elements of size elsz, keeping its first keep. */
 static void *
-grow(tokctx *t, void *buf, size_t *cap, size_t need, size_t elsz)
+grow(tokctx *t, void *buf, size_t *cap, size_t need, size_t elsz, size_t keep)
 {
 	size_t		ncap;
 	void	   *nb;
@@ -107,7 +115,11 @@ grow(tokctx *t, void *buf, size_t *cap, size_t need, size_t elsz)
 		ncap *= 2;
 	nb = t->env->alloc(t->env->ctx, ncap * elsz);
 	if (buf)
+	{
+		if (keep > 0)
+			memcpy(nb, buf, keep * elsz);
 		t->env->release(t->env->ctx, buf);
+	}
 	*cap = ncap;
 	return nb;
 }
@@ -131,14 +143,27 @@ deliver(tokctx *t, const lc_tok *tok)
 }
 
 static inline void
+tick_now(tokctx *t)
+{
+	if (t->env->tick)
+		t->env->tick(t->env->ctx);
+}
+
+/*
+ * Tick once pos has moved LC_TICK_BYTES past the last tick.  A scan that
+ * goes back over text already read (a piece after its chunk was measured)
+ * restarts the count from where it is.
+ */
+static inline void
 maybe_tick(tokctx *t, size_t pos)
 {
 	if (pos >= t->next_tick)
 	{
-		if (t->env->tick)
-			t->env->tick(t->env->ctx);
+		tick_now(t);
 		t->next_tick = pos + LC_TICK_BYTES;
 	}
+	else if (pos + 2 * LC_TICK_BYTES < t->next_tick)
+		t->next_tick = pos + LC_TICK_BYTES;
 }
 
 static inline bool
@@ -147,24 +172,40 @@ is_ascii_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Whether p[0..n) holds an ASCII uppercase letter. */
+static inline bool
+has_upper(tokctx *t, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		if ((unsigned char) (p[i] - 'A') < 26)
+			return true;
+		if ((i & (LC_TICK_BYTES - 1)) == LC_TICK_BYTES - 1)
+			maybe_tick(t, (size_t) (p - t->s) + i);
+	}
+	return false;
+}
+
 /*
  * Emit a token whose normalized form is the ASCII lowercase of the input;
  * a token with no uppercase letter is passed as it stands in the input.
  */
 static inline void
-emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart, bool upper)
+emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart)
 {
 	lc_tok		tok;
 
-	if (upper)
+	if (has_upper(t, t->s + bstart, blen))
 	{
 		if (blen > t->nbufcap)
-			t->nbuf = grow(t, t->nbuf, &t->nbufcap, blen, 1);
+			t->nbuf = grow(t, t->nbuf, &t->nbufcap, blen, 1, 0);
 		for (size_t i = 0; i < blen; i++)
 		{
 			unsigned char c = (unsigned char) t->s[bstart + i];
 
 			t->nbuf[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : (char) c;
+			if ((i & (LC_TICK_BYTES - 1)) == LC_TICK_BYTES - 1)
+				maybe_tick(t, bstart + i);
 		}
 		tok.norm = t->nbuf;
 	}
@@ -178,36 +219,41 @@ emit_ascii(tokctx *t, size_t bstart, size_t blen, size_t cstart, bool upper)
 	deliver(t, &tok);
 }
 
-static inline bool
-has_upper(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char) (p[i] - 'A') < 26)
-			return true;
-	return false;
-}
-
-/* NFKC_Casefold a UTF-16 string into t->nbuf as UTF-8; returns -1 on error. */
-static int
-normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t *outlen)
+static const UNormalizer2 *
+nfkc_casefold(tokctx *t)
 {
 	UErrorCode	st = U_ZERO_ERROR;
 	const UNormalizer2 *n2 = unorm2_getNFKCCasefoldInstance(&st);
-	int32_t		nlen;
-	int32_t		ulen;
 
 	if (U_FAILURE(st))
 	{
 		set_err(t, "could not load the NFKC_Casefold normalizer", st);
-		return -1;
+		return NULL;
 	}
+	return n2;
+}
+
+/*
+ * NFKC_Casefold a UTF-16 string and append it as UTF-8 to t->nbuf, whose
+ * first `at` bytes are kept; *outlen = bytes appended.  Returns -1 on error.
+ */
+static int
+normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t at, size_t *outlen)
+{
+	UErrorCode	st;
+	const UNormalizer2 *n2 = nfkc_casefold(t);
+	int32_t		nlen;
+	int32_t		ulen;
+
+	if (n2 == NULL)
+		return -1;
 	for (;;)
 	{
 		st = U_ZERO_ERROR;
 		nlen = unorm2_normalize(n2, src, srclen, t->n16, (int32_t) t->n16cap, &st);
 		if (st != U_BUFFER_OVERFLOW_ERROR)
 			break;
-		t->n16 = grow(t, t->n16, &t->n16cap, (size_t) nlen + 1, sizeof(UChar));
+		t->n16 = grow(t, t->n16, &t->n16cap, (size_t) nlen + 1, sizeof(UChar), 0);
 	}
 	if (U_FAILURE(st))
 	{
@@ -217,10 +263,10 @@ normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t *outlen)
 	for (;;)
 	{
 		st = U_ZERO_ERROR;
-		u_strToUTF8(t->nbuf, (int32_t) t->nbufcap, &ulen, t->n16, nlen, &st);
+		u_strToUTF8(t->nbuf + at, (int32_t) (t->nbufcap - at), &ulen, t->n16, nlen, &st);
 		if (st != U_BUFFER_OVERFLOW_ERROR)
 			break;
-		t->nbuf = grow(t, t->nbuf, &t->nbufcap, (size_t) ulen + 1, 1);
+		t->nbuf = grow(t, t->nbuf, &t->nbufcap, at + (size_t) ulen + 1, 1, at);
 	}
 	if (U_FAILURE(st) && st != U_STRING_NOT_TERMINATED_WARNING)
 	{
@@ -241,21 +287,128 @@ already_normalized(const UChar *src, int32_t len)
 	return U_SUCCESS(st) && unorm2_spanQuickCheckYes(n2, src, len, &st) == len && U_SUCCESS(st);
 }
 
-/* NFKC_Casefold a UTF-8 byte range of the input into t->nbuf. */
+/* Back up to the start of a UTF-8 sequence. */
+static size_t
+utf8_floor(const char *s, size_t pos, size_t min)
+{
+	while (pos > min && (((unsigned char) s[pos]) & 0xC0) == 0x80)
+		pos--;
+	return pos;
+}
+
+/* Decode the code point at *i (valid UTF-8 assumed, else a negative value). */
+static inline UChar32
+next_cp(const char *s, size_t len, size_t *i)
+{
+	UChar32		c;
+	int32_t		ii = 0;
+	int32_t		n = (int32_t) ((len - *i) > 4 ? 4 : (len - *i));
+
+	U8_NEXT((const uint8_t *) (s + *i), ii, n, c);
+	*i += (size_t) ii;
+	return c;
+}
+
+/*
+ * NFKC_Casefold the UTF-8 byte range [bstart, bstart + blen) of the input
+ * into t->nbuf.  A long range is normalized in pieces of about
+ * LC_TICK_BYTES, each cut before a character that has a normalization
+ * boundary before it (so the pieces normalize independently, and the
+ * result is that of the whole), with a tick between pieces.
+ */
 static int
 normalize_utf8(tokctx *t, size_t bstart, size_t blen, size_t *outlen)
 {
-	UErrorCode	st = U_ZERO_ERROR;
-	int32_t		ulen;
+	const UNormalizer2 *n2 = nfkc_casefold(t);
+	size_t		end = bstart + blen;
+	size_t		p = bstart;
+	size_t		out = 0;
 
-	t->u16 = grow(t, t->u16, &t->u16cap, blen + 1, sizeof(UChar));
-	u_strFromUTF8(t->u16, (int32_t) t->u16cap, &ulen, t->s + bstart, (int32_t) blen, &st);
-	if (U_FAILURE(st))
-	{
-		set_err(t, "input is not valid UTF-8", st);
+	if (n2 == NULL)
 		return -1;
+	while (p < end)
+	{
+		UErrorCode	st = U_ZERO_ERROR;
+		size_t		q = end;
+		size_t		n;
+		int32_t		ulen;
+
+		if (end - p > LC_TICK_BYTES)
+		{
+			q = utf8_floor(t->s, p + LC_TICK_BYTES, p + 1);
+			while (q < end)
+			{
+				size_t		j = q;
+				UChar32		c = next_cp(t->s, end, &j);
+
+				if (c < 0 || unorm2_hasBoundaryBefore(n2, c))
+					break;
+				q = j;
+			}
+		}
+		t->u16 = grow(t, t->u16, &t->u16cap, (q - p) + 1, sizeof(UChar), 0);
+		u_strFromUTF8(t->u16, (int32_t) t->u16cap, &ulen, t->s + p, (int32_t) (q - p), &st);
+		if (U_FAILURE(st))
+		{
+			set_err(t, "input is not valid UTF-8", st);
+			return -1;
+		}
+		if (normalize_u16(t, t->u16, ulen, out, &n) < 0)
+			return -1;
+		out += n;
+		p = q;
+		maybe_tick(t, p);
 	}
-	return normalize_u16(t, t->u16, ulen, outlen);
+	*outlen = out;
+	return 0;
+}
+
+/* Characters in [a, b) (valid UTF-8). */
+static size_t
+count_chars(tokctx *t, size_t a, size_t b)
+{
+	size_t		n = 0;
+
+	for (size_t i = a; i < b; i++)
+	{
+		n += (((unsigned char) t->s[i]) & 0xC0) != 0x80;
+		if ((i & (LC_TICK_BYTES - 1)) == 0)
+			maybe_tick(t, i);
+	}
+	return n;
+}
+
+/* ---- break characters: no word crosses one (lc_core.h) ---- */
+
+/*
+ * Punctuation and symbols that ICU's word rules break before and after
+ * whatever surrounds them (Word_Break Other, outside the scripts segmented
+ * by dictionary, not pictographic, and not one of ICU's tailored letters
+ * such as '@'), sorted.  test_core.c checks that cutting a text before each
+ * of them leaves ICU's tokens unchanged.
+ */
+static const uint32_t break_chars[] = {
+	'!', '#', '$', '%', '&', '(', ')', '*', '+', '-', '/', '<', '=', '>', '?',
+	'[', '\\', ']', '^', '`', '{', '|', '}', '~',
+	0x00A1, 0x00AB, 0x00BB, 0x00BF, 0x2013, 0x2014, 0x201C, 0x201D,
+	0x3001, 0x3002, 0x3008, 0x3009, 0x300A, 0x300B, 0x300C, 0x300D,
+	0x300E, 0x300F, 0x3010, 0x3011, 0xFF01, 0xFF08, 0xFF09, 0xFF1F
+};
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *) a,
+				y = *(const uint32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+bool
+lc_is_break_char(uint32_t c)
+{
+	return bsearch(&c, break_chars, sizeof(break_chars) / sizeof(break_chars[0]),
+				   sizeof(break_chars[0]), cmp_u32) != NULL;
 }
 
 /* ---------------- mode 'text' ---------------- */
@@ -377,7 +530,7 @@ ascii_words(tokctx *t, size_t a, size_t b, size_t cstart)
 		/* ICU gives a lone '_' the rule status of a non-word */
 		if (i - start == 1 && s[start] == '_')
 			continue;
-		emit_ascii(t, start, i - start, cstart + (start - a), has_upper(t->s + start, i - start));
+		emit_ascii(t, start, i - start, cstart + (start - a));
 		maybe_tick(t, i);
 	}
 }
@@ -425,7 +578,7 @@ icu_region(tokctx *t, size_t a, size_t b, size_t cstart)
 				e16;
 	walker		w;
 
-	t->u16 = grow(t, t->u16, &t->u16cap, (b - a) + 1, sizeof(UChar));
+	t->u16 = grow(t, t->u16, &t->u16cap, (b - a) + 1, sizeof(UChar), 0);
 	u_strFromUTF8(t->u16, (int32_t) t->u16cap, &ulen, t->s + a, (int32_t) (b - a), &st);
 	if (U_FAILURE(st))
 	{
@@ -474,7 +627,7 @@ icu_region(tokctx *t, size_t a, size_t b, size_t cstart)
 			}
 			else
 			{
-				if (normalize_u16(t, t->u16 + s16, e16 - s16, &tok.normlen) < 0)
+				if (normalize_u16(t, t->u16 + s16, e16 - s16, 0, &tok.normlen) < 0)
 					return (size_t) -1;
 				tok.norm = t->nbuf;
 			}
@@ -491,31 +644,175 @@ icu_region(tokctx *t, size_t a, size_t b, size_t cstart)
 	return w.ichar;
 }
 
-/* Back up to the start of a UTF-8 sequence. */
+/* The first byte >= 0x80 in [pos, end), or end; eight bytes at a time. */
 static size_t
-utf8_floor(const char *s, size_t pos, size_t min)
+find_nonascii(tokctx *t, size_t pos, size_t end)
 {
-	while (pos > min && (((unsigned char) s[pos]) & 0xC0) == 0x80)
-		pos--;
+	const unsigned char *s = (const unsigned char *) t->s;
+
+	for (;;)
+	{
+		size_t		lim = (end - pos > LC_TICK_BYTES) ? pos + LC_TICK_BYTES : end;
+
+		while (pos + 8 <= lim)
+		{
+			uint64_t	w;
+
+			memcpy(&w, s + pos, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			pos += 8;
+		}
+		while (pos < lim && s[pos] < 0x80)
+			pos++;
+		if (pos < lim || lim == end)
+			return pos;
+		maybe_tick(t, pos);
+	}
+}
+
+/* The end of the chunk (non-whitespace stretch) at pos, scanning at most to lim. */
+static size_t
+chunk_end(tokctx *t, size_t pos, size_t lim)
+{
+	while (pos < lim && !is_ascii_space((unsigned char) t->s[pos]))
+	{
+		pos++;
+		maybe_tick(t, pos);
+	}
 	return pos;
 }
 
-/* The first byte >= 0x80 at or after pos, or len; eight bytes at a time. */
+/* The start of the chunk that holds pos, not before min. */
 static size_t
-find_nonascii(const unsigned char *s, size_t pos, size_t len)
+chunk_start(tokctx *t, size_t pos, size_t min)
 {
-	while (pos + 8 <= len)
-	{
-		uint64_t	w;
+	size_t		from = pos;
 
-		memcpy(&w, s + pos, 8);
-		if (w & 0x8080808080808080ULL)
-			break;
-		pos += 8;
+	while (pos > min && !is_ascii_space((unsigned char) t->s[pos - 1]))
+	{
+		pos--;
+		if (((from - pos) & (LC_TICK_BYTES - 1)) == 0)
+			tick_now(t);
 	}
-	while (pos < len && s[pos] < 0x80)
-		pos++;
 	return pos;
+}
+
+/*
+ * Where the piece of a long chunk that starts at p ends (the chunk ends at
+ * ce; *run is the start of the run p is in, updated): at the run's next
+ * forced cut, LC_RUN_MAX bytes after its start, moved back to a code point;
+ * or, when the run_max bytes from p hold a break character, before the last
+ * of them.  Pieces are thus at most run_max + 3 bytes.
+ */
+static size_t
+piece_end(tokctx *t, size_t p, size_t ce, size_t *run)
+{
+	size_t		forced = SIZE_MAX;
+	size_t		last_break = 0;
+	size_t		i = p;
+
+	if (*run + t->run_max < ce)
+		forced = utf8_floor(t->s, *run + t->run_max, *run + 1);
+	while (i < ce)
+	{
+		size_t		j = i;
+		UChar32		c;
+
+		if (i >= forced)
+		{
+			*run = forced;
+			return forced;
+		}
+		if (i - p >= t->run_max && last_break > p)
+			return last_break;	/* *run is already the run after it */
+		c = next_cp(t->s, ce, &j);
+		if (c >= 0 && lc_is_break_char((uint32_t) c))
+		{
+			last_break = i;
+			*run = j;
+			forced = (j + t->run_max < ce) ? utf8_floor(t->s, j + t->run_max, j + 1) : SIZE_MAX;
+		}
+		i = j;
+		maybe_tick(t, i);
+	}
+	return ce;
+}
+
+/* Segment [a, b), which holds no run longer than run_max; returns its chars or -1. */
+static size_t
+segment(tokctx *t, size_t a, size_t b, size_t cstart)
+{
+	if (t->fast && find_nonascii(t, a, b) == b)
+	{
+		ascii_words(t, a, b, cstart);
+		return b - a;
+	}
+	return icu_region(t, a, b, cstart);
+}
+
+/* Segment a chunk longer than run_max piece by piece; returns its chars or -1. */
+static size_t
+long_chunk(tokctx *t, size_t a, size_t b, size_t cstart)
+{
+	size_t		run = a;
+	size_t		p = a;
+	size_t		chars = 0;
+
+	while (p < b)
+	{
+		size_t		e = piece_end(t, p, b, &run);
+		size_t		n = segment(t, p, e, cstart + chars);
+
+		if (n == (size_t) -1)
+			return n;
+		chars += n;
+		p = e;
+	}
+	return chars;
+}
+
+/*
+ * The fast path over the pure-ASCII range [a, b), whose ends are chunk
+ * boundaries.  A chunk longer than run_max is cut into pieces as on the ICU
+ * path; such a chunk covers a whole block of run_max / 2 bytes of any
+ * tiling, so only blocks without whitespace (rare) need a closer look.
+ */
+static int
+ascii_range(tokctx *t, size_t a, size_t b, size_t cstart)
+{
+	const unsigned char *s = (const unsigned char *) t->s;
+	size_t		half = t->run_max / 2;
+	size_t		from = a;
+	size_t		blk = a;
+
+	while (blk + half <= b)
+	{
+		size_t		i = blk;
+		size_t		cs,
+					ce;
+
+		maybe_tick(t, blk);
+		while (i < blk + half && !is_ascii_space(s[i]))
+			i++;
+		if (i < blk + half)
+		{
+			blk += half;
+			continue;
+		}
+		cs = chunk_start(t, blk, from);
+		ce = chunk_end(t, blk + half, b);
+		if (ce - cs > t->run_max)
+		{
+			ascii_words(t, from, cs, cstart + (from - a));
+			if (long_chunk(t, cs, ce, cstart + (cs - a)) == (size_t) -1)
+				return -1;
+			from = ce;
+		}
+		blk = ce;
+	}
+	ascii_words(t, from, b, cstart + (from - a));
+	return 0;
 }
 
 static int
@@ -530,23 +827,22 @@ tokenize_text(tokctx *t)
 	while (pos < len)
 	{
 		size_t		end;
+		size_t		nchars;
 
 		maybe_tick(t, pos);
 		if (t->fast)
 		{
 			/*
-			 * Everything up to the whitespace before the next non-ASCII byte
+			 * Everything up to the chunk that holds the next non-ASCII byte
 			 * is one pure-ASCII range.
 			 */
-			size_t		na = find_nonascii(s, pos, len);
-			size_t		cut = na;
+			size_t		na = find_nonascii(t, pos, len);
+			size_t		cut = (na < len) ? chunk_start(t, na, pos) : na;
 
-			if (na < len)
-				while (cut > pos && !is_ascii_space(s[cut - 1]))
-					cut--;
 			if (cut > pos)
 			{
-				ascii_words(t, pos, cut, cpos);
+				if (ascii_range(t, pos, cut, cpos) < 0)
+					return -1;
 				cpos += cut - pos;
 				pos = cut;
 				continue;
@@ -556,52 +852,49 @@ tokenize_text(tokctx *t)
 		{
 			pos++;
 			cpos++;
+			maybe_tick(t, pos);
 		}
 		if (pos >= len)
 			break;
 
-		/*
-		 * An ICU region: the chunk at pos (up to ASCII whitespace) and the
-		 * chunks after it that also hold non-ASCII bytes (all of them when
-		 * the fast path is off), up to LC_REGION_MAX bytes.
-		 */
-		end = pos;
-		while (end < len && !is_ascii_space(s[end]))
+		end = chunk_end(t, pos, len);
+		if (end - pos > t->run_max)
+			nchars = long_chunk(t, pos, end, cpos);
+		else
 		{
-			end++;
-			if ((end & 0xFFFF) == 0)
-				maybe_tick(t, end);
-		}
-		for (;;)
-		{
-			size_t		q = end;
-			size_t		e2;
-			bool		na2 = false;
-
-			while (q < len && is_ascii_space(s[q]))
-				q++;
-			if (q >= len)
-				break;
-			e2 = q;
-			while (e2 < len && !is_ascii_space(s[e2]))
+			/*
+			 * An ICU region: the chunk at pos and the chunks after it that
+			 * also hold non-ASCII bytes (all of them when the fast path is
+			 * off), up to LC_REGION_MAX bytes; a long chunk is never merged.
+			 */
+			for (;;)
 			{
-				na2 |= (s[e2] & 0x80) != 0;
-				e2++;
+				size_t		q = end;
+				size_t		e2;
+				bool		na2 = false;
+
+				while (q < len && is_ascii_space(s[q]))
+				{
+					q++;
+					maybe_tick(t, q);
+				}
+				if (q >= len)
+					break;
+				e2 = q;
+				while (e2 < len && !is_ascii_space(s[e2]) && e2 - q <= t->run_max)
+				{
+					na2 |= (s[e2] & 0x80) != 0;
+					e2++;
+				}
+				if ((t->fast && !na2) || e2 - q > t->run_max || e2 - pos > LC_REGION_MAX)
+					break;
+				end = e2;
 			}
-			if ((t->fast && !na2) || e2 - pos > LC_REGION_MAX)
-				break;
-			end = e2;
+			nchars = icu_region(t, pos, end, cpos);
 		}
-		if (end - pos > LC_REGION_MAX)
-			end = utf8_floor(t->s, pos + LC_REGION_MAX, pos + 1);
-
-		{
-			size_t		nchars = icu_region(t, pos, end, cpos);
-
-			if (nchars == (size_t) -1)
-				return -1;
-			cpos += nchars;
-		}
+		if (nchars == (size_t) -1)
+			return -1;
+		cpos += nchars;
 		pos = end;
 	}
 	return 0;
@@ -644,27 +937,21 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Decode the code point at *i (valid UTF-8 assumed, else U+FFFD). */
-static inline UChar32
-next_cp(const char *s, size_t len, size_t *i)
+/* The position of the next newline at or after i, or the end of the text. */
+static size_t
+line_end(tokctx *t, size_t i)
 {
-	UChar32		c;
-	int32_t		ii = 0;
-	int32_t		n = (int32_t) ((len - *i) > 4 ? 4 : (len - *i));
+	while (i < t->len)
+	{
+		size_t		lim = (t->len - i > LC_TICK_BYTES) ? i + LC_TICK_BYTES : t->len;
+		const char *nl = memchr(t->s + i, '\n', lim - i);
 
-	U8_NEXT((const uint8_t *) (s + *i), ii, n, c);
-	*i += (size_t) ii;
-	return c;
-}
-
-static inline size_t
-count_chars(const char *s, size_t a, size_t b)
-{
-	size_t		n = 0;
-
-	for (size_t i = a; i < b; i++)
-		n += (((unsigned char) s[i]) & 0xC0) != 0x80;
-	return n;
+		if (nl)
+			return (size_t) (nl - t->s);
+		i = lim;
+		maybe_tick(t, i);
+	}
+	return t->len;
 }
 
 static int
@@ -674,7 +961,7 @@ emit_code(tokctx *t, size_t a, size_t b, size_t cstart, size_t nchars, bool asci
 
 	if (ascii && t->fast)
 	{
-		emit_ascii(t, a, b - a, cstart, has_upper(t->s + a, b - a));
+		emit_ascii(t, a, b - a, cstart);
 		return 0;
 	}
 	if (normalize_utf8(t, a, b - a, &tok.normlen) < 0)
@@ -709,39 +996,33 @@ tokenize_code(tokctx *t)
 			{
 				i++;
 				ci++;
-				if ((i & 0xFFFF) == 0)
-					maybe_tick(t, i);
+				maybe_tick(t, i);
 				continue;
 			}
 			/* comments */
 			if (c == '/' && i + 1 < len && (s[i + 1] == '/' || s[i + 1] == '*'))
 			{
 				if (s[i + 1] == '/')
-				{
-					while (i < len && s[i] != '\n')
-						i++;
-				}
+					i = line_end(t, i);
 				else
 				{
 					i += 2;
 					while (i < len && !(s[i] == '*' && i + 1 < len && s[i + 1] == '/'))
 					{
 						i++;
-						if ((i & 0xFFFF) == 0)
-							maybe_tick(t, i);
+						maybe_tick(t, i);
 					}
 					i = (i < len) ? i + 2 : len;
 				}
-				ci += count_chars(t->s, start, i);
+				ci += count_chars(t, start, i);
 				continue;
 			}
 			if (c == '#' && (i + 1 >= len || s[i + 1] == ' ' || s[i + 1] == '\t' ||
 							 s[i + 1] == '!' || s[i + 1] == '#' ||
 							 s[i + 1] == '\n' || s[i + 1] == '\r'))
 			{
-				while (i < len && s[i] != '\n')
-					i++;
-				ci += count_chars(t->s, start, i);
+				i = line_end(t, i);
+				ci += count_chars(t, start, i);
 				continue;
 			}
 			if (code_ident_ascii(c, true))
@@ -749,8 +1030,7 @@ tokenize_code(tokctx *t)
 				/* identifier, possibly continuing with non-ASCII letters */
 				while (i < len)
 				{
-					if ((i & 0xFFFF) == 0)
-						maybe_tick(t, i);
+					maybe_tick(t, i);
 					if (s[i] < 0x80)
 					{
 						if (!code_ident_ascii(s[i], false))
@@ -778,8 +1058,7 @@ tokenize_code(tokctx *t)
 				{
 					unsigned char d = s[i];
 
-					if ((i & 0xFFFF) == 0)
-						maybe_tick(t, i);
+					maybe_tick(t, i);
 					if (code_ident_ascii(d, false) || d == '.')
 						i++;
 					else if ((d == '+' || d == '-') &&
@@ -798,8 +1077,7 @@ tokenize_code(tokctx *t)
 				i += triple ? 3 : 1;
 				while (i < len)
 				{
-					if ((i & 0xFFFF) == 0)
-						maybe_tick(t, i);
+					maybe_tick(t, i);
 					if (s[i] == '\\' && i + 1 < len)
 					{
 						i += 2;
@@ -864,12 +1142,13 @@ tokenize_code(tokctx *t)
 					if (cp2 < 0 || !u_hasBinaryProperty(cp2, UCHAR_ID_CONTINUE))
 						break;
 					i = j;
+					maybe_tick(t, i);
 				}
 			}
 			/* else: any other code point is a one-character operator */
 		}
 		{
-			size_t		n = ascii ? i - start : count_chars(t->s, start, i);
+			size_t		n = ascii ? i - start : count_chars(t, start, i);
 
 			if (emit_code(t, start, i, ci, n, ascii) < 0)
 				return -1;
@@ -893,6 +1172,7 @@ run(tokctx *t, const char *s, size_t len, lc_mode mode, int flags,
 	t->err = err;
 	t->errlen = errlen;
 	t->next_tick = LC_TICK_BYTES;
+	t->run_max = (flags & LC_TOK_SHORT_RUNS) ? LC_RUN_MAX_SHORT : LC_RUN_MAX;
 	if (err && errlen)
 		err[0] = '\0';
 

@@ -10,6 +10,9 @@
  * so the index returns no false positive, and misses the pairs the S-curve
  * misses.  The defaults, 16 bands of 8 rows, suit a threshold of 0.8 with
  * 128 permutations: a pair at 0.8 is a candidate with probability 0.95.
+ * The signatures' other parameters (ngram, mode, seed) are options too, with
+ * the defaults of minhash(): a query built otherwise raises the mismatch
+ * error a sequential scan raises, instead of sharing no band.
  */
 #include "pg_llmcopy.h"
 
@@ -26,6 +29,7 @@ typedef struct MhGinOptions
 	int32		vl_len_;
 	int			bands;
 	int			rows;
+	LlmcopyIndexParams params;
 } MhGinOptions;
 
 PG_FUNCTION_INFO_V1(gin_minhash_options);
@@ -39,31 +43,48 @@ gin_minhash_options(PG_FUNCTION_ARGS)
 							MH_DEFAULT_BANDS, 1, LC_MAX_PERM, offsetof(MhGinOptions, bands));
 	add_local_int_reloption(relopts, "rows", "signature values per LSH band",
 							MH_DEFAULT_ROWS, 1, LC_MAX_PERM, offsetof(MhGinOptions, rows));
+	llmcopy_index_param_options(relopts, &llmcopy_minhash_type, offsetof(MhGinOptions, params));
 	PG_RETURN_VOID();
+}
+
+/* The index's options; their defaults when it has none. */
+static MhGinOptions
+gin_options(FunctionCallInfo fcinfo)
+{
+	MhGinOptions o;
+
+	if (PG_HAS_OPCLASS_OPTIONS())
+		return *(MhGinOptions *) PG_GET_OPCLASS_OPTIONS();
+	memset(&o, 0, sizeof(o));
+	o.bands = MH_DEFAULT_BANDS;
+	o.rows = MH_DEFAULT_ROWS;
+	o.params.shingle = llmcopy_minhash_type.param[1].dflt;
+	o.params.mode = LC_MODE_TEXT;
+	return o;
+}
+
+/* The header of the signatures the index holds. */
+static LlmcopySketch
+index_sketch(const MhGinOptions *o)
+{
+	return llmcopy_index_sketch(&llmcopy_minhash_type, &o->params, o->bands * o->rows);
 }
 
 /* The band keys of a signature; checks it fits the index's bands and rows. */
 static Datum *
-band_keys(FunctionCallInfo fcinfo, const MinHash *m, int32 *nkeys)
+band_keys(const MhGinOptions *o, const MinHash *m, int32 *nkeys)
 {
-	int			bands = MH_DEFAULT_BANDS,
-				rows = MH_DEFAULT_ROWS;
+	int			bands = o->bands,
+				rows = o->rows;
 	Datum	   *keys;
 
-	if (PG_HAS_OPCLASS_OPTIONS())
-	{
-		MhGinOptions *o = (MhGinOptions *) PG_GET_OPCLASS_OPTIONS();
-
-		bands = o->bands;
-		rows = o->rows;
-	}
-	minhash_check_bands("minhash_ops", bands, rows, m->num_perm);
+	llmcopy_minhash_check_bands("minhash_ops", bands, rows, m->num_perm);
 	*nkeys = 0;
 	if (m->flags & MH_EMPTY)
 		return NULL;
 	keys = palloc(sizeof(Datum) * bands);
 	for (int b = 0; b < bands; b++)
-		keys[b] = Int32GetDatum((int32) (uint32) minhash_band_hash(m, b, rows));
+		keys[b] = Int32GetDatum((int32) (uint32) llmcopy_minhash_band_hash(m, b, rows));
 	*nkeys = bands;
 	return keys;
 }
@@ -74,8 +95,12 @@ gin_extract_value_minhash(PG_FUNCTION_ARGS)
 {
 	MinHash    *m = PG_GETARG_MINHASH_P(0);
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
+	MhGinOptions o = gin_options(fcinfo);
+	Datum	   *keys = band_keys(&o, m, nentries);
+	LlmcopySketch idx = index_sketch(&o);
 
-	PG_RETURN_POINTER(band_keys(fcinfo, m, nentries));
+	llmcopy_index_check_value(&llmcopy_minhash_type, &idx, (const LlmcopySketch *) m);
+	PG_RETURN_POINTER(keys);
 }
 
 PG_FUNCTION_INFO_V1(gin_extract_query_minhash);
@@ -86,15 +111,19 @@ gin_extract_query_minhash(PG_FUNCTION_ARGS)
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
 	StrategyNumber strategy = PG_GETARG_UINT16(2);
 	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
+	MhGinOptions o = gin_options(fcinfo);
+	LlmcopySketch idx = index_sketch(&o);
 	double		t;
 
+	/* the error a sequential scan raises on the first row, whatever the strategy */
+	llmcopy_check_match(&llmcopy_minhash_type, (const LlmcopySketch *) q, &idx);
 	switch (strategy)
 	{
 		case MH_STRATEGY_SIMILAR:
 			t = llmcopy_jaccard_threshold;
 			break;
 		case MH_STRATEGY_SIMILAR_T:
-			t = minhash_query_threshold(q);
+			t = llmcopy_query_threshold(&llmcopy_minhash_type, (const LlmcopySketch *) q);
 			break;
 		default:
 			elog(ERROR, "minhash_ops: unknown strategy number %d", strategy);
@@ -107,7 +136,7 @@ gin_extract_query_minhash(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 	}
 	/* an empty query has no keys and, with a positive threshold, no match */
-	PG_RETURN_POINTER(band_keys(fcinfo, q, nentries));
+	PG_RETURN_POINTER(band_keys(&o, q, nentries));
 }
 
 PG_FUNCTION_INFO_V1(gin_consistent_minhash);
@@ -151,7 +180,7 @@ minhash_lsh_probability(PG_FUNCTION_ARGS)
 	int32		bands = PG_GETARG_INT32(1);
 	int32		rows = PG_GETARG_INT32(2);
 
-	fingerprint_check_threshold(s);
+	s = llmcopy_check_threshold(s);
 	if (bands < 1 || rows < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -3,6 +3,8 @@
  */
 #include "pg_llmcopy.h"
 
+#include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 
 LLMCOPY_MODULE_MAGIC;
@@ -30,12 +32,55 @@ _PG_init(void)
 							 0.1, 0.0, 1.0,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	/*
+	 * A test switch, not a setting: the tokens are the same either way (the
+	 * tests prove it), and IMMUTABLE functions that feed stored columns and
+	 * indexes must not depend on a user's choice, so only a superuser may
+	 * turn it off.
+	 */
 	DefineCustomBoolVariable("pg_llmcopy.ascii_fast_path",
-							 "Tokenize pure-ASCII stretches without ICU.",
+							 "Tokenize pure-ASCII stretches without ICU (a test switch).",
 							 "The tokens are the same either way; turning it off is for testing that claim.",
 							 &llmcopy_ascii_fast_path,
 							 true,
-							 PGC_USERSET, 0,
+							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_llmcopy");
+}
+
+static void
+limit_row(ReturnSetInfo *rsinfo, const char *name, int64 min, int64 max)
+{
+	Datum		v[3];
+	bool		nulls[3] = {false, false, false};
+
+	v[0] = CStringGetTextDatum(name);
+	v[1] = Int64GetDatum(min);
+	v[2] = Int64GetDatum(max);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
+}
+
+PG_FUNCTION_INFO_V1(llmcopy_limits);
+/*
+ * llmcopy_limits(): rows (name, min, max), the limits of the extension as
+ * the C code enforces them, so that SQL asks for them rather than repeat them.
+ */
+Datum
+llmcopy_limits(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const LlmcopyType *types[] = {&llmcopy_fingerprint_type, &llmcopy_minhash_type};
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int t = 0; t < lengthof(types); t++)
+		for (int i = 0; i < 2; i++)
+			limit_row(rsinfo, types[t]->param[i].name, types[t]->param[i].min,
+					  types[t]->param[i].max);
+	limit_row(rsinfo, "fingerprint hashes", 0, FINGERPRINT_MAX_HASHES);
+	limit_row(rsinfo, "fingerprint_ops bits", LLMCOPY_GIN_MIN_BITS, LLMCOPY_GIN_MAX_BITS);
+	limit_row(rsinfo, "minhash_ops bands", 1, LC_MAX_PERM);
+	limit_row(rsinfo, "minhash_ops rows", 1, LC_MAX_PERM);
+	limit_row(rsinfo, "span tokens", 0, LLMCOPY_SPAN_MAX_TOKENS);
+	limit_row(rsinfo, "max_gap", 0, LLMCOPY_MAX_GAP);
+	return (Datum) 0;
 }

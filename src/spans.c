@@ -8,11 +8,9 @@
 
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
-/* Texts with more tokens than this are refused (memory is ~40 bytes a token). */
-#define LLMCOPY_SPAN_MAX_TOKENS (64 * 1024 * 1024)
-#define LLMCOPY_MAX_GAP 1000
 #define LLMCOPY_EXCERPT_CHARS 200
 
 static void
@@ -140,8 +138,9 @@ llmcopy_matches(PG_FUNCTION_ARGS)
 		memcpy(ex, autf8 + bstart, nbytes);
 		if (bstart + nbytes < bend)
 		{
-			memcpy(ex + nbytes, "\xe2\x80\xa6", 3);	/* … */
-			nbytes += 3;
+			/* "…", or "..." where the database encoding has no "…" */
+			memcpy(ex + nbytes, llmcopy_ellipsis(), strlen(llmcopy_ellipsis()));
+			nbytes += strlen(llmcopy_ellipsis());
 		}
 		ex[nbytes] = '\0';
 		srv = pg_any_to_server(ex, nbytes, PG_UTF8);
@@ -153,6 +152,8 @@ llmcopy_matches(PG_FUNCTION_ARGS)
 		values[4] = Int32GetDatum((int32) s->tokens);
 		values[5] = CStringGetTextDatum(srv);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if ((i & 0xFFF) == 0xFFF)
+			CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }

@@ -34,32 +34,6 @@ llmcopy_env(void)
 	return &pg_env;
 }
 
-char *
-llmcopy_text_utf8(text *t, size_t *len)
-{
-	char	   *s = VARDATA_ANY(t);
-	int			n = VARSIZE_ANY_EXHDR(t);
-	int			enc = GetDatabaseEncoding();
-
-	if (enc != PG_UTF8)
-	{
-		if (enc == PG_SQL_ASCII)
-			(void) pg_verify_mbstr(PG_UTF8, s, n, false);
-		else
-		{
-			char	   *c = pg_server_to_any(s, n, PG_UTF8);
-
-			if (c != s)
-			{
-				*len = strlen(c);
-				return c;
-			}
-		}
-	}
-	*len = (size_t) n;
-	return s;
-}
-
 lc_mode
 llmcopy_parse_mode(text *mode)
 {
@@ -107,8 +81,15 @@ typedef struct tokens_state
 	Tuplestorestate *store;
 	TupleDesc	desc;
 	int32		n;
+	const char *utf8;			/* the text, as the tokenizer read it */
 } tokens_state;
 
+/*
+ * One row.  The token column is the normalized token in the database
+ * encoding; a token the encoding cannot hold (NFKC case folding turns the
+ * micro sign µ, which LATIN1 has, into a Greek μ, which it has not) keeps
+ * its original spelling, which the encoding holds since the text did.
+ */
 static void
 tokens_row(void *arg, const lc_tok *tok)
 {
@@ -116,22 +97,24 @@ tokens_row(void *arg, const lc_tok *tok)
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 	char	   *norm;
+	size_t		len;
 
 	if (tok->char_start >= PG_INT32_MAX || st->n == PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("text has too many characters for llmcopy_tokens")));
-	/* returns its input, not NUL-terminated, when no conversion is needed */
-	norm = pg_any_to_server(tok->norm, (int) tok->normlen, PG_UTF8);
+	norm = llmcopy_utf8_to_server_or_null(tok->norm, tok->normlen, &len);
+	if (norm == NULL)
+		norm = llmcopy_utf8_to_server_or_null(st->utf8 + tok->byte_start, tok->byte_len, &len);
+	if (norm == NULL)
+		elog(ERROR, "a token of the text is not in the database encoding");
 	values[0] = Int32GetDatum(++st->n);
-	values[1] = PointerGetDatum(cstring_to_text_with_len(norm, norm == tok->norm ?
-														 (int) tok->normlen : (int) strlen(norm)));
+	values[1] = PointerGetDatum(cstring_to_text_with_len(norm, (int) len));
 	values[2] = Int32GetDatum((int32) tok->char_start + 1);
 	values[3] = Int32GetDatum((int32) tok->char_len);
 	tuplestore_putvalues(st->store, st->desc, values, nulls);
 	pfree(DatumGetPointer(values[1]));
-	if (norm != tok->norm)
-		pfree(norm);
+	pfree(norm);
 }
 
 PG_FUNCTION_INFO_V1(llmcopy_tokens);
@@ -151,6 +134,7 @@ llmcopy_tokens(PG_FUNCTION_ARGS)
 	st.desc = rsinfo->setDesc;
 	st.n = 0;
 	s = llmcopy_text_utf8(t, &len);
+	st.utf8 = s;
 	llmcopy_tokenize(s, len, mode, tokens_row, &st);
 	return (Datum) 0;
 }

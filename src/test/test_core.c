@@ -10,7 +10,13 @@
  *    hash; texts sharing fewer than k consecutive tokens share none.
  * 4. The fused path (lc_tokenize_sketch) gives what tokenize + hash + winnow
  *    give.
- * 5. Sorting equals a reference sort on inputs that defeat quicksorts
+ * 5. Long runs: cutting before break characters changes no token; both
+ *    paths cut long runs the same way; the tokens of a passage do not depend
+ *    on what precedes it.
+ * 6. Every long loop ticks at a bounded interval: the longest stretch of
+ *    CPU time between two ticks stays small on inputs that take seconds.
+ * 7. Set operations in blocks equal the plain merges.
+ * 8. Sorting equals a reference sort on inputs that defeat quicksorts
  *    (sorted with an unsorted tail, reversed, all equal, few values) and on
  *    random ones, and ticks as it goes.
  * Prints "N passed, N failed".
@@ -20,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int	passed,
 			failed;
@@ -88,17 +95,20 @@ toklist_free(toklist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Returns the index of the first differing token, or -1 if equal. */
+/*
+ * Tokenize s with two sets of flags; returns the index of the first token
+ * that differs (text or offsets), or -1 if the tokens are equal.
+ */
 static long
-compare_paths(const char *s, size_t len, lc_mode mode)
+compare_flags(const char *s, size_t len, lc_mode mode, int fa, int fb)
 {
 	toklist		a = {0},
 				b = {0};
 	char		err[256];
 	long		diff = -1;
 
-	if (lc_tokenize(s, len, mode, 0, &env, collect, &a, err, sizeof err) != 0 ||
-		lc_tokenize(s, len, mode, LC_TOK_NO_FASTPATH, &env, collect, &b, err, sizeof err) != 0)
+	if (lc_tokenize(s, len, mode, fa, &env, collect, &a, err, sizeof err) != 0 ||
+		lc_tokenize(s, len, mode, fb, &env, collect, &b, err, sizeof err) != 0)
 	{
 		fprintf(stderr, "tokenize error: %s\n", err);
 		return 0;
@@ -109,15 +119,22 @@ compare_paths(const char *s, size_t len, lc_mode mode)
 			memcmp(a.f + 4 * i, b.f + 4 * i, 4 * sizeof(size_t)) != 0)
 		{
 			diff = (long) i;
-			fprintf(stderr, "  token %zu: fast [%s] @%zu+%zu vs icu [%s] @%zu+%zu\n", i,
-					i < a.n ? a.norm[i] : "(none)", i < a.n ? a.f[4 * i] : 0, i < a.n ? a.f[4 * i + 1] : 0,
-					i < b.n ? b.norm[i] : "(none)", i < b.n ? b.f[4 * i] : 0, i < b.n ? b.f[4 * i + 1] : 0);
+			fprintf(stderr, "  token %zu: flags %d [%s] @%zu+%zu vs flags %d [%s] @%zu+%zu\n", i,
+					fa, i < a.n ? a.norm[i] : "(none)", i < a.n ? a.f[4 * i] : 0, i < a.n ? a.f[4 * i + 1] : 0,
+					fb, i < b.n ? b.norm[i] : "(none)", i < b.n ? b.f[4 * i] : 0, i < b.n ? b.f[4 * i + 1] : 0);
 			break;
 		}
 	}
 	toklist_free(&a);
 	toklist_free(&b);
 	return diff;
+}
+
+/* The fast path against ICU on the whole text. */
+static long
+compare_paths(const char *s, size_t len, lc_mode mode)
+{
+	return compare_flags(s, len, mode, 0, LC_TOK_NO_FASTPATH);
 }
 
 static const char *const pieces[] = {
@@ -374,6 +391,422 @@ test_fused(const char *path)
 	free(buf);
 }
 
+/* ---- long runs ---- */
+
+static const char *const run_pieces[] = {
+	"a", "Z", "word", "1", "22", "_", "@", ".", "'", ",", ";", ":", "\"", " ", "\n",
+	"!", "#", "$", "%", "&", "(", ")", "*", "+", "-", "/", "<", "=", ">", "?",
+	"[", "\\", "]", "^", "`", "{", "|", "}", "~",
+	"¡", "«", "»", "¿", "–", "—", "“", "”", "、", "。", "〈", "〉", "《", "》",
+	"「", "」", "『", "』", "【", "】", "！", "（", "）", "？",
+	"é", "ß", "ﬁ", "’", "東京都", "日本語", "に住んで", "カタカナ", "・", "ー",
+	"한국어", "ภาษาไทย", "\xd7\x90\xd7\x91", "\xcc\x81", "\xe2\x80\x8d", "\xe2\x80\x8b",
+	"😀", "🇫🇷", "١٢", "Ａ", "１", "\xef\xbc\x8e", "x.y", "3,5", "a'b",
+};
+
+/* A random string of up to max bytes from run_pieces; ASCII pieces only if asked. */
+static size_t
+random_run_text(char *buf, size_t max, int npieces_max, bool ascii_only, int space_every)
+{
+	int			np = (int) (sizeof(run_pieces) / sizeof(run_pieces[0]));
+	int			n = 1 + rand() % npieces_max;
+	size_t		len = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		const char *p;
+
+		do
+			p = run_pieces[rand() % np];
+		while ((ascii_only && (unsigned char) p[0] >= 0x80) ||
+			   ((p[0] == ' ' || p[0] == '\n') && rand() % space_every != 0));
+		if (len + strlen(p) >= max)
+			break;
+		memcpy(buf + len, p, strlen(p));
+		len += strlen(p);
+	}
+	return len;
+}
+
+/* Whether every run of s (lc_core.h) is short enough never to be forced apart. */
+static bool
+runs_short(const char *s, size_t len, size_t limit)
+{
+	size_t		run = 0;
+
+	for (size_t i = 0; i < len;)
+	{
+		unsigned char c = (unsigned char) s[i];
+		size_t		n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		uint32_t	cp = c < 0x80 ? c : c < 0xE0 ? (c & 0x1F) : c < 0xF0 ? (c & 0x0F) : (c & 0x07);
+
+		for (size_t k = 1; k < n; k++)
+			cp = (cp << 6) | ((unsigned char) s[i + k] & 0x3F);
+		if (c == ' ' || c == '\n' || lc_is_break_char(cp))
+			run = i + n;
+		else if (i + n - run >= limit)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+static void
+test_runs(void)
+{
+	char		buf[1024];
+	int			bad_paths = 0,
+				bad_ascii = 0,
+				bad_neutral = 0,
+				neutral_tried = 0,
+				bad_shift = 0;
+
+	/* both paths cut long runs alike (runs of LC_RUN_MAX_SHORT bytes) */
+	for (int r = 0; r < 20000; r++)
+	{
+		size_t		len = random_run_text(buf, sizeof buf, 200, r % 4 == 0, 12);
+
+		if (compare_flags(buf, len, LC_MODE_TEXT, LC_TOK_SHORT_RUNS,
+						  LC_TOK_SHORT_RUNS | LC_TOK_NO_FASTPATH) >= 0)
+		{
+			if ((r % 4 == 0 ? bad_ascii++ : bad_paths++) < 3)
+				fprintf(stderr, "  input: [%.*s]\n", (int) len, buf);
+		}
+	}
+	CHECK(bad_paths == 0, "fast path and ICU cut long runs differently on %d random strings", bad_paths);
+	CHECK(bad_ascii == 0, "fast path and ICU cut long ASCII runs differently on %d random strings", bad_ascii);
+
+	/* cutting before break characters changes no token */
+	for (int r = 0; r < 40000; r++)
+	{
+		size_t		len = random_run_text(buf, sizeof buf, 150, false, 30);
+
+		if (!runs_short(buf, len, LC_RUN_MAX_SHORT - 4))
+			continue;
+		neutral_tried++;
+		if (compare_flags(buf, len, LC_MODE_TEXT, LC_TOK_NO_FASTPATH,
+						  LC_TOK_SHORT_RUNS | LC_TOK_NO_FASTPATH) >= 0)
+		{
+			if (bad_neutral++ < 3)
+				fprintf(stderr, "  input: [%.*s]\n", (int) len, buf);
+		}
+	}
+	CHECK(neutral_tried > 5000 && bad_neutral == 0,
+		  "cuts at break characters changed ICU's tokens on %d of %d strings", bad_neutral, neutral_tried);
+
+	/* a passage tokenizes the same after any prefix that ends a run */
+	for (int r = 0; r < 5000; r++)
+	{
+		static const char *const ends[] = {" ", "\n", "。", "!", "(", "—"};
+		char		whole[2048];
+		size_t		plen = random_run_text(whole, 300, 30, false, 5);
+		size_t		xlen;
+		toklist		a = {0},
+					b = {0};
+		char		err[128];
+		size_t		pchars = 0,
+					first = 0;
+		bool		same;
+		const char *e = ends[rand() % 6];
+
+		memcpy(whole + plen, e, strlen(e));
+		plen += strlen(e);
+		whole[plen] = 'a';
+		xlen = 1 + random_run_text(whole + plen + 1, 600, 150, false, 40);
+		for (size_t i = 0; i < plen; i++)
+			pchars += (((unsigned char) whole[i]) & 0xC0) != 0x80;
+		lc_tokenize(whole, plen + xlen, LC_MODE_TEXT, LC_TOK_SHORT_RUNS, &env, collect, &a, err, sizeof err);
+		lc_tokenize(whole + plen, xlen, LC_MODE_TEXT, LC_TOK_SHORT_RUNS, &env, collect, &b, err, sizeof err);
+		while (first < a.n && a.f[4 * first] < plen)
+			first++;
+		same = a.n - first == b.n;
+		for (size_t i = 0; same && i < b.n; i++)
+			same = strcmp(a.norm[first + i], b.norm[i]) == 0 &&
+				a.f[4 * (first + i)] == b.f[4 * i] + plen &&
+				a.f[4 * (first + i) + 1] == b.f[4 * i + 1] &&
+				a.f[4 * (first + i) + 2] == b.f[4 * i + 2] + pchars &&
+				a.f[4 * (first + i) + 3] == b.f[4 * i + 3];
+		if (!same && bad_shift++ < 3)
+			fprintf(stderr, "  prefix [%.*s] passage [%.*s]\n", (int) plen, whole, (int) xlen, whole + plen);
+		toklist_free(&a);
+		toklist_free(&b);
+	}
+	CHECK(bad_shift == 0, "a passage tokenized differently after %d prefixes", bad_shift);
+}
+
+/* Runs of the real size: a 2 MB word, and 400,000 times 東京都 anywhere. */
+static void
+test_long_runs(void)
+{
+	size_t		n = 2000000;
+	char	   *buf = malloc(3 * 400000 * 3 + 16);
+	toklist		l = {0};
+	char		err[128];
+
+	memset(buf, 'a', n);
+	CHECK(compare_paths(buf, n, LC_MODE_TEXT) < 0, "a 2 MB word: fast path differs from ICU");
+	lc_tokenize(buf, n, LC_MODE_TEXT, 0, &env, collect, &l, err, sizeof err);
+	CHECK(l.n == 2 && l.f[1] == LC_RUN_MAX && l.f[4 + 2] == LC_RUN_MAX,
+		  "a 2 MB word: %zu tokens, the first of %zu bytes", l.n, l.n ? l.f[1] : 0);
+	toklist_free(&l);
+
+	for (int prefix = 0; prefix < 3; prefix++)
+	{
+		static const char *const pre[] = {"", "前書き。", "x "};
+		size_t		plen = strlen(pre[prefix]);
+		toklist		a = {0};
+		size_t		first = 0;
+
+		memcpy(buf, pre[prefix], plen);
+		for (int i = 0; i < 400000; i++)
+			memcpy(buf + plen + 9 * (size_t) i, "東京都", 9);
+		lc_tokenize(buf, plen + 3600000, LC_MODE_TEXT, 0, &env, collect, &a, err, sizeof err);
+		while (first < a.n && a.f[4 * first] < plen)
+			first++;
+		if (prefix == 0)
+		{
+			l = a;
+			CHECK(compare_paths(buf, 3600000, LC_MODE_TEXT) < 0, "東京都 x 400000: fast path differs from ICU");
+			continue;
+		}
+		{
+			bool		same = a.n - first == l.n;
+
+			for (size_t i = 0; same && i < l.n; i++)
+				same = strcmp(a.norm[first + i], l.norm[i]) == 0 &&
+					a.f[4 * (first + i)] == l.f[4 * i] + plen;
+			CHECK(same, "東京都 x 400000 tokenized differently after \"%s\"", pre[prefix]);
+		}
+		toklist_free(&a);
+	}
+	toklist_free(&l);
+	free(buf);
+}
+
+/* ---- ticks at a bounded interval, in CPU time ---- */
+
+static double gap_last,
+			gap_max;
+static size_t gap_ticks;
+
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static void
+gap_tick(void *ctx)
+{
+	double		now = cpu_now();
+
+	(void) ctx;
+	if (now - gap_last > gap_max)
+		gap_max = now - gap_last;
+	gap_last = now;
+	gap_ticks++;
+}
+
+static const lc_env genv = {t_alloc, t_release, gap_tick, NULL};
+
+static void
+gap_start(void)
+{
+	gap_max = 0;
+	gap_ticks = 0;
+	gap_last = cpu_now();
+}
+
+/* Asserts the longest gap between ticks stayed under 50 ms of CPU time. */
+static void
+gap_check(const char *what, double started)
+{
+	double		total;
+
+	gap_tick(NULL);
+	total = cpu_now() - started;
+	CHECK(gap_max < 0.05, "%s: %.3f s of CPU without a tick (%.2f s in all, %zu ticks)",
+		  what, gap_max, total, gap_ticks);
+}
+
+static void
+count_tok(void *arg, const lc_tok *t)
+{
+	(void) t;
+	(*(size_t *) arg)++;
+}
+
+/* The tokenizer on one input, both modes' fused and plain paths, both paths. */
+static void
+gap_tokenize(const char *what, const char *s, size_t len, lc_mode mode)
+{
+	for (int fl = 0; fl < 2; fl++)
+	{
+		char		label[128];
+		char		err[128];
+		size_t		ntok = 0;
+		double		t0 = cpu_now();
+		int			flags = fl ? LC_TOK_NO_FASTPATH : 0;
+
+		snprintf(label, sizeof label, "%s (%s, %s)", what, lc_mode_name(mode), fl ? "ICU" : "fast");
+		gap_start();
+		lc_tokenize(s, len, mode, flags, &genv, count_tok, &ntok, err, sizeof err);
+		gap_check(label, t0);
+		/* and a tick for about every LC_TICK_BYTES of input */
+		CHECK(gap_ticks >= len / (2 * LC_TICK_BYTES), "%s: %zu ticks for %zu bytes", label, gap_ticks, len);
+	}
+	{
+		lc_winnow	w;
+		uint64_t	ntok;
+		char		err[128];
+		double		t0 = cpu_now();
+
+		lc_winnow_init(&w, 5, 1024, mode, 0, &genv, (size_t) 1 << 30);
+		gap_start();
+		lc_tokenize_sketch(s, len, mode, 0, &genv, &w, NULL, 0, &ntok, err, sizeof err);
+		gap_check("the fused fingerprint sink, w = 1024", t0);
+		free(w.win);
+		free(w.out);
+	}
+}
+
+/* Fill buf[0..len) with copies of pat. */
+static void
+fill(char *buf, size_t len, const char *pat)
+{
+	size_t		pl = strlen(pat);
+
+	for (size_t i = 0; i < len; i += pl)
+		memcpy(buf + i, pat, (len - i < pl) ? len - i : pl);
+}
+
+static void
+test_tick_gaps(void)
+{
+	size_t		len = 12 * 1024 * 1024;
+	char	   *buf = malloc(len + 8);
+
+	memset(buf, 'a', len);
+	gap_tokenize("one 12 MB word", buf, len, LC_MODE_TEXT);
+	gap_tokenize("one 12 MB identifier", buf, len, LC_MODE_CODE);
+	fill(buf, len, "A-");
+	gap_tokenize("12 MB of break characters and no space", buf, len, LC_MODE_TEXT);
+	memset(buf, ' ', len);
+	gap_tokenize("12 MB of spaces", buf, len, LC_MODE_TEXT);
+	gap_tokenize("12 MB of spaces", buf, len, LC_MODE_CODE);
+	fill(buf, len, "Ünïcödé wörds ");
+	gap_tokenize("12 MB of accented words", buf, len, LC_MODE_TEXT);
+	/* a string literal of 24 MB with non-ASCII: normalized in pieces */
+	fill(buf, len, "Straße ﬁ ");
+	buf[0] = '"';
+	buf[len - 1] = '"';
+	gap_tokenize("a 12 MB string literal", buf, len, LC_MODE_CODE);
+	fill(buf, len, "Ab");
+	buf[0] = '"';
+	buf[len - 1] = '"';
+	gap_tokenize("a 12 MB ASCII string literal", buf, len, LC_MODE_CODE);
+	/* escapes from an odd position: a tick on `(i & 0xFFFF) == 0` never came */
+	fill(buf, len, "\\a");
+	buf[0] = '"';
+	gap_tokenize("a 12 MB string of escapes", buf, len, LC_MODE_CODE);
+	fill(buf, len, "éλ東");
+	gap_tokenize("a 12 MB non-ASCII identifier", buf, len - len % 7, LC_MODE_CODE);
+	fill(buf, len, "x");
+	memcpy(buf, "// ", 3);
+	gap_tokenize("a 12 MB line comment", buf, len, LC_MODE_CODE);
+	memcpy(buf, "/* ", 3);
+	gap_tokenize("a 12 MB block comment", buf, len, LC_MODE_CODE);
+	/* a long CJK run with no break character: ICU's dictionary, in pieces */
+	fill(buf, 3145725, "東京都");
+	gap_tokenize("3 MB of 東京都", buf, 3145725, LC_MODE_TEXT);
+	free(buf);
+
+	/* spans: long extensions from many candidates, and the longest run */
+	{
+		size_t		n = 1000000;
+		uint64_t   *h = malloc(n * sizeof(uint64_t));
+		lc_span_list sp;
+		double		t0;
+
+		for (size_t i = 0; i < n; i++)
+			h[i] = i % 4;
+		t0 = cpu_now();
+		gap_start();
+		lc_find_spans(h, n, h, n, 8, 0, &genv, &sp);
+		gap_check("spans of a repetitive text against itself", t0);
+		CHECK(sp.n == 1 && sp.v[0].tokens == n, "spans of a text against itself: %zu spans", sp.n);
+		free(sp.v);
+		t0 = cpu_now();
+		gap_start();
+		lc_find_spans(h, n, h, n, 4, 8, &genv, &sp);
+		gap_check("spans with gaps of a repetitive text", t0);
+		free(sp.v);
+		t0 = cpu_now();
+		gap_start();
+		CHECK(lc_longest_run(h, n, h + 1, n - 1, &genv) == n - 1, "longest run");
+		gap_check("the longest run of a repetitive text", t0);
+		free(h);
+	}
+}
+
+static void
+test_set_blocks(void)
+{
+	size_t		na = 3000000,
+				nb = 2000000;
+	uint64_t   *a = malloc(na * sizeof(uint64_t)),
+			   *b = malloc(nb * sizeof(uint64_t)),
+			   *o1 = malloc((na + nb) * sizeof(uint64_t)),
+			   *o2 = malloc((na + nb) * sizeof(uint64_t));
+	static const char *const names[] = {"union", "intersection", "difference", "count", "overlap"};
+
+	/* a: multiples of 2; b: multiples of 3, then a long stretch above a's */
+	for (size_t i = 0; i < na; i++)
+		a[i] = 2 * (uint64_t) i;
+	for (size_t i = 0; i < nb; i++)
+		b[i] = i < nb / 2 ? 3 * (uint64_t) i : 100000000 + (uint64_t) i;
+	for (int op = LC_SET_UNION; op <= LC_SET_OVERLAP; op++)
+	{
+		size_t		n1,
+					n2;
+		double		t0 = cpu_now();
+
+		switch (op)
+		{
+			case LC_SET_UNION:
+				n1 = lc_union(a, na, b, nb, o1);
+				break;
+			case LC_SET_INTERSECT:
+				n1 = lc_intersect(a, na, b, nb, o1);
+				break;
+			case LC_SET_DIFFERENCE:
+				n1 = lc_difference(a, na, b, nb, o1);
+				break;
+			case LC_SET_COUNT:
+				n1 = lc_intersect_count(a, na, b, nb);
+				break;
+			default:
+				n1 = lc_intersect_count(a, na, b, nb) > 0;
+				break;
+		}
+		gap_start();
+		n2 = lc_set_op((lc_set_kind) op, a, na, b, nb, o2, &genv);
+		gap_check(names[op], t0);
+		CHECK(n1 == n2 && (op >= LC_SET_COUNT || memcmp(o1, o2, n1 * sizeof(uint64_t)) == 0) &&
+			  (gap_ticks > 5 || op == LC_SET_OVERLAP), "%s in blocks differs from the plain merge (%zu, %zu; %zu ticks)",
+			  names[op], n1, n2, gap_ticks);
+	}
+	CHECK(lc_set_op(LC_SET_COUNT, a, 0, b, nb, NULL, &genv) == 0 &&
+		  lc_set_op(LC_SET_UNION, a, 0, b, 3, o1, &genv) == 3 && o1[2] == 6, "empty sides");
+	free(a);
+	free(b);
+	free(o1);
+	free(o2);
+}
+
 static void
 test_sets(void)
 {
@@ -512,6 +945,10 @@ main(int argc, char **argv)
 		test_fused(argv[i]);
 	}
 	test_ticks();
+	test_runs();
+	test_long_runs();
+	test_tick_gaps();
+	test_set_blocks();
 	test_guarantee();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;

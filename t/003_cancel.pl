@@ -1,0 +1,56 @@
+# pg_cancel_backend during a long fingerprint, minhash, llmcopy_matches or
+# llmcopy_longest_match: the statement ends within about a second (here: the
+# backend is idle again less than 1.5 s after the cancel, polled every
+# 10 ms), with "canceling statement due to user request".
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib $FindBin::RealBin;
+use LlmcopyTest;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time usleep);
+
+my $node = llmcopy_node('cancel');
+
+my %cases = (
+	'fingerprint, CJK through ICU' =>
+	  q{SELECT fingerprint(repeat('東京都に住んでいます。', 10000000)) IS NULL},
+	'fingerprint, ASCII fast path' =>
+	  q{SELECT fingerprint(repeat('many words here ', 50000000)) IS NULL},
+	'minhash, accented words' =>
+	  q{SELECT minhash(repeat('Ünïcödé wörds ', 30000000)) IS NULL},
+	'llmcopy_matches, 16 M tokens against 16 M' =>
+	  q{SELECT count(*) FROM llmcopy_matches(repeat('a b c d ', 4000000), repeat('a b c d ', 4000000))},
+	'llmcopy_longest_match, 16 M tokens against 16 M' =>
+	  q{SELECT llmcopy_longest_match(repeat('a b c d ', 4000000), repeat('a b c d ', 4000000))},
+);
+
+for my $what (sort keys %cases)
+{
+	my $s = $node->background_psql('postgres', on_error_stop => 0);
+	$s->query_until(qr/running/, "\\echo running\n$cases{$what};\n\\echo done\n");
+	my $pid = wait_for_backend($node, substr($cases{$what}, 0, 20) . '%');
+	usleep(1_500_000);    # well inside the function
+	my $t0 = time;
+	$node->safe_psql('postgres', "SELECT pg_cancel_backend($pid)");
+	my $state;
+	for (1 .. 1000)
+	{
+		$state = $node->safe_psql('postgres', "SELECT state FROM pg_stat_activity WHERE pid = $pid");
+		last if $state ne 'active';
+		usleep(10_000);
+	}
+	my $latency = time - $t0;
+	$s->query_until(qr/done/, '');
+	my $stderr = $s->{stderr};
+	$s->quit;
+	note(sprintf('%s: the backend was idle %.3f s after pg_cancel_backend', $what, $latency));
+	ok($state ne 'active' && $latency < 1.5, "$what: cancelled within a second ($latency s)");
+	like($stderr, qr/canceling statement due to user request/, "$what: the statement was cancelled");
+}
+
+$node->stop;
+done_testing();
