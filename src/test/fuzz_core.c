@@ -111,8 +111,8 @@ fuzz_sets(const uint8_t *data, size_t size)
 			a[na++] = data[i] % 64;
 		else
 			b[nb++] = data[i] % 64;
-	na = lc_sort_unique_u64(a, na);
-	nb = lc_sort_unique_u64(b, nb);
+	na = lc_sort_unique_u64(a, na, &env);
+	nb = lc_sort_unique_u64(b, nb, &env);
 	if (lc_set_op(LC_SET_UNION, a, na, b, nb, o1, &env) != lc_union(a, na, b, nb, o2) ||
 		memcmp(o1, o2, sizeof(uint64_t) * lc_union(a, na, b, nb, o2)) != 0 ||
 		lc_set_op(LC_SET_INTERSECT, a, na, b, nb, o1, &env) != lc_intersect(a, na, b, nb, o2) ||
