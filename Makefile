@@ -39,7 +39,9 @@ OBJS = \
 	src/lc_minhash.o \
 	src/lc_spdx.o \
 	src/lc_spdx_correct.o \
-	src/lc_spdx_data.o
+	src/lc_spdx_data.o \
+	src/measures.o \
+	src/lc_measures.o
 
 # the install script of every release, and the upgrade scripts between them
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
@@ -81,6 +83,7 @@ REGRESS = \
 	redteam_broken_registration \
 	redteam_license_blowup \
 	cancel \
+	measures \
 	code_modes
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
@@ -91,7 +94,7 @@ PG_CPPFLAGS = -I$(srcdir)/include $(ICU_CFLAGS) -DLLMCOPY_VERSION=\"$(EXTVERSION
 PG_CFLAGS = -std=gnu11 $(EXTRA_CFLAGS)
 SHLIB_LINK = $(ICU_LIBS)
 
-EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
+EXTRA_CLEAN = src/test/test_core src/test/test_spdx src/test/test_measures src/test/fuzz_core fuzz-corpus results regression.diffs regression.out tmp_check
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -113,8 +116,15 @@ SPDX_SRCS = src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c
 src/test/test_spdx: src/test/test_spdx.c $(SPDX_SRCS) include/lc_spdx.h
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude -o $@ src/test/test_spdx.c $(SPDX_SRCS)
 
-unitcheck: src/test/test_core src/test/test_spdx
+# Unit tests of the unit and word sets (lc_measures.c) over the tokenizer.
+MEASURES_SRCS = src/lc_measures.c $(CORE_SRCS)
+src/test/test_measures: src/test/test_measures.c $(MEASURES_SRCS) $(wildcard include/*.h)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
+	    -o $@ src/test/test_measures.c $(MEASURES_SRCS) $(ICU_LIBS)
+
+unitcheck: src/test/test_core src/test/test_spdx src/test/test_measures
 	src/test/test_spdx
+	src/test/test_measures
 	src/test/test_core data/samples/*.txt data/samples/*.js
 
 # libFuzzer + ASan/UBSan over the core (clang-14, libclang-rt-14-dev); not part

@@ -85,6 +85,21 @@ LATERAL (VALUES ('containment', containment(q.fp, w.fp)),
                 ('pg_trgm similarity', similarity(q.body, w.body)::float8),
                 ('pg_trgm word_similarity', word_similarity(q.body, w.body)::float8)) m(measure, value);
 
+-- Moved code (fingerprint_units): lines and statements hashed whole, as
+-- they are (names kept) and as skeletons (names => false: literals, member
+-- names and operators); containment_smoothed divides by |q| + 8 so that a
+-- query of a few units cannot score 1.0 by being short.
+INSERT INTO scores
+SELECT p.pid, m.measure, m.value
+FROM pairs p JOIN texts q ON q.tid = p.qt JOIN texts w ON w.tid = p.wt,
+LATERAL (SELECT fingerprint_units(q.body) AS qu, fingerprint_units(w.body) AS wu,
+                fingerprint_units(q.body, 3, 'code', false) AS qs, fingerprint_units(w.body, 3, 'code', false) AS ws) u,
+LATERAL (VALUES ('units', containment(u.qu, u.wu)),
+                ('units, smoothed', containment_smoothed(u.qu, u.wu, 8)),
+                ('unit skeletons', containment(u.qs, u.ws)),
+                ('unit skeletons, smoothed', containment_smoothed(u.qs, u.ws, 8)),
+                ('containment, smoothed', containment_smoothed(q.fp, w.fp, 8))) m(measure, value);
+
 -- Prototypes of tokenizer-level measures (bench/disguise/proto.py), over
 -- the tokens of llmcopy_tokens(body, 'code').
 \copy (SELECT t.tid, k.n, k.token, k.start, k.length FROM texts t, llmcopy_tokens(t.body, 'code') k) TO 'bench/work/disguise/tokens.copy'
@@ -224,6 +239,13 @@ LATERAL (VALUES ('containment (k = 5)', containment(fingerprint(p.query), finger
                  coalesce(containment_weighted(pq.q1, fingerprint(p.work, 1, 1), pq.df), 0)),
                 ('pg_trgm similarity', similarity(p.query, p.work)::float8),
                 ('pg_trgm word_similarity', word_similarity(p.query, p.work)::float8)) m(measure, value);
+-- Reworded prose (fingerprint_words): content words, function words left
+-- out, inflections folded.
+INSERT INTO pscores
+SELECT p.qid, p.level, p.truth, m.measure, m.value
+FROM prose p, LATERAL (SELECT fingerprint_words(p.query) AS q, fingerprint_words(p.work) AS w) x,
+LATERAL (VALUES ('content words (fingerprint_words)', containment(x.q, x.w)),
+                ('content words, jaccard', jaccard(x.q, x.w))) m(measure, value);
 -- AUC = P(a copy scores above an unrelated passage), ties counted half
 CREATE TABLE auc AS
 SELECT level, measure,

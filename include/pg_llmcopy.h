@@ -82,16 +82,16 @@ typedef struct LitCursor
 	const char *p;
 } LitCursor;
 
-extern lc_mode lit_begin(LitCursor *c, const char *type, const char *str);
-pg_noreturn extern void lit_error(LitCursor *c, const char *why);
-extern void lit_skip_spaces(LitCursor *c);
-extern uint64 lit_field(LitCursor *c, const char *name, uint64 max);
-extern bool lit_threshold(LitCursor *c, double *t);
-extern bool lit_open(LitCursor *c);
-extern uint64 lit_hex(LitCursor *c, int digits);
-extern bool lit_next(LitCursor *c);
-extern void lit_end(LitCursor *c);
-pg_noreturn extern void bin_error(const char *type, const char *why);
+extern lc_mode llmcopy_lit_begin(LitCursor *c, const char *type, const char *str);
+pg_noreturn extern void llmcopy_lit_error(LitCursor *c, const char *why);
+extern void llmcopy_lit_skip_spaces(LitCursor *c);
+extern uint64 llmcopy_lit_field(LitCursor *c, const char *name, uint64 max);
+extern bool llmcopy_lit_threshold(LitCursor *c, double *t);
+extern bool llmcopy_lit_open(LitCursor *c);
+extern uint64 llmcopy_lit_hex(LitCursor *c, int digits);
+extern bool llmcopy_lit_next(LitCursor *c);
+extern void llmcopy_lit_end(LitCursor *c);
+pg_noreturn extern void llmcopy_bin_error(const char *type, const char *why);
 
 /* ---- thresholds ---- */
 
@@ -346,8 +346,8 @@ StaticAssertDecl(offsetof(MinHash, ngram) == offsetof(LlmcopySketch, shingle) &&
 extern double llmcopy_minhash_jaccard(const MinHash *a, const MinHash *b);
 
 /* LSH bands (lsh_bands.c): the hash of one band, and the bands x rows rule. */
-extern uint64 minhash_band_hash(const MinHash *m, int band, int rows);
-extern void minhash_check_bands(const char *what, int bands, int rows, int num_perm);
+extern uint64 llmcopy_minhash_band_hash(const MinHash *m, int band, int rows);
+extern void llmcopy_minhash_check_bands(const char *what, int bands, int rows, int num_perm);
 
 /* GIN strategy numbers of minhash_ops; mirrored in the extension script. */
 #define MH_STRATEGY_SIMILAR			1	/* idx %  q : estimate >= GUC */

@@ -338,6 +338,48 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION containment_weighted(fingerprint, fingerprint, fingerprint_df) IS
 'containment of a in b with each hash weighted by its rarity in the corpus, ln((N + 1) / (df + 1))';
 
+-- ---- disguised copies: statement units (moved code), content words (reworded prose) ----
+-- (src/measures.c, src/lc_measures.c)  Both build ordinary fingerprints whose
+-- seed names the measure (k = min_tokens or 1, w = 1), so containment, the
+-- operators and a fingerprint_ops index WITH (k, w = 1, seed) serve them.
+CREATE FUNCTION fingerprint_units(body text, min_tokens int DEFAULT 3, mode text DEFAULT 'code', names bool DEFAULT true)
+RETURNS fingerprint
+AS 'MODULE_PATHNAME', 'fingerprint_units'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+
+COMMENT ON FUNCTION fingerprint_units(text, int, text, bool) IS
+'one hash per line or statement of at least min_tokens tokens: containment that survives moved and reordered code';
+
+CREATE FUNCTION fingerprint_words(body text)
+RETURNS fingerprint
+AS 'MODULE_PATHNAME', 'fingerprint_words'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
+
+COMMENT ON FUNCTION fingerprint_words(text) IS
+'one hash per content word (English function words left out, inflections folded): containment that survives reworded prose';
+
+CREATE FUNCTION containment_smoothed(a fingerprint, b fingerprint, prior int DEFAULT 8) RETURNS float8
+AS 'MODULE_PATHNAME', 'fingerprint_containment_smoothed'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
+
+COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
+'|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
+
+-- The scores of a finding that survive disguise: for a code corpus the
+-- unit skeletons' smoothed containment (moved and renamed code), for a text
+-- corpus the containment of content words (reworded prose); the other NULL.
+CREATE FUNCTION llmcopy_disguise_scores(output text, work text, mode text, OUT units float8, OUT words float8)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT CASE WHEN mode = 'code' THEN @extschema@.containment_smoothed(
+                      @extschema@.fingerprint_units(output, 3, 'code', false),
+                      @extschema@.fingerprint_units(work, 3, 'code', false), 8) END,
+             CASE WHEN mode = 'text' THEN @extschema@.containment(
+                      @extschema@.fingerprint_words(output), @extschema@.fingerprint_words(work)) END $$;
+
+COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
+'the scores the scan records per finding that survive disguise: units (code corpora), words (text corpora)';
+
 -- ---- attribution: the order that puts the origin first ----
 -- Among the works holding an output's copied text, the origin is the one
 -- with the longest span, then the one holding it byte for byte, then more
@@ -1180,6 +1222,8 @@ CREATE TABLE llmcopy_findings (
     exact bool,                     -- the longest span's text is in the work byte for byte
     copies int,                     -- token-identical works among the output's findings in this corpus
     origin_rank int,                -- 1 for the likeliest origin among them (llmcopy_origin_key)
+    units float8,                   -- code: unit skeletons' containment_smoothed (llmcopy_disguise_scores)
+    words float8,                   -- text: containment of content words (llmcopy_disguise_scores)
     PRIMARY KEY (output_table, output_id, corpus_table, work_id)
 );
 CREATE INDEX ON llmcopy_findings (logged_at);
@@ -1195,9 +1239,11 @@ CREATE TABLE llmcopy_scanned (
     model text,
     logged_at timestamptz,
     scanned_at timestamptz NOT NULL DEFAULT now(),
-    run_id int,
-    PRIMARY KEY (output_table, corpus_table, output_id)
+    run_id int
 );
+-- (keyed by a hash of the id, of bounded size: an output whose id is too
+-- long for a btree key is recorded too, as skipped)
+CREATE UNIQUE INDEX llmcopy_scanned_key ON llmcopy_scanned (output_table, corpus_table, pg_catalog.sha256(output_id::bytea));
 CREATE TABLE llmcopy_runs (
     run_id serial PRIMARY KEY,
     output_table int, corpus_table int,
@@ -1215,7 +1261,10 @@ CREATE TABLE llmcopy_runs (
     scan int,                       -- the first run of its CALL: the session advisory lock it holds
     threshold float8, min_tokens int, batch_size int, max_batches int,
     scores bool,                    -- whether findings get weighted, exact, copies and origin_rank
-    corpus_docs bigint              -- the corpus's size for the rarity weights (estimated at the start)
+    corpus_docs bigint,             -- the corpus's size for the rarity weights (estimated at the start)
+    pid int,                        -- the backend of the call, which holds the advisory lock (1819045219, lock_key)
+    lock_key int,
+    problem text                    -- why a failed run's registration could not be scanned
 );
 SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables_id_seq', '');
@@ -1284,6 +1333,41 @@ BEGIN
         code := '42804';
     END IF;
 END $$;
+
+-- Why a column cannot identify a registration's outputs (NULL if it can).
+-- The scan records each output by its id: two rows with one id would be
+-- scanned once between them, a row without one never.  The column must be
+-- NOT NULL and the only key of a valid unique index with no predicate (a
+-- primary key on it serves).
+CREATE FUNCTION llmcopy_key_problem(tbl regclass, col name) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN NOT EXISTS (
+                    SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid
+                    WHERE a.attrelid = tbl::oid AND a.attname = col AND NOT a.attisdropped AND a.attnotnull
+                      AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1::int2 AND i.indkey[0] = a.attnum
+                      AND i.indpred IS NULL AND i.indexprs IS NULL)
+                THEN pg_catalog.format('column %I is not NOT NULL with a unique index of its own', col) END;
+END;
+
+-- An output's logged_at as timestamptz, in SQL over the column col of the
+-- alias o: a date or a timestamp beyond timestamptz's range (dates run
+-- twenty times further) reads as infinity or -infinity, so that no row
+-- fails the cast and the order holds.
+CREATE FUNCTION llmcopy_logged_at_expr(tbl regclass, col name) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN a.atttypid = 'timestamptz'::regtype::oid THEN pg_catalog.format('o.%I', col)
+                ELSE pg_catalog.format('CASE WHEN o.%1$I OPERATOR(pg_catalog.<) %2$L::%4$s THEN %5$L::pg_catalog.timestamptz '
+                                       'WHEN o.%1$I OPERATOR(pg_catalog.>) %3$L::%4$s THEN %6$L::pg_catalog.timestamptz '
+                                       'ELSE o.%1$I::pg_catalog.timestamptz END',
+                                       col, '4713-01-01 BC', '294276-12-30',
+                                       CASE WHEN a.atttypid = 'date'::regtype::oid THEN 'pg_catalog.date' ELSE 'pg_catalog."timestamp"' END,
+                                       '-infinity', 'infinity') END
+    FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl::oid AND a.attname = col AND NOT a.attisdropped;
+END;
 
 -- The expression of a registered table's fingerprint column, as
 -- pg_get_expr prints it with the search_path of these functions.
@@ -1408,6 +1492,13 @@ BEGIN
         code := '42804';
         RETURN;
     END IF;
+    IF kind = 'outputs' THEN
+        problem := @extschema@.llmcopy_key_problem(tbl, (r ->> 'id_col')::name);
+        IF problem IS NOT NULL THEN
+            code := '42P10';
+            RETURN;
+        END IF;
+    END IF;
     SELECT * INTO p FROM @extschema@.llmcopy_fp_problem(tbl, (r ->> 'text_col')::name, (r ->> 'k')::int, (r ->> 'w')::int,
                                                          r ->> 'mode', (r ->> 'fp_col')::name, r ->> 'fp_kind');
     IF p.problem IS NOT NULL THEN
@@ -1453,6 +1544,8 @@ BEGIN
             quote_ident(nm.schema_name), quote_ident(nm.table_name), p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
+                              WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
+                                                                '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)
                               ELSE format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
                                           '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
@@ -1781,6 +1874,11 @@ BEGIN
     IF model_col IS NOT NULL THEN
         PERFORM @extschema@.llmcopy_check_column(tbl, model_col, 'label');
     END IF;
+    IF @extschema@.llmcopy_key_problem(tbl, id_col) IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot register table %: %', tbl, @extschema@.llmcopy_key_problem(tbl, id_col)
+            USING ERRCODE = 'invalid_column_reference',
+                  HINT = 'The scan records each output by its id: give the table a primary key on it.';
+    END IF;
     -- no index: the scan reads outputs by id, and searches the corpus's index;
     -- an output whose fingerprint is not filled yet is fingerprinted by the scan
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, NULL, kind, coalesce(fingerprint_col, 'llmcopy_fp'));
@@ -2020,12 +2118,16 @@ COMMENT ON FUNCTION llmcopy_refresh_boilerplate(regclass, float8) IS
 -- The nightly scan.  A procedure cannot pin its search_path and still
 -- commit, so llmcopy_scan only calls the steps below by their qualified
 -- names, each a function that pins it: llmcopy_scan_begin checks every
--- registration it will use (an error there commits nothing), marks runs
--- whose scan is gone as failed, and starts a run per pair of tables;
--- llmcopy_scan_pending lists the run's pending outputs once, in batches;
--- llmcopy_scan_batch claims and scans a batch, which then commits;
--- llmcopy_scan_end closes the run.  A session advisory lock (1819045219,
--- the first run of the call) says the call is alive.
+-- registration it will use, marks runs whose scan is gone as failed, and
+-- starts a run per pair of tables; llmcopy_scan_pending lists the run's
+-- pending outputs once, in batches; llmcopy_scan_batch claims and scans a
+-- batch, which then commits; llmcopy_scan_end closes the run.  A broken
+-- registration of a table the call names is an error (which commits
+-- nothing); one the call does not name is skipped with a WARNING and a
+-- failed run that says why, and the other pairs are scanned.  The call is
+-- alive while its backend (pid) holds the session advisory lock
+-- (1819045219, lock_key), a key drawn at random and taken without waiting:
+-- another role can neither make a scan wait nor keep a dead one running.
 CREATE PROCEDURE llmcopy_scan(outputs regclass DEFAULT NULL, corpus regclass DEFAULT NULL,
     threshold float8 DEFAULT NULL, min_tokens int DEFAULT 8, batch_size int DEFAULT 500,
     max_batches int DEFAULT NULL, weighted bool DEFAULT true)
@@ -2058,6 +2160,9 @@ DECLARE
     t float8;
     p record;
     s int;
+    bad text;
+    skipped int := 0;
+    new_key int;
     runs int[] := '{}';
 BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
@@ -2082,7 +2187,7 @@ BEGIN
            WHERE c.oid = corpus AND n.oid = c.relnamespace AND (x.schema_name, x.table_name) = (n.nspname, c.relname)) THEN
         RAISE EXCEPTION 'table % is not a registered corpus', corpus USING ERRCODE = 'undefined_object';
     END IF;
-    -- every registration this call uses must resolve, before anything is written
+    -- every registration this call names must resolve, before anything is written
     FOR p IN SELECT o.id AS oid, c.id AS cid, o.k, o.w, o.mode, c.k AS ck, c.w AS cw, c.mode AS cmode
              FROM @extschema@.llmcopy_output_tables o, @extschema@.llmcopy_corpus_tables c
              WHERE (outputs IS NULL OR (o.schema_name, o.table_name) =
@@ -2097,6 +2202,29 @@ BEGIN
             RAISE EXCEPTION 'outputs registration % and corpus registration % are fingerprinted with different parameters',
                 p.oid, p.cid USING ERRCODE = 'data_exception';
         END IF;
+        -- a broken registration the call does not name: skipped, with a failed run
+        -- (which a role that may not read the table cannot record)
+        bad := NULL;
+        IF outputs IS NULL THEN
+            bad := (SELECT format('outputs registration %s cannot be used: %s', p.oid, x.problem)
+                    FROM @extschema@.llmcopy_registration_problem('outputs', p.oid) x WHERE x.problem IS NOT NULL);
+        END IF;
+        IF bad IS NULL AND corpus IS NULL THEN
+            bad := (SELECT format('corpus registration %s cannot be used: %s', p.cid, x.problem)
+                    FROM @extschema@.llmcopy_registration_problem('corpus', p.cid) x WHERE x.problem IS NOT NULL);
+        END IF;
+        IF bad IS NOT NULL THEN
+            RAISE WARNING 'llmcopy_scan: %, skipped', bad
+                USING HINT = 'See the registration in llmcopy_registrations; name its table to the scan for the error.';
+            BEGIN
+                INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, status, finished_at, problem)
+                VALUES (p.oid, p.cid, 'failed', clock_timestamp(), bad);
+            EXCEPTION WHEN insufficient_privilege THEN
+                NULL;
+            END;
+            skipped := skipped + 1;
+            CONTINUE;
+        END IF;
         PERFORM @extschema@.llmcopy_resolve('outputs', p.oid);
         PERFORM @extschema@.llmcopy_resolve('corpus', p.cid);
         INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, threshold, min_tokens, batch_size, max_batches,
@@ -2106,25 +2234,46 @@ BEGIN
         RETURNING x.run_id INTO s;
         runs := runs || s;
     END LOOP;
-    IF cardinality(runs) = 0 THEN
+    IF cardinality(runs) = 0 AND skipped > 0 THEN
+        RETURN;
+    ELSIF cardinality(runs) = 0 THEN
         RAISE EXCEPTION 'no registered outputs and corpus to scan' USING ERRCODE = 'undefined_object',
             HINT = 'Register them with llmcopy_register_outputs and llmcopy_register_corpus.';
     END IF;
-    -- runs left 'running' by a call whose session is gone (or by an earlier
-    -- call of this one that failed) have failed
-    FOR s IN SELECT DISTINCT x.scan FROM @extschema@.llmcopy_runs x WHERE x.status = 'running' AND x.run_id <> ALL (runs) LOOP
-        IF s IS NULL OR pg_try_advisory_lock(1819045219, s) THEN
-            UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp()
-            WHERE x.status = 'running' AND x.scan IS NOT DISTINCT FROM s;
-            WHILE s IS NOT NULL AND EXISTS (SELECT 1 FROM pg_locks l
-                                            WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = 1819045219
-                                              AND l.objid = s AND l.objsubid = 2) LOOP
-                PERFORM pg_advisory_unlock(1819045219, s);
-            END LOOP;
-        END IF;
+    -- runs left 'running' by a call whose backend no longer holds its lock
+    -- have failed (a lock this session still holds is from an earlier call
+    -- of its own that failed: released)
+    UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp()
+    WHERE x.status = 'running' AND x.run_id <> ALL (runs)
+      AND NOT EXISTS (SELECT 1 FROM pg_locks l
+                      WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = x.lock_key::oid
+                        AND l.objsubid = 2 AND l.granted AND l.pid = x.pid AND l.pid <> pg_backend_pid());
+    LOOP
+        s := (SELECT l.objid::int8::int FROM pg_locks l
+              WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = 1819045219::oid AND l.objsubid = 2
+              LIMIT 1);
+        EXIT WHEN s IS NULL;
+        PERFORM pg_advisory_unlock(1819045219, s);
     END LOOP;
-    UPDATE @extschema@.llmcopy_runs x SET scan = runs[1] WHERE x.run_id = ANY (runs);
-    PERFORM pg_advisory_lock(1819045219, runs[1]);
+    FOR p IN SELECT DISTINCT x.pid, x.output_table, x.corpus_table FROM @extschema@.llmcopy_runs x
+             WHERE x.status = 'running' AND x.run_id <> ALL (runs)
+               AND (x.output_table, x.corpus_table) IN (SELECT y.output_table, y.corpus_table FROM @extschema@.llmcopy_runs y
+                                                        WHERE y.run_id = ANY (runs)) LOOP
+        RAISE NOTICE 'llmcopy_scan: another scan (backend %) is scanning outputs registration % against corpus registration %: each output is scanned by the first to claim it',
+            p.pid, p.output_table, p.corpus_table;
+    END LOOP;
+    -- a key no other session holds, drawn at random so that none can hold it first
+    FOR i IN 1 .. 16 LOOP
+        new_key := 1 + floor(random() * 2147483646)::int;
+        EXIT WHEN pg_try_advisory_lock(1819045219, new_key);
+        new_key := NULL;
+    END LOOP;
+    IF new_key IS NULL THEN
+        RAISE EXCEPTION 'llmcopy_scan cannot take an advisory lock that no other session holds'
+            USING ERRCODE = 'lock_not_available';
+    END IF;
+    UPDATE @extschema@.llmcopy_runs x SET scan = runs[1], pid = pg_backend_pid(), lock_key = new_key
+    WHERE x.run_id = ANY (runs);
     RETURN QUERY SELECT unnest(runs);
 END $$;
 
@@ -2154,6 +2303,7 @@ AS $$
 DECLARE
     r @extschema@.llmcopy_runs;
     o @extschema@.llmcopy_output_tables;
+    otbl regclass;
     pending text[];
     n int;
     nb int;
@@ -2166,17 +2316,19 @@ BEGIN
         RETURN;
     END IF;
     BEGIN
+        otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         -- the ids are read first (on a distributed table: one query to the
         -- shards), then compared with the records here
         EXECUTE format(
-            'WITH o AS MATERIALIZED (SELECT o.%1$I::text AS id, o.%2$I::timestamptz AS at FROM %3$s o)
+            'WITH o AS MATERIALIZED (SELECT o.%1$I::pg_catalog.text AS id, %2$s AS at FROM %3$s o)
              SELECT array_agg(o.id ORDER BY o.at NULLS LAST, o.id) FROM o
              WHERE NOT EXISTS (SELECT 1 FROM %4$s.llmcopy_scanned s
-                               WHERE s.output_table = $1 AND s.corpus_table = $2 AND s.output_id = o.id)',
-            o.id_col, o.logged_at_col, @extschema@.llmcopy_resolve('outputs', o.id), '@extschema@')
+                               WHERE s.output_table OPERATOR(pg_catalog.=) $1 AND s.corpus_table OPERATOR(pg_catalog.=) $2
+                                 AND s.output_id OPERATOR(pg_catalog.=) o.id)',
+            o.id_col, @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col), otbl, '@extschema@')
         INTO pending USING r.output_table, r.corpus_table;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_advisory_unlock(1819045219, r.scan);   -- the run has failed: say so at once
+        PERFORM pg_advisory_unlock(1819045219, r.lock_key);   -- the run has failed: say so at once
         RAISE;
     END;
     n := coalesce(cardinality(pending), 0);
@@ -2189,12 +2341,40 @@ BEGIN
         FROM generate_series(0, least((n + r.batch_size - 1) / r.batch_size, nb) - 1) i;
 END $$;
 
+-- A license string normalized (spdx_valid, else spdx_correct) and its
+-- obligations; NULLs and the reason (problem) when it cannot be processed,
+-- an expression whose expansion is over the limit for one: the work's
+-- finding is then kept with its license unknown, rather than the output's
+-- findings lost.
+CREATE FUNCTION llmcopy_license_facts(raw text, OUT norm text, OUT obligations jsonb, OUT problem text)
+LANGUAGE plpgsql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    norm := CASE WHEN @extschema@.spdx_valid(raw) THEN @extschema@.spdx_normalize(raw) ELSE @extschema@.spdx_correct(raw) END;
+    IF norm IS NOT NULL THEN
+        obligations := pg_catalog.to_jsonb(@extschema@.license_obligations(norm));
+    END IF;
+EXCEPTION WHEN OTHERS THEN
+    norm := NULL;
+    obligations := NULL;
+    problem := SQLSTATE || ': ' || SQLERRM;
+END $$;
+
 -- One batch: claim the outputs (insert their scan records; an output
 -- another scan claimed first is left to it), then, in one statement: find
 -- the works each is contained in through the corpus's index, verify them
 -- with evidence spans, score them, and write the findings.  If that
 -- statement fails, each output is retried alone, and one that still fails
--- is recorded as skipped, with the error.
+-- is recorded as skipped, with the error.  What one output or one work
+-- holds cannot fail the statement for the others: an output whose id is
+-- over max_id_bytes is recorded as skipped when claimed (the findings' key
+-- must hold its id and a work's), a finding of a work whose id is over it
+-- is left out, and a license that cannot be processed leaves the finding's
+-- license unknown (llmcopy_license_facts); the NOTICE of the batch counts
+-- them.  Every column of a registered table reaches the extension's
+-- functions cast to the exact type of their parameter, so no overload of
+-- them that a role creates in the extension's schema can match better.
 --
 -- The statement, in steps: b, the batch's outputs (fingerprinted here when
 -- their column is not filled yet), boilerplate subtracted; f, the works
@@ -2211,12 +2391,14 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    max_id_bytes constant int := 1000;
     r @extschema@.llmcopy_runs;
     o @extschema@.llmcopy_output_tables;
     c @extschema@.llmcopy_corpus_tables;
     otbl regclass;
     ctbl regclass;
     base regtype;
+    logged_at text;
     bp @extschema@.fingerprint;
     claimed text[];
     one text;
@@ -2224,6 +2406,10 @@ DECLARE
     nf bigint := 0;
     nf1 bigint;
     n_skipped int := 0;
+    works_out bigint := 0;
+    works_out1 bigint;
+    licenses_out bigint := 0;
+    licenses_out1 bigint;
     find_sql text;
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
@@ -2233,34 +2419,41 @@ BEGIN
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
         base := @extschema@.llmcopy_base_type(o.id_type);
+        logged_at := @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col);
         bp := coalesce((SELECT b.fp FROM @extschema@.llmcopy_boilerplate b WHERE b.corpus_id = c.id),
                        @extschema@.fingerprint(''::text, c.k, 1, c.mode));
         EXECUTE format(
             'WITH claimed AS (
-                 INSERT INTO %1$s.llmcopy_scanned (output_table, corpus_table, output_id, status, model, logged_at, run_id)
-                 SELECT $1, $2, o.%2$I::text, ''scanned'', %3$s, o.%4$I::timestamptz, $3
-                 FROM %5$s o WHERE o.%2$I = ANY ($4::%6$s[])
+                 INSERT INTO %1$s.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
+                 SELECT $1, $2, o.id, CASE WHEN pg_catalog.octet_length(o.id) > %7$s THEN ''skipped'' ELSE ''scanned'' END,
+                        CASE WHEN pg_catalog.octet_length(o.id) > %7$s THEN ''54000: id longer than %7$s bytes'' END,
+                        o.model, o.at, $3
+                 FROM (SELECT o.%2$I::pg_catalog.text AS id, %3$s AS model, %4$s AS at
+                       FROM %5$s o WHERE o.%2$I = ANY ($4::%6$s[])) o
                  ON CONFLICT DO NOTHING
-                 RETURNING output_id)
-             SELECT array_agg(output_id) FROM claimed',
+                 RETURNING output_id, status)
+             SELECT pg_catalog.array_agg(output_id) FILTER (WHERE status = ''scanned''),
+                    pg_catalog.count(*) FILTER (WHERE status = ''skipped'')
+             FROM claimed',
             '@extschema@', o.id_col,
-            CASE WHEN o.model_col IS NULL THEN 'NULL' ELSE format('o.%I::text', o.model_col) END,
-            o.logged_at_col, otbl, base)
-        INTO claimed USING o.id, c.id, run, ids;
-        n := coalesce(cardinality(claimed), 0);
+            CASE WHEN o.model_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('o.%I::pg_catalog.text', o.model_col) END,
+            logged_at, otbl, base, max_id_bytes)
+        INTO claimed, n_skipped USING o.id, c.id, run, ids;
+        n := coalesce(cardinality(claimed), 0) + n_skipped;
         -- (the batch's outputs are materialized first, so a distributed
         -- outputs table is read once and the join is with its result)
         find_sql := format(
             'WITH b AS MATERIALIZED (
-                 SELECT o.%2$I::text AS output_id, o.%3$I AS body, %1$s.fingerprint_minus(z.fp, $2) AS fp,
-                        (%1$s.fingerprint_info(z.fp)).tokens AS tokens,
-                        o.%4$I::timestamptz AS logged_at, %5$s AS model
+                 SELECT o.%2$I::pg_catalog.text AS output_id, o.%3$I::pg_catalog.text AS body,
+                        %1$s.fingerprint_minus(z.fp, $2) AS fp, (%1$s.fingerprint_info(z.fp)).tokens AS tokens,
+                        %4$s AS logged_at, %5$s AS model
                  FROM %6$s o
-                 CROSS JOIN LATERAL (SELECT coalesce(o.%17$I, %1$s.fingerprint(o.%3$I::text, %18$s, %19$s, %15$L::text)) AS fp) z
+                 CROSS JOIN LATERAL (SELECT coalesce(o.%17$I, %1$s.fingerprint(o.%3$I::pg_catalog.text, %18$s, %19$s, %15$L::pg_catalog.text)) AS fp) z
                  WHERE o.%2$I = ANY ($1::%7$s[])),
              f AS MATERIALIZED (
-                 SELECT b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::text AS work_id, d.%8$I AS work_key,
+                 SELECT b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::pg_catalog.text AS work_id, d.%8$I AS work_key,
                         d.%16$I AS wfp, %1$s.containment(b.fp, d.%16$I) AS containment,
+                        %1$s.llmcopy_disguise_scores(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS disguise,
                         m.spans, m.longest, m.matched, coalesce(m.exact, false) AS exact,
                         %10$s AS license_raw, %11$s AS author, %12$s AS title, %13$s AS source,
                         count(*) OVER (PARTITION BY b.output_id, md5(%1$s.fingerprint_send(d.%16$I))) AS copies
@@ -2268,59 +2461,66 @@ BEGIN
                  CROSS JOIN LATERAL (
                        SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.a_start), ''[]'') AS spans,
                               coalesce(max(s.tokens), 0) AS longest, coalesce(sum(s.tokens), 0) AS matched,
-                              (array_agg(strpos(d.%9$I, substr(b.body, s.a_start, s.a_length)) > 0
+                              (array_agg(strpos(d.%9$I::pg_catalog.text, substr(b.body, s.a_start, s.a_length)) > 0
                                          ORDER BY s.tokens DESC, s.a_start))[1] AS exact
-                       FROM %1$s.llmcopy_matches(b.body, d.%9$I, $4, %15$L::text) s) m),
+                       FROM %1$s.llmcopy_matches(b.body, d.%9$I::pg_catalog.text, $4, %15$L::pg_catalog.text) s) m),
              df AS (
                  SELECT x.output_id, %1$s.fingerprint_df_agg(d.%16$I, x.fp, $9) AS df
                  FROM (SELECT DISTINCT ON (f.output_id) f.output_id, f.fp FROM f WHERE $8) x
                  JOIN %14$s d ON x.fp OPERATOR(%1$s.&&) d.%16$I
                  GROUP BY x.output_id),
              lic AS (
-                 SELECT l.raw, l.norm,
-                        CASE WHEN l.norm IS NOT NULL THEN to_jsonb(%1$s.license_obligations(l.norm)) END AS obligations
-                 FROM (SELECT r.raw,
-                              CASE WHEN %1$s.spdx_valid(r.raw) THEN %1$s.spdx_normalize(r.raw)
-                                   ELSE %1$s.spdx_correct(r.raw) END AS norm
-                       FROM (SELECT DISTINCT f.license_raw AS raw FROM f WHERE f.license_raw IS NOT NULL) r
-                       OFFSET 0) l),
+                 SELECT r.raw, l.norm, l.obligations, l.problem
+                 FROM (SELECT DISTINCT f.license_raw AS raw FROM f WHERE f.license_raw IS NOT NULL) r
+                 CROSS JOIN LATERAL %1$s.llmcopy_license_facts(r.raw) l),
              s AS (
                  SELECT f.*, CASE WHEN f.tokens = 0 THEN 0 ELSE f.matched::float8 / f.tokens END AS coverage,
                         %1$s.containment_weighted(f.fp, f.wfp, df.df) AS weighted
-                 FROM f LEFT JOIN df ON df.output_id = f.output_id)
-             INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
-                 containment, longest_tokens, coverage, spans, license, license_raw, obligations, author, title,
-                 source, run_id, weighted, exact, copies, origin_rank)
-             SELECT $5, s.output_id, $6, s.work_id, s.logged_at, s.model, s.containment, s.longest, s.coverage,
-                    s.spans, lic.norm, s.license_raw, lic.obligations, s.author, s.title, s.source, $7,
-                    s.weighted, s.exact, s.copies,
-                    row_number() OVER (PARTITION BY s.output_id
-                                       ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
-                                                                        s.containment, s.copies::int) DESC, s.work_key)
-             FROM s LEFT JOIN lic ON lic.raw = s.license_raw
-             ON CONFLICT DO NOTHING',
-            '@extschema@', o.id_col, o.text_col, o.logged_at_col,
-            CASE WHEN o.model_col IS NULL THEN 'NULL::text' ELSE format('o.%I::text', o.model_col) END,
+                 FROM f LEFT JOIN df ON df.output_id = f.output_id
+                 WHERE octet_length(f.work_id) <= %20$s),
+             ins AS (
+                 INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
+                     containment, longest_tokens, coverage, spans, license, license_raw, obligations, author, title,
+                     source, run_id, weighted, exact, copies, origin_rank, units, words)
+                 SELECT $5, s.output_id, $6, s.work_id, s.logged_at, s.model, s.containment, s.longest, s.coverage,
+                        s.spans, lic.norm, s.license_raw, lic.obligations, s.author, s.title, s.source, $7,
+                        s.weighted, s.exact, s.copies,
+                        row_number() OVER (PARTITION BY s.output_id
+                                           ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
+                                                                            s.containment, s.copies::int) DESC, s.work_key),
+                        (s.disguise).units, (s.disguise).words
+                 FROM s LEFT JOIN lic ON lic.raw = s.license_raw
+                 ON CONFLICT DO NOTHING
+                 RETURNING 1)
+             SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM f WHERE octet_length(f.work_id) > %20$s),
+                    (SELECT count(*) FROM lic WHERE lic.problem IS NOT NULL)',
+            '@extschema@', o.id_col, o.text_col, logged_at,
+            CASE WHEN o.model_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('o.%I::pg_catalog.text', o.model_col) END,
             otbl, base, c.id_col, c.text_col,
-            CASE WHEN c.license_col IS NULL THEN 'NULL::text' ELSE format('d.%I::text', c.license_col) END,
-            CASE WHEN c.author_col IS NULL THEN 'NULL::text' ELSE format('d.%I::text', c.author_col) END,
-            CASE WHEN c.title_col IS NULL THEN 'NULL::text' ELSE format('d.%I::text', c.title_col) END,
-            CASE WHEN c.source_col IS NULL THEN 'NULL::text' ELSE format('d.%I::text', c.source_col) END,
-            ctbl, c.mode, c.fp_col, o.fp_col, o.k, o.w);
-        IF n > 0 THEN
+            CASE WHEN c.license_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.license_col) END,
+            CASE WHEN c.author_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.author_col) END,
+            CASE WHEN c.title_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.title_col) END,
+            CASE WHEN c.source_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.source_col) END,
+            ctbl, c.mode, c.fp_col, o.fp_col, o.k, o.w, max_id_bytes);
+        IF cardinality(claimed) > 0 THEN
             BEGIN
-                EXECUTE find_sql USING claimed, bp, r.threshold, r.min_tokens, o.id, c.id, run, r.scores, r.corpus_docs;
-                GET DIAGNOSTICS nf = ROW_COUNT;
+                EXECUTE find_sql INTO nf, works_out, licenses_out
+                USING claimed, bp, r.threshold, r.min_tokens, o.id, c.id, run, r.scores, r.corpus_docs;
             EXCEPTION WHEN OTHERS THEN
                 nf := 0;
+                works_out := 0;
+                licenses_out := 0;
                 FOREACH one IN ARRAY claimed LOOP
                     BEGIN
-                        EXECUTE find_sql USING ARRAY[one], bp, r.threshold, r.min_tokens, o.id, c.id, run, r.scores, r.corpus_docs;
-                        GET DIAGNOSTICS nf1 = ROW_COUNT;
+                        EXECUTE find_sql INTO nf1, works_out1, licenses_out1
+                        USING ARRAY[one], bp, r.threshold, r.min_tokens, o.id, c.id, run, r.scores, r.corpus_docs;
                         nf := nf + nf1;
+                        works_out := works_out + works_out1;
+                        licenses_out := licenses_out + licenses_out1;
                     EXCEPTION WHEN OTHERS THEN
                         UPDATE @extschema@.llmcopy_scanned s SET status = 'skipped', reason = SQLSTATE || ': ' || SQLERRM
-                        WHERE (s.output_table, s.corpus_table, s.output_id) = (o.id, c.id, one);
+                        WHERE (s.output_table, s.corpus_table) = (o.id, c.id)
+                          AND sha256(s.output_id::bytea) = sha256(one::bytea) AND s.output_id = one;
                         n_skipped := n_skipped + 1;
                     END;
                 END LOOP;
@@ -2334,12 +2534,16 @@ BEGIN
                   / greatest((x.done + n) / greatest(extract(epoch FROM clock_timestamp() - x.started_at), 0.001), 0.001))
         WHERE x.run_id = run;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_advisory_unlock(1819045219, r.scan);
+        PERFORM pg_advisory_unlock(1819045219, r.lock_key);
         RAISE;
     END;
     RAISE NOTICE 'llmcopy_scan: % of % outputs of %.% against %.%, % findings%', r.done + n, r.total,
         quote_ident(o.schema_name), quote_ident(o.table_name), quote_ident(c.schema_name), quote_ident(c.table_name), nf,
-        CASE WHEN n_skipped > 0 THEN format(', %s skipped', n_skipped) ELSE '' END;
+        CASE WHEN n_skipped > 0 THEN format(', %s skipped', n_skipped) ELSE '' END
+        || CASE WHEN works_out > 0 THEN format(', %s findings of works whose id is over %s bytes left out', works_out, max_id_bytes)
+             ELSE '' END
+        || CASE WHEN licenses_out > 0 THEN format(', %s licenses that cannot be processed (recorded as unknown)', licenses_out)
+             ELSE '' END;
 END $$;
 
 -- Closes a run, and releases the call's lock after its last run.
@@ -2349,14 +2553,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     s int;
+    k int;
 BEGIN
     UPDATE @extschema@.llmcopy_runs x
     SET status = CASE WHEN x.status = 'running' THEN 'done' ELSE x.status END,
         finished_at = clock_timestamp(), updated_at = clock_timestamp()
     WHERE x.run_id = run
-    RETURNING x.scan INTO s;
+    RETURNING x.scan, x.lock_key INTO s, k;
     IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_runs x WHERE x.scan = s AND x.status = 'running') THEN
-        PERFORM pg_advisory_unlock(1819045219, s);
+        PERFORM pg_advisory_unlock(1819045219, k);
     END IF;
 END $$;
 
@@ -2404,7 +2609,8 @@ CREATE VIEW llmcopy_origins WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id, f.corpus_table, f.work_id, f.logged_at, f.model, f.title, f.author, f.source,
        f.license, f.containment, f.weighted, f.longest_tokens, f.coverage, f.exact, f.copies,
        (SELECT pg_catalog.count(*) FROM llmcopy_findings g
-        WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates
+        WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates,
+       f.units, f.words
 FROM llmcopy_findings f
 WHERE f.origin_rank = 1;
 

@@ -22,7 +22,7 @@ RESET client_min_messages;
 CREATE ROLE regress_redteam_nobody LOGIN;
 SELECT format('dbname=%s port=%s host=%s user=%s', current_database(), current_setting('port'),
               coalesce(nullif(trim(split_part(current_setting('unix_socket_directories'), ',', 1)), ''), 'localhost'),
-              'regress_redteam_nobody') AS nobody \gset
+              current_user) AS nobody \gset
 CREATE TABLE rt_al_works (id int PRIMARY KEY, body text);
 INSERT INTO rt_al_works VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long');
 SELECT llmcopy_register_corpus('rt_al_works', 'id', 'body') AS rt_al_corpus \gset
@@ -32,7 +32,10 @@ SELECT llmcopy_register_outputs('rt_al_outputs', 'id', 'body', 'at') AS rt_al_ou
 
 -- The role with no privileges holds the keys of the next 200 runs.
 SELECT last_value AS last_run FROM llmcopy_runs_run_id_seq \gset
+-- (connected as the test's user, which any authentication lets in, then
+-- made the role with no privileges for the rest of the session)
 SELECT dblink_connect('nobody', :'nobody');
+SELECT dblink_exec('nobody', 'SET ROLE regress_redteam_nobody');
 SELECT * FROM dblink('nobody', format('SELECT count(pg_advisory_lock(1819045219, i)) FROM generate_series(%s, %s) i',
                                       :last_run + 1, :last_run + 200)) AS t(locks bigint);
 SELECT * FROM dblink('nobody', 'SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user') AS t(privileged bool);

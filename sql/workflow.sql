@@ -87,6 +87,7 @@ SELECT run_id, status, done, total FROM llmcopy_runs ORDER BY run_id;
 -- the outputs gives a clean slate to compare.)
 SELECT llmcopy_refresh_boilerplate('my_works', 10) > 0 AS boilerplate_hashes;
 CREATE TABLE my_outputs2 AS SELECT out_id, answer, created, model FROM my_outputs WHERE out_id <= 7;
+ALTER TABLE my_outputs2 ADD PRIMARY KEY (out_id);
 SELECT llmcopy_register_outputs('my_outputs2', 'out_id', 'answer', 'created', model_col => 'model') AS outputs2_id;
 CALL llmcopy_scan(outputs => 'my_outputs2', threshold => 0.2);
 SELECT output_id, string_agg(work_id, ',' ORDER BY work_id::bigint) AS works
@@ -158,6 +159,7 @@ WHERE f.output_table = :code_out ORDER BY 1, 2;
 -- (here a constraint refuses findings of work 13) skips that output,
 -- recorded with the error; the others are scanned, and the scan ends.
 CREATE TABLE skip_outputs AS SELECT out_id, answer, created, model FROM my_outputs WHERE out_id IN (1, 3, 5, 6);
+ALTER TABLE skip_outputs ADD PRIMARY KEY (out_id);
 INSERT INTO skip_outputs VALUES (9, 'Copy: ' || (SELECT content FROM my_works WHERE work_key = 13), '2026-11-04', 'model-a');
 SELECT llmcopy_register_outputs('skip_outputs', 'out_id', 'answer', 'created', model_col => 'model') AS skip_id \gset
 ALTER TABLE llmcopy_findings ADD CONSTRAINT no_work_13 CHECK (work_id <> '13') NOT VALID;
@@ -174,6 +176,7 @@ SELECT count(*) AS findings_for_9 FROM llmcopy_findings WHERE output_table = :sk
 -- Citus does, or CREATE TABLE, copy and rename) stays registered, and its
 -- scan records still count.
 CREATE TABLE re_outputs AS SELECT out_id, answer, created, model FROM my_outputs WHERE out_id IN (1, 3);
+ALTER TABLE re_outputs ADD PRIMARY KEY (out_id);
 SELECT llmcopy_register_outputs('re_outputs', 'out_id', 'answer', 'created') AS re_id \gset
 CALL llmcopy_scan(outputs => 're_outputs', threshold => 0.2);
 SELECT 're_outputs'::regclass::oid AS old_oid \gset
@@ -188,25 +191,33 @@ SELECT 're_outputs'::regclass::oid <> :old_oid AS new_oid;
 CALL llmcopy_scan(outputs => 're_outputs', threshold => 0.2);
 SELECT output_id, count(*) AS records FROM llmcopy_scanned WHERE output_table = :re_id GROUP BY 1 ORDER BY 1;
 
--- A broken registration stops the scan before it commits anything, and
--- names the registration: a column dropped, a column retyped, the table gone.
+-- A broken registration (a column dropped, a column retyped, the
+-- fingerprint column dropped, the table gone) is named by the scan: a scan
+-- that names its table stops before it commits anything; a scan that does
+-- not skips it with a WARNING and a failed run that says why, and scans
+-- the other registrations.
 INSERT INTO re_outputs (out_id, answer, created) VALUES (10, 'Pending: ' || (SELECT content FROM my_works WHERE work_key = 9), now());
 INSERT INTO my_outputs VALUES (10, 'Pending too: ' || (SELECT content FROM my_works WHERE work_key = 9), now(), 'model-a');
-SELECT count(*) AS runs, (SELECT count(*) FROM llmcopy_scanned) AS records FROM llmcopy_runs \gset before_
+SELECT count(*) AS runs, max(run_id) AS last_run, (SELECT count(*) FROM llmcopy_scanned) AS records FROM llmcopy_runs \gset before_
 ALTER TABLE re_outputs DROP COLUMN model;
 ALTER TABLE re_outputs RENAME COLUMN answer TO reply;
-CALL llmcopy_scan(threshold => 0.2);
+CALL llmcopy_scan(outputs => 're_outputs', threshold => 0.2);
 ALTER TABLE re_outputs RENAME COLUMN reply TO answer;
 ALTER TABLE re_outputs ALTER COLUMN out_id TYPE bigint;
-CALL llmcopy_scan(threshold => 0.2);
+CALL llmcopy_scan(outputs => 're_outputs', threshold => 0.2);
 SELECT kind, id, problem FROM llmcopy_registrations WHERE problem IS NOT NULL;
 ALTER TABLE re_outputs ALTER COLUMN out_id TYPE int;
 ALTER TABLE re_outputs DROP COLUMN llmcopy_fp;
-CALL llmcopy_scan(threshold => 0.2);
-DROP TABLE re_outputs;
-CALL llmcopy_scan(threshold => 0.2);
+CALL llmcopy_scan(outputs => 're_outputs', threshold => 0.2);
 SELECT (SELECT count(*) FROM llmcopy_runs) - :before_runs AS new_runs,
        (SELECT count(*) FROM llmcopy_scanned) - :before_records AS new_records;
+DROP TABLE re_outputs;
+CALL llmcopy_scan(threshold => 0.2);
+-- the broken pair: a failed run per corpus, with the problem; the pending
+-- output of my_outputs was scanned
+SELECT status, count(*) AS runs, min(problem) AS problem FROM llmcopy_runs WHERE output_table = :re_id AND run_id > :before_last_run
+GROUP BY 1;
+SELECT output_table, output_id, status FROM llmcopy_scanned WHERE run_id > :before_last_run ORDER BY 1, 2;
 SELECT kind, id, tbl, problem FROM llmcopy_registrations WHERE problem IS NOT NULL;
 -- the other registrations scan as before once the broken one is removed
 DELETE FROM llmcopy_output_tables WHERE id = :re_id;

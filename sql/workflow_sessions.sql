@@ -32,9 +32,11 @@ FROM llmcopy_scanned s WHERE s.output_table = :late_id GROUP BY 1 ORDER BY 1;
 -- session holds output 6's record uncommitted, so the other session's scan
 -- waits in that batch; then it is killed.
 CREATE TABLE ref_outputs AS SELECT out_id, answer, created, model FROM my_outputs WHERE out_id <= 7;
+ALTER TABLE ref_outputs ADD PRIMARY KEY (out_id);
 SELECT llmcopy_register_outputs('ref_outputs', 'out_id', 'answer', 'created', model_col => 'model') AS ref_id \gset
 CALL llmcopy_scan(outputs => 'ref_outputs', corpus => 'my_works', threshold => 0.2);
 CREATE TABLE kill_outputs AS SELECT out_id, answer, created, model FROM my_outputs WHERE out_id <= 7;
+ALTER TABLE kill_outputs ADD PRIMARY KEY (out_id);
 SELECT llmcopy_register_outputs('kill_outputs', 'out_id', 'answer', 'created', model_col => 'model') AS kill_id \gset
 CALL llmcopy_scan(outputs => 'kill_outputs', corpus => 'my_works', threshold => 0.2, batch_size => 1, max_batches => 2);
 SELECT count(*) AS scanned_before_kill FROM llmcopy_scanned WHERE output_table = :kill_id;
@@ -91,8 +93,12 @@ SELECT * FROM dblink_get_result('scan1') AS t(status text);
 SELECT * FROM dblink_get_result('scan2') AS t(status text);
 SELECT dblink_disconnect('scan1'), dblink_disconnect('scan2');
 INSERT INTO busy_outputs SELECT * FROM pg_temp.busy_rows(56, 60);
+-- (how many outputs are left to this scan depends on how far the two got)
+SET client_min_messages = warning;
 CALL llmcopy_scan(outputs => 'busy_outputs', corpus => 'my_works', threshold => 0.2);
+RESET client_min_messages;
 CREATE TABLE busy_ref AS SELECT id, body, at FROM busy_outputs;
+ALTER TABLE busy_ref ADD PRIMARY KEY (id);
 SELECT llmcopy_register_outputs('busy_ref', 'id', 'body', 'at') AS busy_ref_id \gset
 CALL llmcopy_scan(outputs => 'busy_ref', corpus => 'my_works', threshold => 0.2);
 SELECT (SELECT count(*) FROM busy_outputs) AS outputs,

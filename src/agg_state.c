@@ -92,9 +92,9 @@ llmcopy_agg_lit_begin(LitCursor *c, const char *type, const char *str)
 	c->type = type;
 	c->str = str;
 	c->p = str;
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (strncmp(c->p, "v1 ", 3) != 0)
-		lit_error(c, psprintf("Values of type %s start with their format version, \"v1\".", type));
+		llmcopy_lit_error(c, psprintf("Values of type %s start with their format version, \"v1\".", type));
 	c->p += 3;
 }
 
@@ -106,10 +106,10 @@ llmcopy_agg_recv_begin(StringInfo buf, const char *type, int version, int fixed,
 	char	   *flat;
 
 	if (buf->len - buf->cursor < fixed)
-		bin_error(type, "The value is shorter than its header.");
+		llmcopy_bin_error(type, "The value is shorter than its header.");
 	v = pq_getmsgbyte(buf);
 	if (v != version)
-		bin_error(type, psprintf("Format version %d is not supported.", v));
+		llmcopy_bin_error(type, psprintf("Format version %d is not supported.", v));
 	*datalen = (Size) (buf->len - buf->cursor - (fixed - 1));
 	flat = palloc0(hdrsz + *datalen);
 	SET_VARSIZE(flat, hdrsz + *datalen);
@@ -145,19 +145,19 @@ llmcopy_agg_b64_get(LitCursor *c, Size room, Size *len)
 	char	   *out;
 	int			n;
 
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (*c->p != '{')
-		lit_error(c, "Expected \"{\" before the payload.");
+		llmcopy_lit_error(c, "Expected \"{\" before the payload.");
 	end = strchr(c->p + 1, '}');
 	if (end == NULL)
-		lit_error(c, "Expected \"}\" after the payload.");
+		llmcopy_lit_error(c, "Expected \"}\" after the payload.");
 	n = (int) (end - c->p - 1);
 	out = palloc(room + pg_b64_dec_len(n) + 1);
 	n = n == 0 ? 0 : pg_b64_decode(c->p + 1, n, (void *) (out + room), pg_b64_dec_len(n));
 	if (n < 0)
-		lit_error(c, "The payload is not valid base64.");
+		llmcopy_lit_error(c, "The payload is not valid base64.");
 	c->p = end + 1;
-	lit_end(c);
+	llmcopy_lit_end(c);
 	*len = (Size) n;
 	return out;
 }

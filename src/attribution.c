@@ -478,14 +478,14 @@ attribution_agg_state_in(PG_FUNCTION_ARGS)
 	const char *why;
 
 	llmcopy_agg_lit_begin(&c, ATTR_TYPE, str);
-	n = lit_field(&c, "entries", PG_UINT32_MAX);
+	n = llmcopy_lit_field(&c, "entries", PG_UINT32_MAX);
 	flat = (AttrFlat *) llmcopy_agg_b64_get(&c, ATTR_FLAT_HDRSZ, &len);
 	memset(flat, 0, ATTR_FLAT_HDRSZ);
 	SET_VARSIZE(flat, ATTR_FLAT_HDRSZ + len);
 	flat->version = ATTR_STATE_VERSION;
 	flat->n = (uint32) n;
 	if ((why = attr_flat_invalid(flat, VARSIZE(flat))) != NULL)
-		lit_error(&c, why);
+		llmcopy_lit_error(&c, why);
 	PG_RETURN_POINTER(flat);
 }
 
@@ -518,7 +518,7 @@ attribution_agg_state_recv(PG_FUNCTION_ARGS)
 	flat->n = (uint32) pq_getmsgint(buf, 4);
 	pq_copymsgbytes(buf, (char *) flat->data, (int) len);
 	if ((why = attr_flat_invalid(flat, VARSIZE(flat))) != NULL)
-		bin_error(ATTR_TYPE, why);
+		llmcopy_bin_error(ATTR_TYPE, why);
 	PG_RETURN_POINTER(flat);
 }
 

@@ -1298,7 +1298,7 @@ lit_word(LitCursor *c)
 {
 	size_t		n = 0;
 
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	while (c->p[n] >= 'a' && c->p[n] <= 'z')
 		n++;
 	return n;
@@ -1324,9 +1324,9 @@ fingerprint_agg_state_in(PG_FUNCTION_ARGS)
 	else if (n == 6 && strncmp(c.p, "common", 6) == 0)
 		h.flags = FPAGG_COUNTED;
 	else
-		lit_error(&c, "The kind must be \"union\" or \"common\".");
+		llmcopy_lit_error(&c, "The kind must be \"union\" or \"common\".");
 	c.p += n;
-	lit_skip_spaces(&c);
+	llmcopy_lit_skip_spaces(&c);
 	if (h.flags & FPAGG_COUNTED)
 	{
 		if (strncmp(c.p, "min_share=", 10) == 0)
@@ -1336,36 +1336,36 @@ fingerprint_agg_state_in(PG_FUNCTION_ARGS)
 			c.p += 10;
 			h.min_share = strtod(c.p, &end);
 			if (end == c.p || !(h.min_share > 0 && h.min_share <= 1))
-				lit_error(&c, "min_share must be greater than 0 and at most 1.");
+				llmcopy_lit_error(&c, "min_share must be greater than 0 and at most 1.");
 			c.p = end;
 		}
 		else
-			h.min_docs = (int32) lit_field(&c, "min_docs", PG_INT32_MAX);
+			h.min_docs = (int32) llmcopy_lit_field(&c, "min_docs", PG_INT32_MAX);
 	}
-	h.docs = lit_field(&c, "docs", PG_UINT64_MAX / 10);
-	h.tokens = lit_field(&c, "tokens", PG_UINT64_MAX / 10);
+	h.docs = llmcopy_lit_field(&c, "docs", PG_UINT64_MAX / 10);
+	h.tokens = llmcopy_lit_field(&c, "tokens", PG_UINT64_MAX / 10);
 	if (h.docs > 0)
 	{
 		int			m;
 
-		lit_skip_spaces(&c);
+		llmcopy_lit_skip_spaces(&c);
 		n = lc_mode_name_len(c.p);
 		m = lc_mode_parse(c.p, n);
 		if (m < 0)
-			lit_error(&c, lc_modes_hint());
+			llmcopy_lit_error(&c, lc_modes_hint());
 		h.mode = (uint8) m;
 		c.p += n;
-		h.k = (uint8) lit_field(&c, "k", LC_MAX_K);
-		h.w = (uint16) lit_field(&c, "w", LC_MAX_W);
-		h.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
+		h.k = (uint8) llmcopy_lit_field(&c, "k", LC_MAX_K);
+		h.w = (uint16) llmcopy_lit_field(&c, "w", LC_MAX_W);
+		h.seed = (uint32) llmcopy_lit_field(&c, "seed", PG_UINT32_MAX);
 	}
-	h.nhashes = lit_field(&c, "hashes", PG_UINT64_MAX / 10);
+	h.nhashes = llmcopy_lit_field(&c, "hashes", PG_UINT64_MAX / 10);
 	f = (FpAggFlat *) llmcopy_agg_b64_get(&c, FPAGG_FLAT_HDRSZ, &len);
 	h.version = FPAGG_STATE_VERSION;
 	memcpy(f, &h, FPAGG_FLAT_HDRSZ);
 	SET_VARSIZE(f, FPAGG_FLAT_HDRSZ + len);
 	if ((why = flat_invalid(f, VARSIZE(f))) != NULL)
-		lit_error(&c, why);
+		llmcopy_lit_error(&c, why);
 	PG_RETURN_POINTER(f);
 }
 
@@ -1416,7 +1416,7 @@ fingerprint_agg_state_recv(PG_FUNCTION_ARGS)
 	f->nhashes = (uint64) pq_getmsgint64(buf);
 	pq_copymsgbytes(buf, (char *) f->data, (int) len);
 	if ((why = flat_invalid(f, VARSIZE(f))) != NULL)
-		bin_error(FPAGG_TYPE, why);
+		llmcopy_bin_error(FPAGG_TYPE, why);
 	PG_RETURN_POINTER(f);
 }
 

@@ -21,14 +21,14 @@
 
 /* The hash of band b (rows values from b * rows). */
 uint64
-minhash_band_hash(const MinHash *m, int band, int rows)
+llmcopy_minhash_band_hash(const MinHash *m, int band, int rows)
 {
 	return XXH3_64bits_withSeed(m->values + band * rows, sizeof(uint32) * rows, (uint64) band);
 }
 
 /* bands * rows must be the signature's num_perm; what names the caller. */
 void
-minhash_check_bands(const char *what, int bands, int rows, int num_perm)
+llmcopy_minhash_check_bands(const char *what, int bands, int rows, int num_perm)
 {
 	if (bands < 1 || bands > LC_MAX_PERM || rows < 1 || rows > LC_MAX_PERM)
 		ereport(ERROR,
@@ -53,7 +53,7 @@ minhash_bands(PG_FUNCTION_ARGS)
 	int32		rows = PG_GETARG_INT32(2);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
-	minhash_check_bands("minhash_bands", bands, rows, m->num_perm);
+	llmcopy_minhash_check_bands("minhash_bands", bands, rows, m->num_perm);
 	InitMaterializedSRF(fcinfo, 0);
 	if (m->flags & MH_EMPTY)
 		PG_RETURN_VOID();
@@ -63,7 +63,7 @@ minhash_bands(PG_FUNCTION_ARGS)
 		bool		nulls[2] = {false, false};
 
 		values[0] = Int32GetDatum(b + 1);
-		values[1] = Int64GetDatum((int64) minhash_band_hash(m, b, rows));
+		values[1] = Int64GetDatum((int64) llmcopy_minhash_band_hash(m, b, rows));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

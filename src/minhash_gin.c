@@ -78,13 +78,13 @@ band_keys(const MhGinOptions *o, const MinHash *m, int32 *nkeys)
 				rows = o->rows;
 	Datum	   *keys;
 
-	minhash_check_bands("minhash_ops", bands, rows, m->num_perm);
+	llmcopy_minhash_check_bands("minhash_ops", bands, rows, m->num_perm);
 	*nkeys = 0;
 	if (m->flags & MH_EMPTY)
 		return NULL;
 	keys = palloc(sizeof(Datum) * bands);
 	for (int b = 0; b < bands; b++)
-		keys[b] = Int32GetDatum((int32) (uint32) minhash_band_hash(m, b, rows));
+		keys[b] = Int32GetDatum((int32) (uint32) llmcopy_minhash_band_hash(m, b, rows));
 	*nkeys = bands;
 	return keys;
 }

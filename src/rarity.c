@@ -131,45 +131,45 @@ fingerprint_df_in(PG_FUNCTION_ARGS)
 	int64		docs;
 
 	memset(&params, 0, sizeof(params));
-	params.mode = (uint8) lit_begin(&c, "fingerprint_df", str);
-	params.k = (uint8) lit_field(&c, "k", LC_MAX_K);
-	params.w = (uint16) lit_field(&c, "w", LC_MAX_W);
+	params.mode = (uint8) llmcopy_lit_begin(&c, "fingerprint_df", str);
+	params.k = (uint8) llmcopy_lit_field(&c, "k", LC_MAX_K);
+	params.w = (uint16) llmcopy_lit_field(&c, "w", LC_MAX_W);
 	llmcopy_check_params(&llmcopy_fingerprint_type, params.k, params.w);
-	params.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
-	docs = (int64) lit_field(&c, "docs", PG_INT64_MAX);
+	params.seed = (uint32) llmcopy_lit_field(&c, "seed", PG_UINT32_MAX);
+	docs = (int64) llmcopy_lit_field(&c, "docs", PG_INT64_MAX);
 
 	/* each entry is at least 16 digits, ":", a digit and a separator */
 	cap = (uint32) Min(strlen(c.p) / 19 + 1, (size_t) DF_MAX_HASHES);
 	hashes = palloc(sizeof(uint64) * cap);
 	counts = palloc(sizeof(uint32) * cap);
-	if (!lit_open(&c))
+	if (!llmcopy_lit_open(&c))
 	{
 		do
 		{
-			uint64		h = lit_hex(&c, 16);
+			uint64		h = llmcopy_lit_hex(&c, 16);
 			uint64		count;
 
 			if (n > 0 && h <= hashes[n - 1])
-				lit_error(&c, "Hashes must be in strictly ascending order.");
+				llmcopy_lit_error(&c, "Hashes must be in strictly ascending order.");
 			if (n >= cap)
-				lit_error(&c, "Too many hashes.");
+				llmcopy_lit_error(&c, "Too many hashes.");
 			if (*c.p != ':')
-				lit_error(&c, "Each hash is followed by \":\" and its count.");
+				llmcopy_lit_error(&c, "Each hash is followed by \":\" and its count.");
 			c.p++;
 			if (*c.p < '0' || *c.p > '9')
-				lit_error(&c, "A count is a number.");
+				llmcopy_lit_error(&c, "A count is a number.");
 			count = 0;
 			while (*c.p >= '0' && *c.p <= '9')
 			{
 				count = count * 10 + (uint64) (*c.p++ - '0');
 				if (count > (uint64) docs || count > PG_UINT32_MAX)
-					lit_error(&c, "A count is greater than docs.");
+					llmcopy_lit_error(&c, "A count is greater than docs.");
 			}
 			hashes[n] = h;
 			counts[n++] = (uint32) count;
-		} while (lit_next(&c));
+		} while (llmcopy_lit_next(&c));
 	}
-	lit_end(&c);
+	llmcopy_lit_end(&c);
 	d = df_alloc(&params, n, docs);
 	memcpy(d->hashes, hashes, sizeof(uint64) * n);
 	memcpy(DF_COUNTS(d), counts, sizeof(uint32) * n);
@@ -211,25 +211,25 @@ fingerprint_df_recv(PG_FUNCTION_ARGS)
 
 	memset(&params, 0, sizeof(params));
 	if (buf->len - buf->cursor < 22)
-		bin_error("fingerprint_df", "The value is shorter than a fingerprint_df header.");
+		llmcopy_bin_error("fingerprint_df", "The value is shorter than a fingerprint_df header.");
 	version = pq_getmsgbyte(buf);
 	if (version != FINGERPRINT_DF_VERSION)
-		bin_error("fingerprint_df", psprintf("Format version %d is not supported.", version));
+		llmcopy_bin_error("fingerprint_df", psprintf("Format version %d is not supported.", version));
 	params.mode = (uint8) pq_getmsgbyte(buf);
 	if (params.mode >= LC_MODE_COUNT)
-		bin_error("fingerprint_df", psprintf("Mode %d is unknown.", params.mode));
+		llmcopy_bin_error("fingerprint_df", psprintf("Mode %d is unknown.", params.mode));
 	params.k = (uint8) pq_getmsgbyte(buf);
 	if (pq_getmsgbyte(buf) != 0)
-		bin_error("fingerprint_df", "Unknown flags are set.");
+		llmcopy_bin_error("fingerprint_df", "Unknown flags are set.");
 	params.w = (uint16) pq_getmsgint(buf, 2);
 	llmcopy_check_params(&llmcopy_fingerprint_type, params.k, params.w);
 	params.seed = pq_getmsgint(buf, 4);
 	docs = pq_getmsgint64(buf);
 	if (docs < 0)
-		bin_error("fingerprint_df", "docs is negative.");
+		llmcopy_bin_error("fingerprint_df", "docs is negative.");
 	n = pq_getmsgint(buf, 4);
 	if ((uint64) n * 12 != (uint64) (buf->len - buf->cursor))
-		bin_error("fingerprint_df", psprintf("The header announces %u hashes but %d bytes follow.",
+		llmcopy_bin_error("fingerprint_df", psprintf("The header announces %u hashes but %d bytes follow.",
 											 n, buf->len - buf->cursor));
 	d = df_alloc(&params, n, docs);
 	counts = DF_COUNTS(d);
@@ -237,13 +237,13 @@ fingerprint_df_recv(PG_FUNCTION_ARGS)
 	{
 		d->hashes[i] = pq_getmsgint64(buf);
 		if (i > 0 && d->hashes[i] <= d->hashes[i - 1])
-			bin_error("fingerprint_df", "Hashes are not in strictly ascending order.");
+			llmcopy_bin_error("fingerprint_df", "Hashes are not in strictly ascending order.");
 	}
 	for (uint32 i = 0; i < n; i++)
 	{
 		counts[i] = pq_getmsgint(buf, 4);
 		if ((int64) counts[i] > docs)
-			bin_error("fingerprint_df", "A count is greater than docs.");
+			llmcopy_bin_error("fingerprint_df", "A count is greater than docs.");
 	}
 	PG_RETURN_POINTER(d);
 }

@@ -310,7 +310,7 @@ lit_quote(const char *str)
 
 /* Raises the error of a malformed literal (does not return). */
 void
-lit_error(LitCursor *c, const char *why)
+llmcopy_lit_error(LitCursor *c, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -319,7 +319,7 @@ lit_error(LitCursor *c, const char *why)
 }
 
 void
-lit_skip_spaces(LitCursor *c)
+llmcopy_lit_skip_spaces(LitCursor *c)
 {
 	while (*c->p == ' ')
 		c->p++;
@@ -327,7 +327,7 @@ lit_skip_spaces(LitCursor *c)
 
 /* "v1 <mode>": the mode. */
 lc_mode
-lit_begin(LitCursor *c, const char *type, const char *str)
+llmcopy_lit_begin(LitCursor *c, const char *type, const char *str)
 {
 	const char *q;
 	int			m;
@@ -335,9 +335,9 @@ lit_begin(LitCursor *c, const char *type, const char *str)
 	c->type = type;
 	c->str = str;
 	c->p = str;
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (c->p[0] == 'v' && c->p[1] >= '0' && c->p[1] <= '9' && !(c->p[1] == '1' && c->p[2] == ' '))
-		lit_error(c, "Only format version 1 is supported.");
+		llmcopy_lit_error(c, "Only format version 1 is supported.");
 	if (c->p[0] != 'v' || c->p[1] != '1' || c->p[2] != ' ')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -346,53 +346,53 @@ lit_begin(LitCursor *c, const char *type, const char *str)
 				 errhint("%s('...') with a bare string literal is read as a cast; "
 						 "to build one from a text, write %s('...'::text).", type, type)));
 	c->p += 3;
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	q = c->p + lc_mode_name_len(c->p);
 	m = lc_mode_parse(c->p, (size_t) (q - c->p));
 	if (m < 0)
-		lit_error(c, lc_modes_hint());
+		llmcopy_lit_error(c, lc_modes_hint());
 	c->p = q;
 	return (lc_mode) m;
 }
 
 /* "name=N", N at most max. */
 uint64
-lit_field(LitCursor *c, const char *name, uint64 max)
+llmcopy_lit_field(LitCursor *c, const char *name, uint64 max)
 {
 	size_t		nlen = strlen(name);
 	uint64		v = 0;
 	const char *start;
 
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (strncmp(c->p, name, nlen) != 0 || c->p[nlen] != '=')
-		lit_error(c, psprintf("Expected \"%s=\".", name));
+		llmcopy_lit_error(c, psprintf("Expected \"%s=\".", name));
 	c->p += nlen + 1;
 	start = c->p;
 	while (*c->p >= '0' && *c->p <= '9')
 	{
 		v = v * 10 + (uint64) (*c->p - '0');
 		if (v > max)
-			lit_error(c, psprintf("%s is out of range.", name));
+			llmcopy_lit_error(c, psprintf("%s is out of range.", name));
 		c->p++;
 	}
 	if (c->p == start)
-		lit_error(c, psprintf("%s needs a number.", name));
+		llmcopy_lit_error(c, psprintf("%s needs a number.", name));
 	return v;
 }
 
 /* An optional "threshold=x". */
 bool
-lit_threshold(LitCursor *c, double *t)
+llmcopy_lit_threshold(LitCursor *c, double *t)
 {
 	char	   *end;
 
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (strncmp(c->p, "threshold=", 10) != 0)
 		return false;
 	c->p += 10;
 	*t = strtod(c->p, &end);
 	if (end == c->p || !llmcopy_threshold_valid(*t))
-		lit_error(c, "threshold must be a number between 0 and 1.");
+		llmcopy_lit_error(c, "threshold must be a number between 0 and 1.");
 	if (*t == 0.0)
 		*t = 0.0;
 	c->p = end;
@@ -400,11 +400,11 @@ lit_threshold(LitCursor *c, double *t)
 }
 
 uint64
-lit_hex(LitCursor *c, int digits)
+llmcopy_lit_hex(LitCursor *c, int digits)
 {
 	uint64		h = 0;
 
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	for (int i = 0; i < digits; i++)
 	{
 		char		ch = c->p[i];
@@ -413,7 +413,7 @@ lit_hex(LitCursor *c, int digits)
 			(ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : -1;
 
 		if (d < 0)
-			lit_error(c, psprintf("Each value is %d hexadecimal digits.", digits));
+			llmcopy_lit_error(c, psprintf("Each value is %d hexadecimal digits.", digits));
 		h = (h << 4) | (uint64) d;
 	}
 	c->p += digits;
@@ -422,9 +422,9 @@ lit_hex(LitCursor *c, int digits)
 
 /* After a value: true if another follows (","), false at "}". */
 bool
-lit_next(LitCursor *c)
+llmcopy_lit_next(LitCursor *c)
 {
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (*c->p == ',')
 	{
 		c->p++;
@@ -435,19 +435,19 @@ lit_next(LitCursor *c)
 		c->p++;
 		return false;
 	}
-	lit_error(c, "Expected \",\" or \"}\" after a value.");
+	llmcopy_lit_error(c, "Expected \",\" or \"}\" after a value.");
 	return false;				/* not reached */
 }
 
 /* Opens the value list; true if it is empty ("{}"). */
 bool
-lit_open(LitCursor *c)
+llmcopy_lit_open(LitCursor *c)
 {
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (*c->p != '{')
-		lit_error(c, "Expected \"{\" before the values.");
+		llmcopy_lit_error(c, "Expected \"{\" before the values.");
 	c->p++;
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (*c->p == '}')
 	{
 		c->p++;
@@ -457,11 +457,11 @@ lit_open(LitCursor *c)
 }
 
 void
-lit_end(LitCursor *c)
+llmcopy_lit_end(LitCursor *c)
 {
-	lit_skip_spaces(c);
+	llmcopy_lit_skip_spaces(c);
 	if (*c->p != '\0')
-		lit_error(c, "Unexpected text after \"}\".");
+		llmcopy_lit_error(c, "Unexpected text after \"}\".");
 }
 
 /* ---- text I/O ---- */
@@ -479,10 +479,10 @@ sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	bool		empty;
 
 	memset(&params, 0, sizeof(params));
-	params.mode = (uint8) lit_begin(&c, ty->name, str);
+	params.mode = (uint8) llmcopy_lit_begin(&c, ty->name, str);
 	for (int i = 0; i < 2; i++)
 	{
-		uint64		v = lit_field(&c, ty->param[i].name, ty->param[i].max);
+		uint64		v = llmcopy_lit_field(&c, ty->param[i].name, ty->param[i].max);
 
 		if (ty->param[i].shingle)
 			params.shingle = (uint8) v;
@@ -490,11 +490,11 @@ sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 			params.size = (uint16) v;
 	}
 	llmcopy_check_params(ty, params.shingle, params.size);
-	params.seed = (uint32) lit_field(&c, "seed", PG_UINT32_MAX);
-	params.tokens = (uint32) lit_field(&c, "tokens", PG_UINT32_MAX);
-	if (lit_threshold(&c, &params.threshold))
+	params.seed = (uint32) llmcopy_lit_field(&c, "seed", PG_UINT32_MAX);
+	params.tokens = (uint32) llmcopy_lit_field(&c, "tokens", PG_UINT32_MAX);
+	if (llmcopy_lit_threshold(&c, &params.threshold))
 		params.flags |= ty->threshold_flag;
-	empty = lit_open(&c);
+	empty = llmcopy_lit_open(&c);
 
 	/* counted values: room for what the text left can hold, a value and a separator each */
 	if (empty)
@@ -515,20 +515,20 @@ sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 			if (n >= cap && ty->counted)
 				(void) llmcopy_sketch_alloc(ty, &params, n + 1);	/* past the limit: 54000 */
 			if (n >= cap)
-				lit_error(&c, psprintf("A %s has %s = %d %s.", ty->noun, ty->param[0].name,
+				llmcopy_lit_error(&c, psprintf("A %s has %s = %d %s.", ty->noun, ty->param[0].name,
 									   params.size, ty->values));
-			v = lit_hex(&c, digits);
+			v = llmcopy_lit_hex(&c, digits);
 			if (ty->ascending && n > 0 && v <= value_at(ty, s, n - 1))
-				lit_error(&c, "Hashes must be in strictly ascending order.");
+				llmcopy_lit_error(&c, "Hashes must be in strictly ascending order.");
 			set_value(ty, s, n++, v);
 			if (n % LLMCOPY_VALUES_TICK == 0)
 				CHECK_FOR_INTERRUPTS();
-		} while (lit_next(&c));
+		} while (llmcopy_lit_next(&c));
 		if (!ty->counted && n != cap)
-			lit_error(&c, psprintf("A %s has %s = %d %s, not %u.", ty->noun, ty->param[0].name,
+			llmcopy_lit_error(&c, psprintf("A %s has %s = %d %s, not %u.", ty->noun, ty->param[0].name,
 								   params.size, ty->values, n));
 	}
-	lit_end(&c);
+	llmcopy_lit_end(&c);
 	if (ty->counted)
 	{
 		s->count = n;
@@ -585,7 +585,7 @@ sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 
 /* Raises the error of a malformed binary value (does not return). */
 void
-bin_error(const char *type, const char *why)
+llmcopy_bin_error(const char *type, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -604,17 +604,17 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 
 	memset(&params, 0, sizeof(params));
 	if (buf->len - buf->cursor < 22 + (ty->counted ? 4 : 0))
-		bin_error(ty->name, psprintf("The value is shorter than a %s header.", ty->name));
+		llmcopy_bin_error(ty->name, psprintf("The value is shorter than a %s header.", ty->name));
 	version = pq_getmsgbyte(buf);
 	if (version != ty->version)
-		bin_error(ty->name, psprintf("Format version %d is not supported.", version));
+		llmcopy_bin_error(ty->name, psprintf("Format version %d is not supported.", version));
 	params.mode = (uint8) pq_getmsgbyte(buf);
 	if (params.mode >= LC_MODE_COUNT)
-		bin_error(ty->name, psprintf("Mode %d is unknown.", params.mode));
+		llmcopy_bin_error(ty->name, psprintf("Mode %d is unknown.", params.mode));
 	params.shingle = (uint8) pq_getmsgbyte(buf);
 	params.flags = (uint8) pq_getmsgbyte(buf);
 	if (params.flags & ~ty->known_flags)
-		bin_error(ty->name, "Unknown flags are set.");
+		llmcopy_bin_error(ty->name, "Unknown flags are set.");
 	params.size = (uint16) pq_getmsgint(buf, 2);
 	llmcopy_check_params(ty, params.shingle, params.size);
 	params.seed = pq_getmsgint(buf, 4);
@@ -623,10 +623,10 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	if (params.flags & ty->threshold_flag)
 	{
 		if (!llmcopy_threshold_valid(params.threshold))
-			bin_error(ty->name, "The threshold is not between 0 and 1.");
+			llmcopy_bin_error(ty->name, "The threshold is not between 0 and 1.");
 	}
 	else if (params.threshold != 0.0)
-		bin_error(ty->name, "A threshold is set without its flag.");
+		llmcopy_bin_error(ty->name, "A threshold is set without its flag.");
 	if (params.threshold == 0.0)
 		params.threshold = 0.0;	/* -0 has no text form */
 	if (ty->counted)
@@ -634,7 +634,7 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	else
 		n = (params.flags & ty->empty_flag) ? 0 : params.size;
 	if ((uint64) n * ty->value_bytes != (uint64) (buf->len - buf->cursor))
-		bin_error(ty->name, psprintf("The header announces %u %s but %d bytes follow.",
+		llmcopy_bin_error(ty->name, psprintf("The header announces %u %s but %d bytes follow.",
 							   n, ty->values, buf->len - buf->cursor));
 	s = llmcopy_sketch_alloc(ty, &params, n);
 	s->flags = params.flags;
@@ -644,7 +644,7 @@ sketch_recv(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 		uint64		v = ty->value_bytes == 8 ? pq_getmsgint64(buf) : pq_getmsgint(buf, 4);
 
 		if (ty->ascending && i > 0 && v <= value_at(ty, s, i - 1))
-			bin_error(ty->name, "Hashes are not in strictly ascending order.");
+			llmcopy_bin_error(ty->name, "Hashes are not in strictly ascending order.");
 		set_value(ty, s, i, v);
 		if (i % LLMCOPY_VALUES_TICK == 0)
 			CHECK_FOR_INTERRUPTS();

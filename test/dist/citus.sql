@@ -11,6 +11,7 @@
 -- dist
 SET client_min_messages = warning;
 CREATE TABLE outputs_dist AS TABLE outputs;
+ALTER TABLE outputs_dist ADD PRIMARY KEY (id);
 SELECT create_distributed_table('works', 'id');
 SELECT create_reference_table('outputs');
 SELECT create_distributed_table('outputs_dist', 'id');
@@ -21,6 +22,7 @@ SELECT truncate_local_data_after_distributing_table('eval');
 
 -- single
 CREATE TABLE outputs_dist AS TABLE outputs;
+ALTER TABLE outputs_dist ADD PRIMARY KEY (id);
 
 -- both
 ALTER TABLE works ADD COLUMN fp fingerprint GENERATED ALWAYS AS (fingerprint(body)) STORED,

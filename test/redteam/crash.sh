@@ -12,7 +12,12 @@ llmcopy_cluster
 export PGDATABASE=postgres
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 fail=0
-check() { if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAILED: $1: got '$2', want '$3'"; fail=1; fi; }
+passed=0
+failed=0
+check() {
+	if [ "$2" = "$3" ]; then echo "ok: $1"; passed=$((passed + 1))
+	else echo "FAILED: $1: got '$2', want '$3'"; fail=1; failed=$((failed + 1)); fi
+}
 
 q >/dev/null <<'SQL'
 CREATE EXTENSION pg_llmcopy;
@@ -81,4 +86,5 @@ diff=$(q -c "SELECT count(*) FROM ((SELECT output_id, work_id, containment, long
 check "findings equal those of an uninterrupted scan" "$diff" "0"
 check "findings for every output" "$(q -c "SELECT count(DISTINCT output_id) FROM llmcopy_findings WHERE output_table = $kill_id")" "6"
 echo "crash: $([ $fail -eq 0 ] && echo passed || echo FAILED)"
+echo "tests: $passed passed, $failed failed"
 exit $fail

@@ -1,0 +1,214 @@
+/*
+ * test_measures.c — unit tests of the unit and word sets (lc_measures.c),
+ * run outside the server over the real tokenizer.
+ *
+ * 1. Units: reordering statements, moving a declaration, re-indenting,
+ *    moving braces and adding comments or blank lines give the same set; a
+ *    changed statement changes one hash; units under min_tokens are left out.
+ * 2. Words: reordered sentences and changed function words give the same
+ *    set; inflections meet at one stem; stopword lookup agrees with a
+ *    linear search of the list's words.
+ * 3. The output stops at maxout with overflow set, and ticks come at least
+ *    once per LC_TICK_BYTES of input.
+ * Prints "N passed, N failed"; exits 1 if any failed.
+ */
+#include "lc_measures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	passed,
+			failed;
+
+#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
+	fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); \
+	fputc('\n', stderr); } } while (0)
+
+static size_t ticks;
+
+static void *
+t_alloc(void *ctx, size_t size)
+{
+	void	   *p = malloc(size ? size : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void
+t_release(void *ctx, void *ptr)
+{
+	free(ptr);
+}
+
+static void
+t_tick(void *ctx)
+{
+	ticks++;
+}
+
+static const lc_env env = {t_alloc, t_release, t_tick, NULL};
+
+/* The set of a text: units (min_tokens > 0) or words (min_tokens = 0). */
+static lc_hashset
+set_of(const char *s, lc_mode mode, int min_tokens, size_t maxout)
+{
+	lc_hashset	hs;
+	char		err[256];
+	int			rc;
+
+	lc_hashset_init(&hs, s, min_tokens ? LC_UNITS_SEED : LC_WORDS_SEED, min_tokens, &env, maxout);
+	rc = lc_tokenize(s, strlen(s), mode, 0, &env, min_tokens ? lc_units_push : lc_words_push,
+					 &hs, err, sizeof(err));
+	CHECK(rc == 0, "tokenize: %s", err);
+	lc_hashset_finish(&hs);
+	return hs;
+}
+
+static bool
+same_set(const lc_hashset *a, const lc_hashset *b)
+{
+	return a->nout == b->nout && (a->nout == 0 || memcmp(a->out, b->out, a->nout * 8) == 0);
+}
+
+static void
+units_case(const char *what, const char *a, const char *b, int min_tokens, bool same,
+		   size_t diff)
+{
+	lc_hashset	x = set_of(a, LC_MODE_CODE, min_tokens, 1 << 20);
+	lc_hashset	y = set_of(b, LC_MODE_CODE, min_tokens, 1 << 20);
+	size_t		common = lc_intersect_count(x.out, x.nout, y.out, y.nout);
+
+	if (same)
+		CHECK(same_set(&x, &y) && x.nout > 0, "units, %s: %zu and %zu hashes, %zu common",
+			  what, x.nout, y.nout, common);
+	else
+		CHECK(x.nout - common == diff, "units, %s: %zu of %zu hashes not shared, expected %zu",
+			  what, x.nout - common, x.nout, diff);
+	free(x.out);
+	free(y.out);
+}
+
+static void
+test_units(void)
+{
+	const char *orig = "function f(a, b) {\n  var total = a + b;\n  var scale = b * 2;\n"
+		"  if (total > scale) {\n    return total - scale;\n  }\n  return scale;\n}\n";
+
+	units_case("reordered", orig,
+			   "function f(a, b) {\n  var scale = b * 2;\n  var total = a + b;\n"
+			   "  if (total > scale) {\n    return total - scale;\n  }\n  return scale;\n}\n",
+			   3, true, 0);
+	units_case("braces, layout, comments", orig,
+			   "// sum and scale\nfunction f(a, b)\n{\n\n  var total = a + b\n"
+			   "  /* doubled */ var scale = b * 2\n  if (total > scale)\n  {\n"
+			   "    return total - scale\n  }\n  return scale\n}\n",
+			   3, true, 0);
+	units_case("one statement changed", orig,
+			   "function f(a, b) {\n  var total = a + b;\n  var scale = b * 3;\n"
+			   "  if (total > scale) {\n    return total - scale;\n  }\n  return scale;\n}\n",
+			   3, false, 1);
+	/* "return scale" (2 tokens) is left out at min_tokens 3, kept at 2 */
+	units_case("short unit left out", orig, "return scale;", 3, false, 5);
+	units_case("short unit kept", "return scale;", orig, 2, false, 0);
+	units_case("python: statements swapped, comment added",
+			   "def f(a, b):\n    total = a + b\n    scale = b * 2\n    return total - scale\n",
+			   "def f(a, b):\n    # the scale first\n    scale = b * 2\n    total = a + b\n"
+			   "    return total - scale\n",
+			   3, true, 0);
+}
+
+static void
+words_case(const char *what, const char *a, const char *b, bool same)
+{
+	lc_hashset	x = set_of(a, LC_MODE_TEXT, 0, 1 << 20);
+	lc_hashset	y = set_of(b, LC_MODE_TEXT, 0, 1 << 20);
+
+	CHECK(same_set(&x, &y) == same && x.nout > 0, "words, %s: %zu and %zu hashes", what,
+		  x.nout, y.nout);
+	free(x.out);
+	free(y.out);
+}
+
+static void
+stem_case(const char *a, const char *b)
+{
+	char		sa[64],
+				sb[64];
+	size_t		na = lc_stem(a, strlen(a), sa),
+				nb = lc_stem(b, strlen(b), sb);
+
+	CHECK(na == nb && memcmp(sa, sb, na) == 0, "stem: %s -> %.*s, %s -> %.*s", a, (int) na, sa,
+		  b, (int) nb, sb);
+}
+
+static void
+test_words(void)
+{
+	static const char *const list[] = {"a", "and", "the", "of", "which", "yourselves", "while"};
+	static const char *const notlist[] = {"whale", "ship", "thee", "an1", "yourselvesx", "th", ""};
+
+	words_case("sentences reordered",
+			   "The whale rose from the sea. Ahab watched it closely.",
+			   "Ahab watched it closely. The whale rose from the sea.", true);
+	words_case("function words changed",
+			   "The whale rose from the sea and Ahab watched it.",
+			   "A whale rose out of a sea, while Ahab watched them.", true);
+	words_case("inflections",
+			   "The whales rose; Ahab watches, stopping the boats.",
+			   "whale rose Ahab watched stopped boat", true);
+	words_case("a content word changed",
+			   "The whale rose from the sea.", "The shark rose from the sea.", false);
+	stem_case("rewording", "reworded");
+	stem_case("making", "makes");
+	stem_case("stopped", "stop");
+	stem_case("studies", "study");
+	stem_case("classes", "class");
+	stem_case("boxes", "box");
+	stem_case("quickly", "quick");
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		CHECK(lc_is_stopword(list[i], strlen(list[i])), "stopword %s", list[i]);
+	for (size_t i = 0; i < sizeof(notlist) / sizeof(notlist[0]); i++)
+		CHECK(!lc_is_stopword(notlist[i], strlen(notlist[i])), "not a stopword: %s", notlist[i]);
+	/* non-ASCII words are kept whole */
+	{
+		char		out[64];
+		const char *w = "straße";
+
+		CHECK(lc_stem(w, strlen(w), out) == strlen(w), "non-ASCII word kept whole");
+	}
+}
+
+static void
+test_limits(void)
+{
+	size_t		len = 4 * LC_TICK_BYTES + 17,
+				before;
+	char	   *s = malloc(len + 1);
+	lc_hashset	hs;
+
+	for (size_t i = 0; i < len; i++)
+		s[i] = "alpha beta gamma\n"[i % 17];
+	s[len] = '\0';
+	before = ticks;
+	hs = set_of(s, LC_MODE_CODE, 1, 1 << 30);
+	CHECK(ticks - before >= len / LC_TICK_BYTES, "%zu ticks for %zu bytes", ticks - before, len);
+	CHECK(!hs.overflow && hs.nout == 2, "units of a repeated line (and of its cut end): %zu", hs.nout);
+	free(hs.out);
+	hs = set_of(s, LC_MODE_TEXT, 0, 10);
+	CHECK(hs.overflow && hs.nout <= 10, "maxout: %zu hashes, overflow %d", hs.nout, hs.overflow);
+	free(hs.out);
+	free(s);
+}
+
+int
+main(void)
+{
+	test_units();
+	test_words();
+	test_limits();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
