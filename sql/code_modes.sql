@@ -128,3 +128,8 @@ CREATE TEMP TABLE cm_idx AS SELECT c.id FROM cm_corpus c, cm_q WHERE cm_q.q && c
 RESET enable_seqscan;
 SELECT (SELECT count(*) FROM cm_seq) AS seq_rows, (SELECT count(*) FROM cm_idx) AS idx_rows,
        (SELECT count(*) FROM ((TABLE cm_seq EXCEPT ALL TABLE cm_idx) UNION ALL (TABLE cm_idx EXCEPT ALL TABLE cm_seq)) d) AS differ;
+
+-- the scan's disguise scores: a registration in a language mode is a code
+-- corpus, scored by unit skeletons
+SELECT units > 0 AS units_for_a_language_mode, words IS NULL AS no_word_score
+FROM llmcopy_disguise_scores(E'def f(x):\n    return x.price + 1\n', E'def g(y):\n    return y.price + 1\n', 'code:python:kinds');

@@ -365,13 +365,13 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
 '|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
 
--- The scores of a finding that survive disguise: for a code corpus the
+-- The scores of a finding that survive disguise: for a code corpus (mode code or a language mode) the
 -- unit skeletons' smoothed containment (moved and renamed code), for a text
 -- corpus the containment of content words (reworded prose); the other NULL.
 CREATE FUNCTION llmcopy_disguise_scores(output text, work text, mode text, OUT units float8, OUT words float8)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT CASE WHEN mode = 'code' THEN @extschema@.containment_smoothed(
+AS $$ SELECT CASE WHEN mode = 'code' OR mode LIKE 'code:%' THEN @extschema@.containment_smoothed(
                       @extschema@.fingerprint_units(output, 3, 'code', false),
                       @extschema@.fingerprint_units(work, 3, 'code', false), 8) END,
              CASE WHEN mode = 'text' THEN @extschema@.containment(
