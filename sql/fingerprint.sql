@@ -101,3 +101,17 @@ SELECT 'v1 text k=5 w=10 seed=0 tokens=1 {} trailing'::fingerprint;
 SELECT 'v1 text k=5 w=10 seed=0 tokens=99999999999 {}'::fingerprint;
 SELECT 'v1 text k=5 w=10 seed=0 tokens=1 threshold=1.5 {}'::fingerprint;
 SELECT fingerprint('a bare literal is a cast');
+
+-- the casts to text write what the output functions write, by their own
+-- functions (no I/O conversion copying the whole string after them)
+WITH v(fp) AS (VALUES (fingerprint(''::text)), (fingerprint('one two three four five six seven'::text, 3, 1)),
+                      (fingerprint_with_threshold(fingerprint(repeat('alpha beta gamma delta ', 200)), 0.25)),
+                      (fingerprint(repeat('x y z w v u t s ', 5000), 2, 1)))
+SELECT count(*) AS fingerprints, bool_and(fp::text = textin(fingerprint_out(fp))) AS cast_equals_output,
+       bool_and(octet_length(fp::text) = length(textin(fingerprint_out(fp)))) AS same_length
+FROM v;
+WITH v(m) AS (VALUES (minhash(''::text)), (minhash('one two three four five six seven'::text)),
+                     (minhash(repeat('alpha beta gamma delta ', 200), 16)))
+SELECT count(*) AS signatures, bool_and(m::text = textin(minhash_out(m))) AS cast_equals_output FROM v;
+SELECT castsource::regtype, casttarget::regtype, castfunc::regproc, castcontext FROM pg_cast
+WHERE castsource IN ('fingerprint'::regtype, 'minhash'::regtype) AND casttarget = 'text'::regtype ORDER BY 1;

@@ -319,6 +319,17 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION llmcopy_limits() IS
 'the ranges of parameters and sizes the extension accepts';
 
+-- Casts to text that write the text form straight into the text value, so
+-- that no copy of a large value's whole text follows (where no cancel could
+-- take effect); the same text as the output function.
+CREATE FUNCTION fingerprint_text(fingerprint) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_text(minhash) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (fingerprint AS text) WITH FUNCTION fingerprint_text(fingerprint) AS ASSIGNMENT;
+CREATE CAST (minhash AS text) WITH FUNCTION minhash_text(minhash) AS ASSIGNMENT;
+
+
 -- minhash_lsh_params runs with its search_path pinned, as every function
 -- does: in 0.1.0 it took the caller's, and an operator another role put on
 -- it (float8 / int, numeric * float8) ran with the caller's rights.

@@ -482,6 +482,16 @@ CREATE TYPE minhash (
 COMMENT ON TYPE minhash IS
 'MinHash signature of a text''s token n-gram set, with its parameters';
 
+-- Casts to text that write the text form straight into the text value, so
+-- that no copy of a large value's whole text follows (where no cancel could
+-- take effect); the same text as the output function.
+CREATE FUNCTION fingerprint_text(fingerprint) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION minhash_text(minhash) RETURNS text
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (fingerprint AS text) WITH FUNCTION fingerprint_text(fingerprint) AS ASSIGNMENT;
+CREATE CAST (minhash AS text) WITH FUNCTION minhash_text(minhash) AS ASSIGNMENT;
+
 CREATE FUNCTION minhash(text, num_perm int DEFAULT 128, ngram int DEFAULT 5, mode text DEFAULT 'text')
 RETURNS minhash
 AS 'MODULE_PATHNAME', 'minhash_make'

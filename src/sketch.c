@@ -537,17 +537,21 @@ sketch_in(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	PG_RETURN_POINTER(s);
 }
 
-static Datum
-sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+/*
+ * The text form of a value, written in place at offset room of a buffer of
+ * exactly the length it needs (no buffer doubling near 1 GB), with a cancel
+ * check every LLMCOPY_VALUES_TICK values; *len is the text's length.
+ */
+static char *
+sketch_print(const LlmcopyType *ty, const LlmcopySketch *s, Size room, Size *len)
 {
 	static const char hex[] = "0123456789abcdef";
-	LlmcopySketch *s = (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	uint32		n = llmcopy_sketch_nvalues(ty, s);
 	int			digits = 2 * ty->value_bytes;
 	char		head[LLMCOPY_TEXT_HEADER_MAX];
 	int			hlen;
-	Size		len;
-	char	   *out,
+	Size		total;
+	char	   *buf,
 			   *p;
 
 	hlen = snprintf(head, sizeof(head), "v%d %s %s=%d %s=%d seed=%u tokens=%u ",
@@ -558,11 +562,12 @@ sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 		hlen += snprintf(head + hlen, sizeof(head) - hlen, "threshold=%.17g ", s->threshold);
 	Assert(hlen < (int) sizeof(head));
 
-	/* the exact length, written in place: no buffer doubling near 1 GB */
-	len = hlen + 2 + (Size) n * (digits + 1);
-	out = palloc_extended(len + 1, AllocSizeIsValid(len + 1) ? 0 : MCXT_ALLOC_HUGE);
-	memcpy(out, head, hlen);
-	p = out + hlen;
+	*len = hlen + 2 + (Size) n * (digits + 1) - (n > 0 ? 1 : 0);
+	total = room + *len + 1;
+	buf = palloc_extended(total, AllocSizeIsValid(total) ? 0 : MCXT_ALLOC_HUGE);
+	p = buf + room;
+	memcpy(p, head, hlen);
+	p += hlen;
 	*p++ = '{';
 	for (uint32 i = 0; i < n; i++)
 	{
@@ -578,7 +583,31 @@ sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	}
 	*p++ = '}';
 	*p = '\0';
-	PG_RETURN_CSTRING(out);
+	Assert(p == buf + room + *len);
+	return buf;
+}
+
+static Datum
+sketch_out(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	Size		len;
+
+	PG_RETURN_CSTRING(sketch_print(ty, (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0)), 0, &len));
+}
+
+/*
+ * The cast to text: the text form written straight into the text value, so
+ * that a cast of a large value is not followed by a copy of the whole string
+ * (the I/O cast's), in which no cancel could take effect.
+ */
+static Datum
+sketch_text(const LlmcopyType *ty, FunctionCallInfo fcinfo)
+{
+	Size		len;
+	char	   *t = sketch_print(ty, (LlmcopySketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0)), VARHDRSZ, &len);
+
+	SET_VARSIZE(t, VARHDRSZ + len);
+	PG_RETURN_TEXT_P((text *) t);
 }
 
 /* ---- binary I/O ---- */
@@ -729,7 +758,7 @@ sketch_with_threshold(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 }
 
 /*
- * The SQL entry points of both types: <type>_in, _out, _recv, _send, _info
+ * The SQL entry points of both types: <type>_in, _out, _text, _recv, _send, _info
  * and _with_threshold, each calling the shared implementation with its
  * type's facts.
  */
@@ -740,6 +769,7 @@ sketch_with_threshold(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 #define LLMCOPY_SKETCH_ENTRIES(type) \
 	LLMCOPY_SKETCH_ENTRY(type, in) \
 	LLMCOPY_SKETCH_ENTRY(type, out) \
+	LLMCOPY_SKETCH_ENTRY(type, text) \
 	LLMCOPY_SKETCH_ENTRY(type, recv) \
 	LLMCOPY_SKETCH_ENTRY(type, send) \
 	LLMCOPY_SKETCH_ENTRY(type, info) \
