@@ -104,15 +104,30 @@ COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
 -- The scores of a finding that survive disguise: for a code corpus (mode code or a language mode) the
 -- unit skeletons' smoothed containment (moved and renamed code), for a text
 -- corpus the containment of content words (reworded prose); the other NULL.
-CREATE FUNCTION llmcopy_disguise_scores(output text, work text, mode text, OUT units float8, OUT words float8)
+-- The scan calls the two scalar functions (values of a record type do not
+-- travel between Citus nodes).
+CREATE FUNCTION llmcopy_disguise_units(output text, work text, mode text) RETURNS float8
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT CASE WHEN mode = 'code' OR mode LIKE 'code:%' THEN @extschema@.containment_smoothed(
                       @extschema@.fingerprint_units(output, 3, 'code', false),
-                      @extschema@.fingerprint_units(work, 3, 'code', false), 8) END,
-             CASE WHEN mode = 'text' THEN @extschema@.containment(
+                      @extschema@.fingerprint_units(work, 3, 'code', false), 8) END $$;
+
+CREATE FUNCTION llmcopy_disguise_words(output text, work text, mode text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT CASE WHEN mode = 'text' THEN @extschema@.containment(
                       @extschema@.fingerprint_words(output), @extschema@.fingerprint_words(work)) END $$;
 
+CREATE FUNCTION llmcopy_disguise_scores(output text, work text, mode text, OUT units float8, OUT words float8)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT @extschema@.llmcopy_disguise_units(output, work, mode), @extschema@.llmcopy_disguise_words(output, work, mode) $$;
+
+COMMENT ON FUNCTION llmcopy_disguise_units(text, text, text) IS
+'the units score of llmcopy_disguise_scores: unit skeletons'' smoothed containment for a code mode, else NULL';
+COMMENT ON FUNCTION llmcopy_disguise_words(text, text, text) IS
+'the words score of llmcopy_disguise_scores: content words'' containment for mode text, else NULL';
 COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
 'the scores the scan records per finding that survive disguise: units (code corpora), words (text corpora)';
 
@@ -2566,7 +2581,8 @@ BEGIN
              f AS MATERIALIZED (
                  SELECT b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::pg_catalog.text AS work_id, d.%8$I AS work_key,
                         d.%16$I AS wfp, %1$s.containment(b.fp, d.%16$I) AS containment,
-                        %1$s.llmcopy_disguise_scores(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS disguise,
+                        %1$s.llmcopy_disguise_units(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS units,
+                        %1$s.llmcopy_disguise_words(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS words,
                         m.spans, m.longest, m.matched, coalesce(m.exact, false) AS exact,
                         %10$s AS license_raw, %11$s AS author, %12$s AS title, %13$s AS source,
                         count(*) OVER (PARTITION BY b.output_id, md5(%1$s.fingerprint_send(d.%16$I))) AS copies
@@ -2601,7 +2617,7 @@ BEGIN
                         row_number() OVER (PARTITION BY s.output_id
                                            ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
                                                                             s.containment, s.copies::int) DESC, s.work_key),
-                        (s.disguise).units, (s.disguise).words
+                        s.units, s.words
                  FROM s LEFT JOIN lic ON lic.raw = s.license_raw
                  ON CONFLICT DO NOTHING
                  RETURNING 1)
