@@ -133,3 +133,24 @@ SELECT (SELECT count(*) FROM cm_seq) AS seq_rows, (SELECT count(*) FROM cm_idx) 
 -- corpus, scored by unit skeletons
 SELECT units > 0 AS units_for_a_language_mode, words IS NULL AS no_word_score
 FROM llmcopy_disguise_scores(E'def f(x):\n    return x.price + 1\n', E'def g(y):\n    return y.price + 1\n', 'code:python:kinds');
+
+-- a registration stores the mode by its canonical name, as the values and
+-- the index option name it (code:ts is code:js), so that outputs and a
+-- corpus registered with either name scan together
+CREATE TABLE cm_reg_works (id int PRIMARY KEY, body text);
+INSERT INTO cm_reg_works VALUES (1, E'function total(items) {\n  let s = 0;\n  for (const it of items) { s += it.price; }\n  return s;\n}\n');
+CREATE TABLE cm_reg_outputs (id int PRIMARY KEY, body text, at timestamptz DEFAULT now());
+INSERT INTO cm_reg_outputs VALUES (1, E'Sure:\nfunction addUp(xs) {\n  let acc = 0;\n  for (const x of xs) { acc += x.price; }\n  return acc;\n}\n');
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('cm_reg_works', 'id', 'body', k => 5, w => 2, mode => 'code:ts:kinds') > 0 AS corpus;
+SELECT llmcopy_register_outputs('cm_reg_outputs', 'id', 'body', 'at', k => 5, w => 2, mode => 'code:js:kinds') > 0 AS outputs;
+SELECT table_name, mode FROM llmcopy_corpus_tables WHERE table_name = 'cm_reg_works'
+UNION ALL SELECT table_name, mode FROM llmcopy_output_tables WHERE table_name = 'cm_reg_outputs';
+CALL llmcopy_scan(outputs => 'cm_reg_outputs', corpus => 'cm_reg_works', threshold => 0.5);
+RESET client_min_messages;
+SELECT output_id, work_id, containment >= 0.5 AS copied FROM llmcopy_findings f
+JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.table_name = 'cm_reg_works';
+SELECT llmcopy_unregister('cm_reg_outputs'), llmcopy_unregister('cm_reg_works');
+
+-- an unknown mode is named in the error cut to 64 bytes
+SELECT fingerprint('x'::text, 5, 10, 'code:' || repeat('a', 100000));

@@ -1965,6 +1965,8 @@ BEGIN
     END IF;
     PERFORM @extschema@.llmcopy_check_column(tbl, c, 'text')
     FROM unnest(ARRAY[text_col, license_col, author_col, title_col, source_col]) c WHERE c IS NOT NULL;
+    -- the mode by its canonical name (code:ts is code:js), as values and index options name it
+    mode := coalesce((@extschema@.fingerprint_info(@extschema@.fingerprint(''::text, 5, 10, mode))).mode, mode);
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, coalesce(create_index, false), kind,
                                                 coalesce(fingerprint_col, 'llmcopy_fp'));
     INSERT INTO @extschema@.llmcopy_corpus_tables (schema_name, table_name, id_col, id_type, text_col, license_col,
@@ -2009,6 +2011,8 @@ BEGIN
     END IF;
     -- no index: the scan reads outputs by id, and searches the corpus's index;
     -- an output whose fingerprint is not filled yet is fingerprinted by the scan
+    -- the mode by its canonical name (code:ts is code:js), as values and index options name it
+    mode := coalesce((@extschema@.fingerprint_info(@extschema@.fingerprint(''::text, 5, 10, mode))).mode, mode);
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, NULL, kind, coalesce(fingerprint_col, 'llmcopy_fp'));
     INSERT INTO @extschema@.llmcopy_output_tables (schema_name, table_name, id_col, id_type, text_col, logged_at_col,
                                                    model_col, k, w, mode, fp_col, fp_kind, filling)

@@ -40,10 +40,17 @@ llmcopy_parse_mode(text *mode)
 	int			m = lc_mode_parse(VARDATA_ANY(mode), VARSIZE_ANY_EXHDR(mode));
 
 	if (m < 0)
+	{
+		/* the name as given, cut between characters: no mode is this long */
+		char	   *name = text_to_cstring(mode);
+		int			len = (int) strlen(name);
+		int			cut = pg_mbcliplen(name, len, 64);
+
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown tokenizer mode \"%s\"", text_to_cstring(mode)),
+				 errmsg("unknown tokenizer mode \"%.*s%s\"", cut, name, cut < len ? "..." : ""),
 				 errhint("%s", lc_modes_hint())));
+	}
 	return (lc_mode) m;
 }
 
