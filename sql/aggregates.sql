@@ -332,3 +332,9 @@ RESET statement_timeout;
 
 DROP TABLE agg_docs, agg_ref, agg_serial, agg_parts, agg_big, agg_states, agg_bad, agg_bad_attr;
 DROP ROLE regress_llmcopy_agg;
+
+-- a state of one aggregate handed to the other's transition (an aggregate
+-- of one's own with such an initial state) is refused
+CREATE AGGREGATE pg_temp.union_from_common(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    INITCOND = 'v1 common min_docs=1 docs=2 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQIBAQ==}');
+SELECT pg_temp.union_from_common(fingerprint('a b c d'::text, 2, 1));

@@ -124,7 +124,9 @@ llmcopy_utf8_to_server_or_null(const char *s, size_t len, size_t *outlen)
 	if (!OidIsValid(proc))
 		proc = FindDefaultConversion(PG_CATALOG_NAMESPACE, PG_UTF8, enc);
 	if (!OidIsValid(proc))
-		elog(ERROR, "no conversion from UTF8 to %s", GetDatabaseEncodingName());
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("no default conversion from UTF8 to %s", GetDatabaseEncodingName())));
 	dest = palloc_extended(len * MAX_CONVERSION_GROWTH + 1, MCXT_ALLOC_HUGE);
 	if ((size_t) pg_do_encoding_conversion_buf(proc, PG_UTF8, enc, (unsigned char *) s, (int) len,
 											   dest, (int) (len * MAX_CONVERSION_GROWTH + 1),

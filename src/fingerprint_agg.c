@@ -1098,7 +1098,9 @@ fingerprint_union_trans(PG_FUNCTION_ARGS)
 	FpAggState *st = state_arg(fcinfo, aggctx, false);
 
 	if (st->counted)
-		elog(ERROR, "fingerprint_union_trans called with the state of another aggregate");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("a fingerprint_common_agg state cannot be aggregated by fingerprint_union_agg")));
 	if (!PG_ARGISNULL(1))
 		state_add_fingerprint(st, fcinfo, PG_GETARG_FINGERPRINT_P(1));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
@@ -1119,7 +1121,9 @@ common_trans(FunctionCallInfo fcinfo, bool share)
 	double		had = share ? st->min_share : st->min_docs;
 
 	if (!st->counted)
-		elog(ERROR, "fingerprint_common_trans called with the state of another aggregate");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("a fingerprint_union_agg state cannot be aggregated by fingerprint_common_agg")));
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

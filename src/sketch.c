@@ -731,7 +731,9 @@ sketch_info(const LlmcopyType *ty, FunctionCallInfo fcinfo)
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "%s_info must return a composite type", ty->name);
 	if (VARSIZE(s) < LLMCOPY_SKETCH_HDRSZ)
-		elog(ERROR, "%s value shorter than its header", ty->name);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("%s value shorter than its header", ty->name)));
 	desc = BlessTupleDesc(desc);
 	values[0] = Int32GetDatum(s->version);
 	values[1] = CStringGetTextDatum(lc_mode_name((lc_mode) s->mode));

@@ -114,7 +114,10 @@ tokens_row(void *arg, const lc_tok *tok)
 	if (norm == NULL)
 		norm = llmcopy_utf8_to_server_or_null(st->utf8 + tok->byte_start, tok->byte_len, &len);
 	if (norm == NULL)
-		elog(ERROR, "a token of the text is not in the database encoding");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("a token of the text has no equivalent in encoding \"%s\"",
+						GetDatabaseEncodingName())));
 	values[0] = Int32GetDatum(++st->n);
 	values[1] = PointerGetDatum(cstring_to_text_with_len(norm, (int) len));
 	values[2] = Int32GetDatum((int32) tok->char_start + 1);
