@@ -133,6 +133,15 @@ SELECT (SELECT count(*) FROM cm_seq) AS seq_rows, (SELECT count(*) FROM cm_idx) 
 -- corpus, scored by unit skeletons
 SELECT units > 0 AS units_for_a_language_mode, words IS NULL AS no_word_score
 FROM llmcopy_disguise_scores(E'def f(x):\n    return x.price + 1\n', E'def g(y):\n    return y.price + 1\n', 'code:python:kinds');
+-- and its units are read in the registration's language: a Python comment
+-- holding three quotes opens no string, so the statements after it still
+-- count (read as generic code, the rest of the function is one string and
+-- the score is 0)
+SELECT m AS mode, round(d.units::numeric, 3) AS units, d.units = llmcopy_disguise_units(t.o, t.w, 'code:python') AS as_python
+FROM (SELECT E'def f(a):\n    #note """quoted\n    b = a.x + "s"\n    c = b.y("t")\n    return c.z\n' AS o,
+             E'def g(q):\n    #see """here\n    r = q.x + "s"\n    v = r.y("t")\n    return v.z\n' AS w) t,
+     unnest(ARRAY['code:python', 'code:python:kinds', 'code']) m,
+     LATERAL llmcopy_disguise_scores(t.o, t.w, m) d;
 
 -- a registration stores the mode by its canonical name, as the values and
 -- the index option name it (code:ts is code:js), so that outputs and a
