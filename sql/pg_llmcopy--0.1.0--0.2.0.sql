@@ -2533,6 +2533,9 @@ DECLARE
     logged_at text;
     bp @extschema@.fingerprint;
     claimed text[];
+    read_ids text[];
+    read_models text[];
+    read_ats timestamptz[];
     one text;
     n int;
     nf bigint := 0;
@@ -2554,23 +2557,30 @@ BEGIN
         logged_at := @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col);
         bp := coalesce((SELECT b.fp FROM @extschema@.llmcopy_boilerplate b WHERE b.corpus_id = c.id),
                        @extschema@.fingerprint(''::text, c.k, 1, c.mode));
+        -- the outputs are read in one statement and claimed in another:
+        -- on Citus the first is a query of the outputs table alone (one
+        -- task, or one a shard) and the second a plain insert on the
+        -- coordinator, where one INSERT .. SELECT would go through an
+        -- intermediate result
         EXECUTE format(
-            'WITH claimed AS (
-                 INSERT INTO %1$s.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
-                 SELECT $1, $2, o.id, CASE WHEN pg_catalog.octet_length(o.id) > %7$s THEN ''skipped'' ELSE ''scanned'' END,
-                        CASE WHEN pg_catalog.octet_length(o.id) > %7$s THEN ''54000: id longer than %7$s bytes'' END,
-                        o.model, o.at, $3
-                 FROM (SELECT o.%2$I::pg_catalog.text AS id, %3$s AS model, %4$s AS at
-                       FROM %5$s o WHERE o.%2$I = ANY ($4::%6$s[])) o
-                 ON CONFLICT DO NOTHING
-                 RETURNING output_id, status)
-             SELECT pg_catalog.array_agg(output_id) FILTER (WHERE status = ''scanned''),
-                    pg_catalog.count(*) FILTER (WHERE status = ''skipped'')
-             FROM claimed',
-            '@extschema@', o.id_col,
+            'SELECT pg_catalog.array_agg(o.id), pg_catalog.array_agg(o.model), pg_catalog.array_agg(o.at)
+             FROM (SELECT o.%1$I::pg_catalog.text AS id, %2$s AS model, %3$s AS at
+                   FROM %4$s o WHERE o.%1$I = ANY ($1::%5$s[])) o',
+            o.id_col,
             CASE WHEN o.model_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('o.%I::pg_catalog.text', o.model_col) END,
-            logged_at, otbl, base, max_id_bytes)
-        INTO claimed, n_skipped USING o.id, c.id, run, ids;
+            logged_at, otbl, base)
+        INTO read_ids, read_models, read_ats USING ids;
+        WITH new_records AS (
+            INSERT INTO @extschema@.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
+            SELECT o.id, c.id, u.id, CASE WHEN octet_length(u.id) > max_id_bytes THEN 'skipped' ELSE 'scanned' END,
+                   CASE WHEN octet_length(u.id) > max_id_bytes THEN format('54000: id longer than %s bytes', max_id_bytes) END,
+                   u.model, u.at, run
+            FROM unnest(read_ids, read_models, read_ats) u(id, model, at)
+            ON CONFLICT DO NOTHING
+            RETURNING output_id, status)
+        SELECT array_agg(x.output_id) FILTER (WHERE x.status = 'scanned'), count(*) FILTER (WHERE x.status = 'skipped')
+        INTO claimed, n_skipped
+        FROM new_records x;
         n := coalesce(cardinality(claimed), 0) + n_skipped;
         -- (the batch's outputs are materialized first, so a distributed
         -- outputs table is read once and the join is with its result)
