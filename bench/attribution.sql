@@ -48,9 +48,19 @@ JOIN novel v2 ON v2.id = 1 + (n * 13 + 5) % (SELECT count(*) FROM novel);
 ALTER TABLE truth ADD COLUMN q fingerprint;
 UPDATE truth t SET q = fingerprint(t.body) - b.fp FROM bp b;
 
--- Every candidate with the signals a ranking may use.
+-- The corpus cuts files into pieces of at most 4 KB: each piece is a work.
+-- A file's size, in bytes over all its pieces (known to this benchmark, not
+-- to the scan, which sees works only).
+CREATE TABLE files AS SELECT path, sum(length(body)) AS bytes FROM corpus GROUP BY path;
+CREATE INDEX ON files (path);
+
+-- Every candidate with the signals a ranking may use: the output's (span,
+-- exactness, coverage, rarity, containment), the candidates' (copies), and
+-- the work's: the share of the work the output reproduces,
+-- containment(work, output), and the size of the work's whole file.
 CREATE TABLE cand AS
-SELECT t.id, w.id AS work, sb.grp,
+SELECT t.id, w.id AS work, sb.grp, cw.package, cw.path AS file, fl.bytes AS file_bytes,
+       containment(w.fp, t.q) AS share,
        coalesce(m.tokens, 0) AS span_tokens,
        coalesce(strpos(w.body, substr(t.body, m.a_start, m.a_length)) > 0, false) AS exact,
        md5(w.fp::text) AS fph,
@@ -62,6 +72,7 @@ SELECT t.id, w.id AS work, sb.grp,
 FROM truth t
 CROSS JOIN LATERAL (SELECT fingerprint_df_agg(x.fp, t.q, (SELECT count(*) FROM works)) AS df FROM works x WHERE t.q && x.fp) d
 JOIN works w ON t.q && w.fp
+JOIN corpus cw ON cw.id = w.id JOIN files fl ON fl.path = cw.path
 JOIN same_body sb ON sb.id = w.id JOIN same_body ss ON ss.id = t.source
 LEFT JOIN LATERAL (SELECT * FROM llmcopy_matches(t.body, w.body, 8, 'text', 2) ORDER BY tokens DESC LIMIT 1) m ON true;
 -- copies: token-identical works among the output's candidates
@@ -93,7 +104,35 @@ SELECT c.*, 'span, byte-exact, coverage, rarity-weighted, containment, then id',
        row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment) DESC, work) FROM cand c
 UNION ALL
 SELECT c.*, 'llmcopy_origin_key: the same, then copies, then id',
-       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC, work) FROM cand c;
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC, work) FROM cand c
+-- The work's side as a tie-break, at four places in the key: the share of
+-- the work that the output reproduces, larger first (a module before the
+-- bundle that holds it); and, past what the scan can know, the size of the
+-- work's whole file, smaller first and, for contrast, larger first.
+UNION ALL
+SELECT c.*, 'work share after byte-exact: span, exact, share, coverage, rarity, containment, copies, id',
+       row_number() OVER (PARTITION BY id ORDER BY span_tokens DESC, exact DESC, share DESC, coverage DESC, weighted DESC,
+                                                    containment DESC, copies DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'work share after coverage: span, exact, coverage, share, rarity, containment, copies, id',
+       row_number() OVER (PARTITION BY id ORDER BY span_tokens DESC, exact DESC, coverage DESC, share DESC, weighted DESC,
+                                                    containment DESC, copies DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'work share after containment: span, exact, coverage, rarity, containment, share, copies, id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment) DESC,
+                                                    share DESC, copies DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'work share after copies: llmcopy_origin_key, share, id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC,
+                                                    share DESC, work) FROM cand c
+UNION ALL
+SELECT c.*, 'smaller file after copies: llmcopy_origin_key, file bytes ascending, id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC,
+                                                    file_bytes, work) FROM cand c
+UNION ALL
+SELECT c.*, 'larger file after copies: llmcopy_origin_key, file bytes descending, id',
+       row_number() OVER (PARTITION BY id ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC,
+                                                    file_bytes DESC, work) FROM cand c;
 
 \echo '## Top-1 attribution of verbatim copies: the source or a byte-identical copy of it (%)'
 SELECT ranking, string_agg(format('L=%s: %s', l, pct), '  ' ORDER BY l) AS by_length, round(avg(pct), 1) AS mean
@@ -120,3 +159,22 @@ LEFT JOIN LATERAL (
     WHERE c.id = t.id AND llmcopy_origin_key(c.span_tokens, c.exact, c.coverage, c.weighted, c.containment)
           = (SELECT max(llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment)) FROM cand y WHERE y.id = t.id)) x ON true
 GROUP BY 1 ORDER BY 1;
+
+\echo '## What the first work of llmcopy_origin_key is when it is not the source'
+-- tied: every signal of the key equal to the source's best piece (nothing in
+-- the output tells them apart); the other work is another piece of the
+-- source's file, another file of the same package (another build: esm, cjs,
+-- min, legacy, a bundle), or a file of another package.
+SELECT t.l,
+       count(*) AS wrong,
+       count(*) FILTER (WHERE s.key = r.key) AS tied,
+       count(*) FILTER (WHERE r.file = s.file) AS same_file,
+       count(*) FILTER (WHERE r.file <> s.file AND r.package = s.package) AS same_package,
+       count(*) FILTER (WHERE r.package <> s.package) AS other_package,
+       count(*) FILTER (WHERE r.file_bytes < s.file_bytes) AS first_in_the_smaller_file
+FROM truth t
+JOIN (SELECT x.*, llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) AS key
+      FROM ranked x WHERE x.ranking LIKE 'llmcopy_origin_key%' AND x.r = 1 AND NOT x.right_work) r ON r.id = t.id
+CROSS JOIN LATERAL (SELECT c.package, c.file, c.file_bytes, llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) AS key
+                    FROM cand c WHERE c.id = t.id AND c.right_work ORDER BY 4 DESC LIMIT 1) s
+GROUP BY ROLLUP (1) ORDER BY 1;
