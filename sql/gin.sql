@@ -23,36 +23,7 @@ UNION ALL SELECT -102, fingerprint(''::text);
 CREATE INDEX corpus_fp ON corpus USING gin (fp);
 ANALYZE corpus, outputs;
 
--- Runs a query by sequential scan, then with the index forced, and compares.
-CREATE FUNCTION pg_temp.seq_vs_idx(q text, OUT seq_rows bigint, OUT idx_rows bigint,
-                                   OUT differ bigint, OUT used_index bool)
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan text;
-BEGIN
-    PERFORM set_config('enable_bitmapscan', 'off', true);
-    PERFORM set_config('enable_indexscan', 'off', true);
-    PERFORM set_config('enable_seqscan', 'on', true);
-    EXECUTE 'CREATE TEMP TABLE r_seq AS ' || q;
-    PERFORM set_config('enable_bitmapscan', 'on', true);
-    PERFORM set_config('enable_indexscan', 'on', true);
-    PERFORM set_config('enable_seqscan', 'off', true);
-    PERFORM set_config('enable_hashjoin', 'off', true);
-    PERFORM set_config('enable_mergejoin', 'off', true);
-    EXECUTE 'CREATE TEMP TABLE r_idx AS ' || q;
-    used_index := false;
-    FOR plan IN EXECUTE 'EXPLAIN (costs off) ' || q LOOP
-        used_index := used_index OR plan LIKE '%Bitmap Index Scan on corpus_fp%';
-    END LOOP;
-    seq_rows := (SELECT count(*) FROM r_seq);
-    idx_rows := (SELECT count(*) FROM r_idx);
-    differ := (SELECT count(*) FROM ((TABLE r_seq EXCEPT ALL TABLE r_idx)
-                                     UNION ALL (TABLE r_idx EXCEPT ALL TABLE r_seq)) d);
-    DROP TABLE r_seq, r_idx;
-    PERFORM set_config('enable_seqscan', 'on', true);
-    PERFORM set_config('enable_hashjoin', 'on', true);
-    PERFORM set_config('enable_mergejoin', 'on', true);
-END $$;
+\i sql/include/seq_vs_idx.psql
 
 CREATE TABLE checks (q text);
 INSERT INTO checks VALUES
@@ -77,14 +48,14 @@ SELECT t, q, r.*
 FROM thresholds, checks,
      LATERAL (SELECT set_config('pg_llmcopy.containment_threshold', t::text, false),
                      set_config('pg_llmcopy.jaccard_threshold', t::text, false)) g,
-     LATERAL pg_temp.seq_vs_idx(q) r
+     LATERAL pg_temp.seq_vs_idx(q, 'corpus_fp') r
 WHERE r.differ <> 0 OR NOT r.used_index;
 -- the comparisons above found rows to compare
 SELECT sum(r.seq_rows) > 1000 AS compared_rows, bool_and(r.used_index) AS always_index
 FROM thresholds, checks,
      LATERAL (SELECT set_config('pg_llmcopy.containment_threshold', t::text, false),
                      set_config('pg_llmcopy.jaccard_threshold', t::text, false)) g,
-     LATERAL pg_temp.seq_vs_idx(q) r;
+     LATERAL pg_temp.seq_vs_idx(q, 'corpus_fp') r;
 RESET pg_llmcopy.containment_threshold;
 RESET pg_llmcopy.jaccard_threshold;
 
@@ -95,7 +66,7 @@ CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 8));
 SELECT count(*) AS failing FROM thresholds, checks,
      LATERAL (SELECT set_config('pg_llmcopy.containment_threshold', t::text, false),
                      set_config('pg_llmcopy.jaccard_threshold', t::text, false)) g,
-     LATERAL pg_temp.seq_vs_idx(q) r
+     LATERAL pg_temp.seq_vs_idx(q, 'corpus_fp') r
 WHERE r.differ <> 0 OR NOT r.used_index;
 RESET pg_llmcopy.containment_threshold;
 RESET pg_llmcopy.jaccard_threshold;

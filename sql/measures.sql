@@ -156,34 +156,8 @@ INSERT INTO checks VALUES
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_contained(q.w, w.w, 0.8)'),
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_similar(q.w, w.w, 0.5)'),
     ('SELECT q.qid, w.id FROM queries q JOIN works w ON fingerprint_contained(q.s, w.s, 0.4)');
-CREATE FUNCTION pg_temp.compare(q text, OUT seq_rows bigint, OUT idx_rows bigint, OUT differ bigint, OUT used_index bool)
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan text;
-BEGIN
-    PERFORM set_config('enable_bitmapscan', 'off', true);
-    PERFORM set_config('enable_indexscan', 'off', true);
-    EXECUTE 'CREATE TEMP TABLE r_seq AS ' || q;
-    PERFORM set_config('enable_bitmapscan', 'on', true);
-    PERFORM set_config('enable_indexscan', 'on', true);
-    PERFORM set_config('enable_seqscan', 'off', true);
-    PERFORM set_config('enable_hashjoin', 'off', true);
-    PERFORM set_config('enable_mergejoin', 'off', true);
-    EXECUTE 'CREATE TEMP TABLE r_idx AS ' || q;
-    used_index := false;
-    FOR plan IN EXECUTE 'EXPLAIN (costs off) ' || q LOOP
-        used_index := used_index OR plan ~ 'Index Scan on works_[uws]';
-    END LOOP;
-    seq_rows := (SELECT count(*) FROM r_seq);
-    idx_rows := (SELECT count(*) FROM r_idx);
-    differ := (SELECT count(*) FROM ((TABLE r_seq EXCEPT ALL TABLE r_idx)
-                                     UNION ALL (TABLE r_idx EXCEPT ALL TABLE r_seq)) d);
-    DROP TABLE r_seq, r_idx;
-    PERFORM set_config('enable_seqscan', 'on', true);
-    PERFORM set_config('enable_hashjoin', 'on', true);
-    PERFORM set_config('enable_mergejoin', 'on', true);
-END $$;
-SELECT c.q, r.* FROM checks c, pg_temp.compare(c.q) r ORDER BY 1;
+\i sql/include/seq_vs_idx.psql
+SELECT c.q, r.* FROM checks c, pg_temp.seq_vs_idx(c.q, 'works_[uws]') r ORDER BY 1;
 -- more than the query itself is found: the sets really overlap
 -- (and the renamed queries' skeletons find their own works among others)
 SELECT count(*) FILTER (WHERE fingerprint_contained(q.u, w.u, 0.3) AND w.id <> q.qid) AS other_units,
