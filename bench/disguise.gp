@@ -18,14 +18,13 @@ do for [lang in "js py"] {
 }
 set title "JavaScript clones, 1 % false positives"
 plot for [i=1:9] sprintf("< awk -F'\\t' '$1 == \"js\" && $2 == \"%s\"' bench/out/disguise_recall.tsv", m(i)) using 3:5 with linespoints title m(i)
-set title "Reworded prose: AUC against passages on the same topic"
-set xrange [0.8:4.2]
+set title "Reworded prose, passages of a sentence or two: AUC against passages on the same topic"
+set xrange [0.8:5.2]
 set yrange [0.5:1.02]
-set xtics ("1 reordered" 1, "2 +1/5 syn." 2, "3 +1/2 syn." 3, "4 +clauses" 4)
+set xtics ("1 reordered" 1, "2 +1/5 syn." 2, "3 +1/2 syn." 3, "4 +clauses" 4, "5 rewritten" 5)
 set xlabel "strength of rewording"
 set ylabel "AUC"
 set key bottom left font ",8"
 pm = "containment (k = 5)|containment of words (k = 1)|containment of word pairs (k = 2)|rarity-weighted words (k = 1, common words subtracted)|pg_trgm similarity|pg_trgm word_similarity|content words (fingerprint_words)"
 p(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", pm, i))
-plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"%s\"' bench/out/disguise_auc.tsv", p(i)) using 2:3 with linespoints title p(i)
-unset multiplot
+plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"sentence\" && $2 == \"%s\"' bench/out/disguise_auc.tsv", p(i)) using 3:4 with linespoints title p(i)
