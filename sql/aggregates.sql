@@ -338,3 +338,22 @@ DROP ROLE regress_llmcopy_agg;
 CREATE AGGREGATE pg_temp.union_from_common(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
     INITCOND = 'v1 common min_docs=1 docs=2 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQIBAQ==}');
 SELECT pg_temp.union_from_common(fingerprint('a b c d'::text, 2, 1));
+
+-- the final function consumes its state: an aggregate of one's own that
+-- declares it READ_ONLY (so that it runs as a window function) or
+-- SHAREABLE (so that two aggregates share one state) gets an error with an
+-- errcode, not an internal one, when the state is reached again
+\set VERBOSITY default
+CREATE AGGREGATE pg_temp.union_ro(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_ONLY);
+CREATE AGGREGATE pg_temp.union_shared(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = SHAREABLE);
+CREATE AGGREGATE pg_temp.common_shared(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = SHAREABLE);
+SELECT pg_temp.union_ro(fp) OVER (ORDER BY i) IS NULL
+FROM (VALUES (1, fingerprint('a b c d'::text, 2, 1)), (2, fingerprint('x y z'::text, 2, 1))) v(i, fp);
+DO $$ BEGIN
+    PERFORM pg_temp.union_shared(fp), pg_temp.common_shared(fp)
+    FROM (VALUES (fingerprint('a b c d'::text, 2, 1))) v(fp);
+EXCEPTION WHEN feature_not_supported THEN RAISE NOTICE 'shared state: %', SQLERRM;
+END $$;
