@@ -147,6 +147,15 @@ typedef void (*lc_tok_fn) (void *arg, const lc_tok *tok);
 #define LC_RUN_MAX (1024 * 1024)
 #define LC_RUN_MAX_SHORT 64
 
+/*
+ * Normalization runs.  A token is NFKC_Casefolded whole, except across a run
+ * of more than LC_NORM_RUN_MAX UTF-16 units none of which has a
+ * normalization boundary before it (combining marks by the hundred, which
+ * no text holds): such a run is cut every LC_NORM_RUN_MAX units and the
+ * pieces normalized alone, so that normalizing it takes linear time.
+ */
+#define LC_NORM_RUN_MAX 256
+
 /* Whether c is one of the characters a run never crosses (besides ASCII whitespace). */
 extern bool lc_is_break_char(uint32_t c);
 

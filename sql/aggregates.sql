@@ -338,3 +338,38 @@ DROP ROLE regress_llmcopy_agg;
 CREATE AGGREGATE pg_temp.union_from_common(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
     INITCOND = 'v1 common min_docs=1 docs=2 tokens=3 text k=2 w=1 seed=0 hashes=2 {BQIBAQ==}');
 SELECT pg_temp.union_from_common(fingerprint('a b c d'::text, 2, 1));
+
+-- the final function consumes its state: an aggregate of one's own that
+-- declares it READ_ONLY (so that it runs as a window function) or
+-- SHAREABLE (so that two aggregates share one state) gets an error with an
+-- errcode, not an internal one, when the state is reached again
+\set VERBOSITY default
+CREATE AGGREGATE pg_temp.union_ro(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = READ_ONLY);
+CREATE AGGREGATE pg_temp.union_shared(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_union_final, FINALFUNC_MODIFY = SHAREABLE);
+CREATE AGGREGATE pg_temp.common_shared(fingerprint) (SFUNC = fingerprint_union_trans, STYPE = fingerprint_agg_state,
+    FINALFUNC = fingerprint_common_final, FINALFUNC_MODIFY = SHAREABLE);
+SELECT pg_temp.union_ro(fp) OVER (ORDER BY i) IS NULL
+FROM (VALUES (1, fingerprint('a b c d'::text, 2, 1)), (2, fingerprint('x y z'::text, 2, 1))) v(i, fp);
+DO $$ BEGIN
+    PERFORM pg_temp.union_shared(fp), pg_temp.common_shared(fp)
+    FROM (VALUES (fingerprint('a b c d'::text, 2, 1))) v(fp);
+EXCEPTION WHEN feature_not_supported THEN RAISE NOTICE 'shared state: %', SQLERRM;
+END $$;
+
+-- attribution_agg drops repeated entries as they pile up: over 100,000 rows
+-- crediting one work its state stays small (it kept every row, about 20 MB,
+-- and a gigabyte for ten million rows), sampled every 1,000 rows while the
+-- aggregate runs
+CREATE FUNCTION pg_temp.note_state_bytes(i int) RETURNS bool LANGUAGE sql VOLATILE AS $$
+    SELECT i % 1000 <> 0 OR set_config('llmcopy_test.state_bytes', greatest(
+        coalesce(nullif(current_setting('llmcopy_test.state_bytes', true), ''), '0')::bigint,
+        (SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts
+         WHERE name = 'pg_llmcopy aggregate state'))::text, false) IS NOT NULL $$;
+SELECT attribution_agg('Ann', 'Work', 'https://example.org/w', 'mit')
+FROM generate_series(1, 100000) i WHERE pg_temp.note_state_bytes(i);
+SELECT current_setting('llmcopy_test.state_bytes')::bigint BETWEEN 1 AND 1048576 AS state_stayed_small;
+-- and through the combine function, a state of repeated entries per row
+SELECT pg_temp.attribution_of(s) FROM (SELECT pg_temp.attribution_part('Ann', 'Work', NULL, 'mit') AS s
+                                       FROM generate_series(1, 3)) p, generate_series(1, 3000);

@@ -43,4 +43,26 @@ SELECT clock_timestamp() AS t0 \gset
 SELECT count(*) FROM llmcopy_components('SELECT i, i + 1 FROM generate_series(1, 50000000) i');
 SELECT clock_timestamp() - :'t0' < interval '4 s' AS components_ended;
 
+-- combining marks by the hundred thousand with no base between them: ICU
+-- puts them in canonical order by insertion, quadratic and deaf to cancel,
+-- so a token of 600 kB took 40 s whatever the timeout; normalized in runs
+-- of LC_NORM_RUN_MAX characters it ends (done or canceled) at once
+CREATE FUNCTION pg_temp.ends_soon(q text) RETURNS bool LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    BEGIN
+        EXECUTE q;
+    EXCEPTION WHEN query_canceled THEN NULL;
+    END;
+    RETURN clock_timestamp() - t0 < interval '4 s';
+END $$;
+SELECT pg_temp.ends_soon($$SELECT count(*) FROM llmcopy_tokens('a' || repeat(E'\u0301\u0316', 100000), 'code')$$)
+    AS code_combining_marks_ended;
+SELECT pg_temp.ends_soon($$SELECT count(*) FROM llmcopy_tokens('a' || repeat(E'\u0301\u0316', 100000), 'text')$$)
+    AS text_combining_marks_ended;
+-- and a run of 48 MB is canceled like any long input
+SELECT pg_temp.ends_soon($$SELECT fingerprint('"' || repeat(E'\u0301\u0316', 8000000), 5, 10, 'code')$$)
+    AS long_combining_marks_ended;
+
 RESET statement_timeout;

@@ -95,6 +95,18 @@ SHOW pg_llmcopy.ascii_fast_path;
 RESET ROLE;
 DROP ROLE regress_llmcopy_tokens;
 
+-- Combining marks: a run of up to 256 characters with no normalization
+-- boundary before any of them (LC_NORM_RUN_MAX) is normalized whole, marks
+-- put in canonical order across it; a longer run, which no text holds, is
+-- normalized in pieces of 256 (in linear time: cancel.sql), still one token
+-- with exact offsets.
+SELECT pairs, m AS mode, count(*) AS tokens, bool_and(tok.token = normalize(t, NFKC)) AS as_whole,
+       bool_and(tok.start = 1 AND tok.length = length(t)) AS offsets_exact
+FROM (VALUES (128), (129)) v(pairs),
+     LATERAL (SELECT 'a' || repeat(E'\u0301\u0316', pairs) AS t) s,
+     unnest(ARRAY['text', 'code', 'code:sql']) m, llmcopy_tokens(t, m) tok
+GROUP BY pairs, m ORDER BY pairs, m;
+
 -- Bad input.
 SELECT * FROM llmcopy_tokens('x', 'prose');
 SELECT * FROM llmcopy_tokens(NULL);

@@ -50,7 +50,11 @@ typedef struct AttrState
 	Size		cap;
 	Size		unique;			/* v[0 .. unique) is sorted, with no duplicate */
 	Size		flat_size;		/* cached while unique == n and flat_size > 0 */
+	Size		trim_at;		/* entries at which repeated ones are dropped (attr_state_trim) */
 } AttrState;
+
+/* The fewest entries at which a state drops its repeated ones. */
+#define ATTR_TRIM_MIN 1024
 
 /*
  * The flat form, version 1: varlena header, version, three reserved bytes
@@ -83,6 +87,7 @@ attr_state_new(MemoryContext parent)
 
 	st->cap = 8;
 	st->v = MemoryContextAlloc(st->hdr.eoh_context, sizeof(Attribution) * st->cap);
+	st->trim_at = ATTR_TRIM_MIN;
 	return st;
 }
 
@@ -151,6 +156,22 @@ attr_state_unique(AttrState *st)
 	}
 	st->n = st->unique = m;
 	st->flat_size = 0;
+}
+
+/*
+ * Drop repeated entries once the list has doubled since they were last
+ * dropped: the rows credited are mostly the same few works, and a state
+ * that kept every row grew by a hundred bytes a row (a gigabyte for ten
+ * million rows of one entry).  It holds at most about twice its distinct
+ * entries, and each entry is sorted O(log n) times in all.
+ */
+static void
+attr_state_trim(AttrState *st)
+{
+	if (st->n < st->trim_at)
+		return;
+	attr_state_unique(st);
+	st->trim_at = Max(2 * st->n, ATTR_TRIM_MIN);
 }
 
 static Size
@@ -319,6 +340,7 @@ attr_add_state(AttrState *st, Datum other)
 		if (p != end)
 			attr_corrupt();
 	}
+	attr_state_trim(st);
 }
 
 /*
@@ -375,6 +397,7 @@ attribution_trans(PG_FUNCTION_ARGS)
 		else
 			a->f[ATTR_LICENSE] = MemoryContextStrdup(ctx, TextDatumGetCString(PG_GETARG_DATUM(4)));
 	}
+	attr_state_trim(st);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 

@@ -556,11 +556,19 @@ state_new(FunctionCallInfo fcinfo, MemoryContext aggctx, bool counted)
 	return st;
 }
 
+/*
+ * The final function consumes the state: an aggregate of one's own that
+ * declares it READ_ONLY or SHAREABLE can run as a window function or share
+ * its state with another aggregate, and reach it afterwards.
+ */
 static void
 state_check_open(FpAggState *st)
 {
 	if (st->finished)
-		elog(ERROR, "fingerprint aggregate state used after it was finalized");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a fingerprint aggregate state cannot be used after its final function"),
+				 errhint("Declare an aggregate whose final function is fingerprint_union_final or fingerprint_common_final with FINALFUNC_MODIFY = READ_WRITE.")));
 }
 
 static void

@@ -302,31 +302,78 @@ nfkc_casefold(tokctx *t)
 }
 
 /*
+ * Where the piece of src[p..len) to normalize alone ends: before the
+ * character at which a run of LC_NORM_RUN_MAX UTF-16 units with no
+ * normalization boundary before any of them would grow longer (the piece's
+ * first character counts as having one), or len.
+ * ICU puts combining marks in canonical order by insertion, in time
+ * quadratic in the length of such a run, with no way to interrupt it: a
+ * token of a megabyte of marks in reverse order took minutes.  Text has
+ * runs of a few characters (Unicode's Stream-Safe Text Format allows 30
+ * non-starters in a row); only longer ones are cut, and only they can
+ * normalize otherwise than whole.
+ */
+static int32_t
+norm_piece_end(const UNormalizer2 *n2, const UChar *src, int32_t p, int32_t len)
+{
+	int32_t		run = p;
+	int32_t		i = p;
+	UChar32		c;
+
+	U16_NEXT(src, i, len, c);
+	while (i < len)
+	{
+		int32_t		j = i;
+
+		U16_NEXT(src, j, len, c);
+		if (unorm2_hasBoundaryBefore(n2, c))
+			run = i;
+		else if (i - run > LC_NORM_RUN_MAX)
+			return i;
+		i = j;
+	}
+	return len;
+}
+
+/*
  * NFKC_Casefold a UTF-16 string and append it as UTF-8 to t->nbuf, whose
  * first `at` bytes are kept; *outlen = bytes appended.  Returns -1 on error.
+ * A string longer than LC_NORM_RUN_MAX is normalized piece by piece (see
+ * norm_piece_end), with a tick between pieces.
  */
 static int
 normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t at, size_t *outlen)
 {
 	UErrorCode	st;
 	const UNormalizer2 *n2 = nfkc_casefold(t);
-	int32_t		nlen;
+	int32_t		nlen = 0;
 	int32_t		ulen;
 
 	if (n2 == NULL)
 		return -1;
-	for (;;)
+	for (int32_t p = 0, q; p < srclen; p = q)
 	{
-		st = U_ZERO_ERROR;
-		nlen = unorm2_normalize(n2, src, srclen, t->n16, (int32_t) t->n16cap, &st);
-		if (st != U_BUFFER_OVERFLOW_ERROR)
-			break;
-		t->n16 = grow(t, t->n16, &t->n16cap, (size_t) nlen + 1, sizeof(UChar), 0);
-	}
-	if (U_FAILURE(st))
-	{
-		set_err(t, "could not normalize a token", st);
-		return -1;
+		int32_t		n;
+
+		q = srclen <= LC_NORM_RUN_MAX ? srclen : norm_piece_end(n2, src, p, srclen);
+		for (;;)
+		{
+			st = U_ZERO_ERROR;
+			n = unorm2_normalize(n2, src + p, q - p, t->n16 ? t->n16 + nlen : NULL,
+								 (int32_t) (t->n16cap - (size_t) nlen), &st);
+			if (st != U_BUFFER_OVERFLOW_ERROR)
+				break;
+			t->n16 = grow(t, t->n16, &t->n16cap, (size_t) nlen + (size_t) n + 1, sizeof(UChar),
+						  (size_t) nlen);
+		}
+		if (U_FAILURE(st))
+		{
+			set_err(t, "could not normalize a token", st);
+			return -1;
+		}
+		nlen += n;
+		if (q < srclen)
+			tick_now(t);
 	}
 	for (;;)
 	{
@@ -382,7 +429,9 @@ next_cp(const char *s, size_t len, size_t *i)
  * into t->nbuf.  A long range is normalized in pieces of about
  * LC_TICK_BYTES, each cut before a character that has a normalization
  * boundary before it (so the pieces normalize independently, and the
- * result is that of the whole), with a tick between pieces.
+ * result is that of the whole), with a tick between pieces; a run with no
+ * such boundary for another LC_TICK_BYTES is cut where it is (it is cut
+ * every LC_NORM_RUN_MAX units anyway, see norm_piece_end).
  */
 static int
 normalize_utf8(tokctx *t, size_t bstart, size_t blen, size_t *outlen)
@@ -404,7 +453,8 @@ normalize_utf8(tokctx *t, size_t bstart, size_t blen, size_t *outlen)
 		if (end - p > LC_TICK_BYTES)
 		{
 			q = utf8_floor(t->s, p + LC_TICK_BYTES, p + 1);
-			while (q < end)
+			/* a run with no boundary for as long again is cut where it is (lc_core.h) */
+			while (q < end && q - p < 2 * LC_TICK_BYTES)
 			{
 				size_t		j = q;
 				UChar32		c = next_cp(t->s, end, &j);

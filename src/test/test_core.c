@@ -731,6 +731,17 @@ test_tick_gaps(void)
 	gap_tokenize("a 12 MB shell comment", buf, len, LC_MODE_CODE_AUTO);
 	fill(buf, len, "''");
 	gap_tokenize("12 MB of doubled quotes", buf, len, LC_MODE_CODE_SQL);
+	/*
+	 * combining marks with no base between them, in the reverse of their
+	 * canonical order: ICU reorders by insertion, quadratic in a run, so
+	 * it is fed runs of LC_NORM_RUN_MAX characters
+	 */
+	buf[0] = 'a';
+	fill(buf + 1, 3145724, "\xcc\x81\xcc\x96");
+	gap_tokenize("3 MB of combining marks", buf, 3145725, LC_MODE_TEXT);
+	gap_tokenize("3 MB of combining marks", buf, 3145725, LC_MODE_CODE);
+	buf[0] = '"';
+	gap_tokenize("a 3 MB string of combining marks", buf, 3145725, LC_MODE_CODE);
 	/* a long CJK run with no break character: ICU's dictionary, in pieces */
 	fill(buf, 3145725, "東京都");
 	gap_tokenize("3 MB of 東京都", buf, 3145725, LC_MODE_TEXT);
