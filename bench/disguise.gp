@@ -18,7 +18,7 @@ do for [lang in "js py"] {
 }
 set title "JavaScript clones, 1 % false positives"
 plot for [i=1:9] sprintf("< awk -F'\\t' '$1 == \"js\" && $2 == \"%s\"' bench/out/disguise_recall.tsv", m(i)) using 3:5 with linespoints title m(i)
-set title "Reworded prose, passages of a sentence or two: AUC against passages on the same topic"
+set title "Reworded prose, a sentence or two: AUC"
 set xrange [0.8:5.2]
 set yrange [0.5:1.02]
 set xtics ("1 reordered" 1, "2 +1/5 syn." 2, "3 +1/2 syn." 3, "4 +clauses" 4, "5 rewritten" 5)
