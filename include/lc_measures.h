@@ -36,7 +36,10 @@
 #define LC_UNITS_MIN_TOKENS 1
 #define LC_UNITS_MAX_TOKENS 64
 
-/* A growing set of hashes, fed one token at a time. */
+/*
+ * A growing set of hashes, fed one token at a time; repeated hashes are
+ * dropped as the buffer fills, so it holds about the distinct ones.
+ */
 typedef struct lc_hashset
 {
 	const char *text;			/* the buffer the tokens point into */
@@ -54,7 +57,7 @@ typedef struct lc_hashset
 	uint64_t   *out;
 	size_t		nout;
 	size_t		cap;
-	size_t		maxout;			/* refuse to grow beyond this many hashes */
+	size_t		maxout;			/* refuse more than this many distinct hashes */
 	bool		overflow;
 	const lc_env *env;
 } lc_hashset;
@@ -68,7 +71,10 @@ extern void lc_hashset_skeleton(lc_hashset *hs);
 extern void lc_units_push(void *arg, const lc_tok *tok);
 extern void lc_words_push(void *arg, const lc_tok *tok);
 
-/* Finish (closes the last unit), sort and unique; returns the number of hashes. */
+/*
+ * Finish (closes the last unit), sort and unique; returns the number of
+ * hashes.  Sets overflow when there are more than maxout of them.
+ */
 extern size_t lc_hashset_finish(lc_hashset *hs);
 
 /* Whether a normalized word is an English function word. */

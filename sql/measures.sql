@@ -213,3 +213,39 @@ SET ROLE measures_nobody;
 SELECT containment(fingerprint_units(E'a = b + c;\nd = e * f;'), fingerprint_units(E'd = e * f;\na = b + c;')) AS as_nobody;
 RESET ROLE;
 DROP ROLE measures_nobody;
+
+-- ---------------------------------------------------------------------------
+-- The sets drop repeated hashes as their buffer fills (lc_measures.c), so
+-- their memory follows the distinct words and units, not the text.  The
+-- results are the sets of before: md5 of each result as computed by the
+-- build that kept every hash until the end, over texts of n tokens drawn
+-- from v distinct ones (under and over the first buffer of 64 hashes,
+-- mostly repeated, mostly distinct), and the same sets again as the union
+-- of the sets of each word or line alone.
+CREATE TEMP TABLE m_sets (n int, v int, words text, code text);
+INSERT INTO m_sets
+SELECT n, v,
+       (SELECT string_agg(repeat(translate(substr(md5(j::text), 1, 3 + j % 6), '0123456789', 'ghijklmnos'),
+                                 CASE WHEN i % 13 = 0 THEN 12 ELSE 1 END)
+                          || CASE WHEN i % 7 = 0 THEN ' the ' WHEN i % 11 = 0 THEN '. Über ' ELSE ' ' END, '' ORDER BY i)
+        FROM generate_series(1, n) i, LATERAL (SELECT (i * 7919) % v AS j) x),
+       (SELECT string_agg(format('x%s = f(%s, y.z%s)%s', j % 13, j, j % 5,
+                                 CASE WHEN i % 3 = 0 THEN E';\n' WHEN i % 5 = 0 THEN ' { ' ELSE E'\n' END), '' ORDER BY i)
+        FROM generate_series(1, n) i, LATERAL (SELECT (i * 7919) % v AS j) x)
+FROM (VALUES (1, 1), (63, 1000), (64, 1000), (65, 1000), (200, 7), (1000, 10), (5000, 3000),
+             (100000, 50), (100000, 1000000)) t(n, v);
+SELECT n, v, (fingerprint_info(fingerprint_words(words))).hashes AS words,
+       md5(fingerprint_words(words)::text) AS words_md5,
+       (fingerprint_info(fingerprint_units(code))).hashes AS units,
+       md5(fingerprint_units(code)::text) AS units_md5,
+       md5(fingerprint_units(code, 1, 'text')::text) AS units_text_md5,
+       md5(fingerprint_units(code, 3, 'code', false)::text) AS skeleton_md5
+FROM m_sets ORDER BY n, v;
+CREATE FUNCTION pg_temp.hashes_of(f fingerprint) RETURNS text LANGUAGE sql AS $$ SELECT substr(f::text, strpos(f::text, '{')) $$;
+SELECT n, v,
+       pg_temp.hashes_of((SELECT fingerprint_union_agg(fingerprint_words(w)) FROM regexp_split_to_table(words, '\s+') w))
+         = pg_temp.hashes_of(fingerprint_words(words)) AS words_as_union,
+       pg_temp.hashes_of((SELECT fingerprint_union_agg(fingerprint_units(l)) FROM regexp_split_to_table(code, E'[;{\n]') l))
+         = pg_temp.hashes_of(fingerprint_units(code)) AS units_as_union
+FROM m_sets ORDER BY n, v;
+DROP TABLE m_sets;

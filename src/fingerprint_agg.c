@@ -999,9 +999,19 @@ state_add_flat(FpAggState *st, FunctionCallInfo fcinfo, const FpAggFlat *f)
 	source_serial(&s, counted, f->data, (const uint8 *) f + VARSIZE(f), f->nhashes);
 	if (st->n + f->nhashes <= st->rmax)
 	{
-		/* small: decode it and merge it in place */
-		uint64	   *h = palloc(f->nhashes * sizeof(uint64));
-		uint32	   *c = counted ? palloc(f->nhashes * sizeof(uint32)) : NULL;
+		/*
+		 * Small enough for the in-memory run: decode it and merge it in
+		 * place.  Huge allocations: a run past 134 million hashes (8 bytes
+		 * each; counts past 268 million) exceeds MaxAllocSize, with a large
+		 * work_mem or in a state that cannot spill (the final function of a
+		 * flat value), where rmax is MaxAllocHugeSize / entry.  rmax bounds
+		 * these sizes (nhashes times an entry stays below MaxAllocHugeSize),
+		 * and a flat value holds fewer than 1 G hashes (a byte each at
+		 * least, checked on input), so a run truly too large is the
+		 * allocator's out of memory error (53200), not an internal one.
+		 */
+		uint64	   *h = palloc_extended(f->nhashes * sizeof(uint64), MCXT_ALLOC_HUGE);
+		uint32	   *c = counted ? palloc_extended(f->nhashes * sizeof(uint32), MCXT_ALLOC_HUGE) : NULL;
 		Size		m = 0;
 
 		for (; source_ready(&s) && m < f->nhashes; s.pos++, m++)

@@ -16,9 +16,10 @@
  * a doubled final consonant.  The rules touch ASCII words only; words of
  * other scripts are kept whole.
  *
- * Both push functions do O(1) work a token plus the bytes between two
- * tokens, so the tokenizer's tick (every LC_TICK_BYTES of input) bounds
- * the time between ticks; the final sort ticks on its own.
+ * Both push functions do O(1) work a token (amortized: see
+ * hashset_make_room) plus the bytes between two tokens, so the tokenizer's
+ * tick (every LC_TICK_BYTES of input) bounds the time between ticks; the
+ * sorts that drop repeated hashes, and the final one, tick on their own.
  */
 #include "lc_measures.h"
 #include "lc_winnow_impl.h"		/* the k-grams' token hash, polynomial and avalanche */
@@ -44,29 +45,52 @@ lc_hashset_init(lc_hashset *hs, const char *text, uint64_t seed, int min_tokens,
 	hs->maxout = maxout;
 }
 
-static void
+/*
+ * Room for one more hash.  The buffer drops repeated hashes when it fills
+ * (sort and unique in place), and doubles only when that leaves it more
+ * than half full: its size follows the distinct hashes, not the tokens (a
+ * 350 MB text of a few words needs a few hundred bytes).  Each sort frees
+ * half the buffer or precedes a doubling, so a hash is sorted O(1) times
+ * on average.  The buffer may hold a quarter more than maxout: near the
+ * limit a sort still frees a fifth of it, rather than a slot or two for
+ * each sort of the whole set.  False when the set has more than maxout
+ * distinct hashes (overflow).
+ */
+static bool
+hashset_make_room(lc_hashset *hs)
+{
+	size_t		limit = hs->maxout + hs->maxout / 4 + 1;
+	size_t		cap;
+	uint64_t   *out;
+
+	if (hs->overflow)
+		return false;
+	hs->nout = lc_sort_unique_u64(hs->out, hs->nout, hs->env);
+	if (hs->nout > hs->maxout)
+	{
+		hs->overflow = true;
+		return false;
+	}
+	if (hs->cap > 0 && (hs->nout <= hs->cap / 2 || hs->cap >= limit))
+		return true;
+	cap = hs->cap ? hs->cap * 2 : 64;
+	if (cap > limit)
+		cap = limit;
+	out = hs->env->alloc(hs->env->ctx, cap * sizeof(uint64_t));
+	if (hs->nout)
+		memcpy(out, hs->out, hs->nout * sizeof(uint64_t));
+	if (hs->out)
+		hs->env->release(hs->env->ctx, hs->out);
+	hs->out = out;
+	hs->cap = cap;
+	return true;
+}
+
+static inline void
 hashset_add(lc_hashset *hs, uint64_t h)
 {
-	if (hs->nout == hs->cap)
-	{
-		size_t		cap = hs->cap ? hs->cap * 2 : 64;
-		uint64_t   *out;
-
-		if (hs->nout >= hs->maxout)
-		{
-			hs->overflow = true;
-			return;
-		}
-		if (cap > hs->maxout)
-			cap = hs->maxout;
-		out = hs->env->alloc(hs->env->ctx, cap * sizeof(uint64_t));
-		if (hs->nout)
-			memcpy(out, hs->out, hs->nout * sizeof(uint64_t));
-		if (hs->out)
-			hs->env->release(hs->env->ctx, hs->out);
-		hs->out = out;
-		hs->cap = cap;
-	}
+	if (hs->nout == hs->cap && !hashset_make_room(hs))
+		return;
 	hs->out[hs->nout++] = h;
 }
 
@@ -266,5 +290,7 @@ lc_hashset_finish(lc_hashset *hs)
 	if (hs->unit_tokens > 0)
 		unit_close(hs);
 	hs->nout = lc_sort_unique_u64(hs->out, hs->nout, hs->env);
+	if (hs->nout > hs->maxout)
+		hs->overflow = true;
 	return hs->nout;
 }

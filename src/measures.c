@@ -29,16 +29,17 @@ hashset_fingerprint(const char *s, size_t len, lc_mode mode, int k, uint32 seed,
 	params.shingle = (uint8) k;
 	params.size = 1;
 	params.seed = seed;
-	lc_hashset_init(&hs, s, seed, k, llmcopy_env(), (size_t) FINGERPRINT_MAX_HASHES + 1);
+	lc_hashset_init(&hs, s, seed, k, llmcopy_env(), (size_t) FINGERPRINT_MAX_HASHES);
 	if (skeleton)
 		lc_hashset_skeleton(&hs);
 	llmcopy_tokenize(s, len, mode, fn, &hs);
+	/* the limit is on distinct hashes: known once the last are sorted */
+	n = lc_hashset_finish(&hs);
 	if (hs.overflow || hs.ntokens > PG_UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("text is too large to fingerprint"),
 				 errdetail("It has %llu tokens.", (unsigned long long) hs.ntokens)));
-	n = lc_hashset_finish(&hs);
 	params.tokens = (uint32) hs.ntokens;
 	f = fingerprint_alloc((const Fingerprint *) &params, (uint32) n);
 	if (n > 0)

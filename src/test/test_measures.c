@@ -8,8 +8,12 @@
  * 2. Words: reordered sentences and changed function words give the same
  *    set; inflections meet at one stem; stopword lookup agrees with a
  *    linear search of the list's words.
- * 3. The output stops at maxout with overflow set, and ticks come at least
- *    once per LC_TICK_BYTES of input.
+ * 3. The output stops past maxout distinct hashes with overflow set, and
+ *    ticks come at least once per LC_TICK_BYTES of input.
+ * 4. Memory follows the distinct hashes, not the tokens: a long text of
+ *    three words keeps a buffer of 64 hashes at most; and a set equals a
+ *    plain one (every hash kept, then sorted) on texts of many words or
+ *    lines, mostly repeated or mostly distinct.
  * Prints "N passed, N failed"; exits 1 if any failed.
  */
 #include "lc_measures.h"
@@ -26,21 +30,34 @@ static int	passed,
 	fputc('\n', stderr); } } while (0)
 
 static size_t ticks;
+static size_t live_bytes,
+			peak_bytes;
 
+/* malloc with the size in front, so that live and peak bytes are known */
 static void *
 t_alloc(void *ctx, size_t size)
 {
-	void	   *p = malloc(size ? size : 1);
+	size_t	   *p = malloc(sizeof(size_t) * 2 + size);
 
 	if (!p)
 		abort();
-	return p;
+	p[0] = size;
+	live_bytes += size;
+	if (live_bytes > peak_bytes)
+		peak_bytes = live_bytes;
+	return p + 2;
 }
 
 static void
 t_release(void *ctx, void *ptr)
 {
-	free(ptr);
+	size_t	   *p;
+
+	if (!ptr)
+		return;
+	p = (size_t *) ptr - 2;
+	live_bytes -= p[0];
+	free(p);
 }
 
 static void
@@ -87,8 +104,8 @@ units_case(const char *what, const char *a, const char *b, int min_tokens, bool 
 	else
 		CHECK(x.nout - common == diff, "units, %s: %zu of %zu hashes not shared, expected %zu",
 			  what, x.nout - common, x.nout, diff);
-	free(x.out);
-	free(y.out);
+	t_release(NULL, x.out);
+	t_release(NULL, y.out);
 }
 
 static void
@@ -128,8 +145,8 @@ words_case(const char *what, const char *a, const char *b, bool same)
 
 	CHECK(same_set(&x, &y) == same && x.nout > 0, "words, %s: %zu and %zu hashes", what,
 		  x.nout, y.nout);
-	free(x.out);
-	free(y.out);
+	t_release(NULL, x.out);
+	t_release(NULL, y.out);
 }
 
 static void
@@ -181,11 +198,28 @@ test_words(void)
 	}
 }
 
+/*
+ * n tokens of words drawn from v distinct ones ("w<j>x", kept whole by the
+ * stemmer), sep after every every-th
+ */
+static char *
+words_text(size_t n, size_t v, const char *sep, size_t every)
+{
+	char	   *s = malloc(n * 24 + 1),
+			   *p = s;
+
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "w%zux%s", (i * 7919) % v, i % every == every - 1 ? sep : " ");
+	*p = '\0';
+	return s;
+}
+
 static void
 test_limits(void)
 {
 	size_t		len = 4 * LC_TICK_BYTES + 17,
-				before;
+				before,
+				base;
 	char	   *s = malloc(len + 1);
 	lc_hashset	hs;
 
@@ -196,11 +230,90 @@ test_limits(void)
 	hs = set_of(s, LC_MODE_CODE, 1, 1 << 30);
 	CHECK(ticks - before >= len / LC_TICK_BYTES, "%zu ticks for %zu bytes", ticks - before, len);
 	CHECK(!hs.overflow && hs.nout == 2, "units of a repeated line (and of its cut end): %zu", hs.nout);
-	free(hs.out);
+	t_release(NULL, hs.out);
+	/* memory follows the distinct hashes: three words over and over need one buffer of 64 */
+	base = live_bytes;
+	peak_bytes = base;
+	hs = set_of(s, LC_MODE_TEXT, 0, 1 << 30);
+	CHECK(hs.nout == 4 && hs.cap <= 64 && peak_bytes - base <= 64 * 8 + 1024,
+		  "three words (and a cut one) of %llu tokens: %zu hashes, a buffer of %zu, %zu bytes at the peak",
+		  (unsigned long long) hs.ntokens, hs.nout, hs.cap, peak_bytes - base);
+	t_release(NULL, hs.out);
+	/* the limit is on distinct hashes: the same words stay far below it */
 	hs = set_of(s, LC_MODE_TEXT, 0, 10);
-	CHECK(hs.overflow && hs.nout <= 10, "maxout: %zu hashes, overflow %d", hs.nout, hs.overflow);
-	free(hs.out);
+	CHECK(!hs.overflow && hs.nout == 4, "three words (and a cut one), maxout 10: %zu hashes, overflow %d",
+		  hs.nout, hs.overflow);
+	t_release(NULL, hs.out);
 	free(s);
+	/* 100 distinct words, each 50 times: kept at maxout 100, refused at 99 */
+	s = words_text(5000, 100, "\n", 9);
+	hs = set_of(s, LC_MODE_TEXT, 0, 100);
+	CHECK(!hs.overflow && hs.nout == 100, "100 words, maxout 100: %zu, overflow %d", hs.nout, hs.overflow);
+	t_release(NULL, hs.out);
+	hs = set_of(s, LC_MODE_TEXT, 0, 99);
+	CHECK(hs.overflow, "100 words, maxout 99: %zu, overflow %d", hs.nout, hs.overflow);
+	t_release(NULL, hs.out);
+	free(s);
+	s = words_text(5000, 5000, "\n", 9);
+	hs = set_of(s, LC_MODE_TEXT, 0, 4999);
+	CHECK(hs.overflow, "5000 distinct words, maxout 4999: overflow %d", hs.overflow);
+	t_release(NULL, hs.out);
+	free(s);
+}
+
+/* The reference: every word's hash kept, as lc_words_push hashes it, then sorted. */
+typedef struct plain_set
+{
+	uint64_t   *out;
+	size_t		n;
+} plain_set;
+
+static void
+plain_words_push(void *arg, const lc_tok *tok)
+{
+	plain_set  *ps = arg;
+	char		buf[64];
+
+	if (lc_is_stopword(tok->norm, tok->normlen))
+		return;
+	if (tok->normlen > sizeof(buf))
+		ps->out[ps->n++] = lc_token_hash(tok->norm, tok->normlen, LC_WORDS_SEED);
+	else
+		ps->out[ps->n++] = lc_token_hash(buf, lc_stem(tok->norm, tok->normlen, buf), LC_WORDS_SEED);
+}
+
+static void
+test_plain(void)
+{
+	static const size_t sizes[][2] = {{63, 1000}, {64, 1000}, {65, 1000}, {1000, 7}, {20000, 300},
+									  {20000, 15000}, {100000, 1000000}};
+	char		err[256];
+
+	for (size_t c = 0; c < sizeof(sizes) / sizeof(sizes[0]); c++)
+	{
+		size_t		n = sizes[c][0],
+					v = sizes[c][1];
+		char	   *s = words_text(n, v, ". The ", 9);
+		plain_set	ps = {malloc(sizeof(uint64_t) * 2 * n), 0};
+		lc_hashset	hs = set_of(s, LC_MODE_TEXT, 0, 1 << 30);
+		char	   *lines,
+				   *once;
+
+		lc_tokenize(s, strlen(s), LC_MODE_TEXT, 0, &env, plain_words_push, &ps, err, sizeof(err));
+		ps.n = lc_sort_unique_u64(ps.out, ps.n, NULL);
+		CHECK(hs.nout == ps.n && memcmp(hs.out, ps.out, ps.n * 8) == 0 && hs.cap <= 4 * ps.n + 64,
+			  "words of %zu tokens from %zu: %zu hashes, %zu kept plainly, a buffer of %zu",
+			  n, v, hs.nout, ps.n, hs.cap);
+		t_release(NULL, hs.out);
+		free(ps.out);
+		free(s);
+		/* units: lines of one word drawn with repeats, and each distinct line once */
+		lines = words_text(n, v, "\n", 1);
+		once = words_text(n < v ? n : v, v, "\n", 1);
+		units_case("lines repeated and once", lines, once, 1, n >= v, 0);
+		free(lines);
+		free(once);
+	}
 }
 
 int
@@ -209,6 +322,7 @@ main(void)
 	test_units();
 	test_words();
 	test_limits();
+	test_plain();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
