@@ -1268,7 +1268,11 @@ CREATE TABLE llmcopy_scanned (
 );
 -- (keyed by a hash of the id, of bounded size: an output whose id is too
 -- long for a btree key is recorded too, as skipped)
-CREATE UNIQUE INDEX llmcopy_scanned_key ON llmcopy_scanned (output_table, corpus_table, pg_catalog.sha256(output_id::bytea));
+-- (keyed by a hash of the id's bytes, so an id of any length fits the key;
+-- backslashes are doubled so that the cast to bytea reads the text as it is,
+-- never as an escape)
+CREATE UNIQUE INDEX llmcopy_scanned_key ON llmcopy_scanned
+    (output_table, corpus_table, pg_catalog.sha256(pg_catalog.replace(output_id, E'\\', E'\\\\')::bytea));
 CREATE TABLE llmcopy_runs (
     run_id serial PRIMARY KEY,
     output_table int, corpus_table int,
@@ -2560,7 +2564,8 @@ BEGIN
                     EXCEPTION WHEN OTHERS THEN
                         UPDATE @extschema@.llmcopy_scanned s SET status = 'skipped', reason = SQLSTATE || ': ' || SQLERRM
                         WHERE (s.output_table, s.corpus_table) = (o.id, c.id)
-                          AND sha256(s.output_id::bytea) = sha256(one::bytea) AND s.output_id = one;
+                          AND sha256(replace(s.output_id, E'\\', E'\\\\')::bytea) = sha256(replace(one, E'\\', E'\\\\')::bytea)
+                          AND s.output_id = one;
                         n_skipped := n_skipped + 1;
                     END;
                 END LOOP;

@@ -1,25 +1,15 @@
 -- Red team: one output row that stops the nightly scan for good.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  Only the
--- batch's find statement is retried output by output; the statements
--- before it are not, and they fail for a whole table on one row:
---   - llmcopy_scan_pending reads every output's logged_at as timestamptz: a
---     date column holding a date past the timestamp range (any writer can
---     log '5874897-12-31') fails with 22008 "date out of range for
---     timestamp" before anything is listed;
---   - the claim inserts the id as text into llmcopy_scanned, whose primary
---     key (output_table, corpus_table, output_id) holds 8 bytes more than
---     the outputs table's own key: an id of 2,690 characters, which the
---     outputs table's text primary key accepts, fails with 54000 "index row
---     size exceeds maximum" and takes the 499 other outputs of its batch
---     with it.
--- The error leaves llmcopy_scan at once: every registration scanned after
--- that table (CALL llmcopy_scan() takes them in order) is never reached,
--- on every run, until someone edits the row away.
--- Fix: cast logged_at in a way that cannot fail (or clamp it) and record
--- the outputs that fail in the listing or the claim as skipped; key the
--- records by something of bounded size (a hash of the id, or a check of the
--- id's length that skips with a reason).
+-- Rows that once stopped every scan of their table, and must not:
+--   - a date column holding a date past the timestamp range (any writer
+--     can log '5874897-12-31'): read as -infinity or infinity;
+--   - an id the outputs table's key holds but a scan record's key would
+--     not (2,690 characters): recorded as skipped, with the reason;
+--   - an id with a backslash (a Windows path): the records are keyed by a
+--     hash of the id's bytes, and a cast of the text to bytea reads a
+--     backslash as an escape, so 'C:\temp' failed the claim of its whole
+--     batch on every run, and '\x41' and 'A' shared one key (the second
+--     never scanned).
 CREATE TABLE rt_bo_works (id int PRIMARY KEY, body text);
 INSERT INTO rt_bo_works VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long');
 SELECT llmcopy_register_corpus('rt_bo_works', 'id', 'body') AS rt_bo_corpus \gset
@@ -47,17 +37,36 @@ SET client_min_messages = warning;
 CALL llmcopy_scan(outputs => 'rt_bo_keyed', corpus => 'rt_bo_works', threshold => 0.1);
 CALL llmcopy_scan(outputs => 'rt_bo_keyed', corpus => 'rt_bo_works', threshold => 0.1);
 RESET client_min_messages;
--- the short one scanned, the long one accounted for (any status)
+-- the short one scanned, the long one recorded as skipped, with the reason
 SELECT count(*) FILTER (WHERE output_id = '1' AND status = 'scanned') AS short_scanned,
-       count(*) FILTER (WHERE length(output_id) > 1000) AS long_recorded
+       count(*) FILTER (WHERE length(output_id) > 1000) AS long_recorded,
+       bool_and(status = 'skipped' AND reason = '54000: id longer than 1000 bytes')
+           FILTER (WHERE length(output_id) > 1000) AS long_skipped_with_reason
 FROM llmcopy_scanned WHERE output_table = :rt_bo_keyed;
 SELECT count(*) AS findings FROM llmcopy_findings WHERE output_table = :rt_bo_keyed;
+-- Ids with backslashes, and two ids that the bytea escape syntax reads as
+-- the same bytes: each is claimed, scanned once and has its finding.
+CREATE TABLE rt_bo_slashed (id text PRIMARY KEY, body text, at timestamptz);
+INSERT INTO rt_bo_slashed VALUES
+    ('C:\temp', 'a copy: the quick brown fox jumps over the lazy dog again and again, all day long', now()),
+    ('\x41', 'one more copy: the quick brown fox jumps over the lazy dog again and again, all day long', now()),
+    ('A', 'and a copy: the quick brown fox jumps over the lazy dog again and again, all day long', now()),
+    ('\\', 'the last copy: the quick brown fox jumps over the lazy dog again and again, all day long', now());
+SELECT llmcopy_register_outputs('rt_bo_slashed', 'id', 'body', 'at') AS rt_bo_slashed \gset
+SET client_min_messages = warning;
+CALL llmcopy_scan(outputs => 'rt_bo_slashed', corpus => 'rt_bo_works', threshold => 0.1);
+CALL llmcopy_scan(outputs => 'rt_bo_slashed', corpus => 'rt_bo_works', threshold => 0.1);
+RESET client_min_messages;
+SELECT s.output_id, s.status, (SELECT count(*) FROM llmcopy_findings f
+                               WHERE f.output_table = s.output_table AND f.output_id = s.output_id) AS findings
+FROM llmcopy_scanned s WHERE s.output_table = :rt_bo_slashed ORDER BY s.output_id COLLATE "C";
 -- no run is left without an end
 SELECT status, count(*) FROM llmcopy_runs WHERE corpus_table = :rt_bo_corpus GROUP BY 1 ORDER BY 1;
 
 -- clean up
 SELECT llmcopy_unregister('rt_bo_dated');
 SELECT llmcopy_unregister('rt_bo_keyed');
+SELECT llmcopy_unregister('rt_bo_slashed');
 SELECT llmcopy_unregister('rt_bo_works');
 DELETE FROM llmcopy_runs WHERE corpus_table = :rt_bo_corpus;
-DROP TABLE rt_bo_dated, rt_bo_keyed, rt_bo_works;
+DROP TABLE rt_bo_dated, rt_bo_keyed, rt_bo_slashed, rt_bo_works;
