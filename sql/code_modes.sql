@@ -142,6 +142,14 @@ FROM (SELECT E'def f(a):\n    #note """quoted\n    b = a.x + "s"\n    c = b.y("t
              E'def g(q):\n    #see """here\n    r = q.x + "s"\n    v = r.y("t")\n    return v.z\n' AS w) t,
      unnest(ARRAY['code:python', 'code:python:kinds', 'code']) m,
      LATERAL llmcopy_disguise_scores(t.o, t.w, m) d;
+-- in code:auto both texts are read in the language of the work: a fragment
+-- of Python too short to tell is not read as C (as it alone would be)
+SELECT llmcopy_code_language(t.o) AS output_alone, llmcopy_code_language(t.w) AS work,
+       llmcopy_disguise_units(t.o, t.w, 'code:auto') = llmcopy_disguise_units(t.o, t.w, 'code:python') AS as_python,
+       llmcopy_disguise_units(t.o, t.w, 'code:auto') > containment_smoothed(fingerprint_units(t.o, 3, 'code:auto', false),
+                                                                     fingerprint_units(t.w, 3, 'code:auto', false), 8) AS better_than_apart
+FROM (SELECT E'b = a.x + ''s'' # it''s\nc = b.y(''t'')\nd = c.z[''k'']\n' AS o,
+             E'import os\ndef f(a):\n    b = a.x + ''s'' # it''s\n    c = b.y(''t'')\n    d = c.z[''k'']\n    return d\n' AS w) t;
 
 -- a registration stores the mode by its canonical name, as the values and
 -- the index option name it (code:ts is code:js), so that outputs and a

@@ -374,8 +374,11 @@ CREATE FUNCTION llmcopy_disguise_units(output text, work text, mode text) RETURN
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT CASE WHEN mode = 'code' OR mode LIKE 'code:%' THEN @extschema@.containment_smoothed(
-                      @extschema@.fingerprint_units(output, 3, pg_catalog.regexp_replace(mode, ':kinds$', ''), false),
-                      @extschema@.fingerprint_units(work, 3, pg_catalog.regexp_replace(mode, ':kinds$', ''), false), 8) END $$;
+                      @extschema@.fingerprint_units(output, 3, l.lang, false),
+                      @extschema@.fingerprint_units(work, 3, l.lang, false), 8) END
+       FROM (SELECT CASE WHEN pg_catalog.regexp_replace(mode, ':kinds$', '') = 'code:auto'
+                         THEN 'code:' OPERATOR(pg_catalog.||) @extschema@.llmcopy_code_language(work)
+                         ELSE pg_catalog.regexp_replace(mode, ':kinds$', '') END AS lang) l $$;
 
 CREATE FUNCTION llmcopy_disguise_words(output text, work text, mode text) RETURNS float8
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -389,7 +392,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT @extschema@.llmcopy_disguise_units(output, work, mode), @extschema@.llmcopy_disguise_words(output, work, mode) $$;
 
 COMMENT ON FUNCTION llmcopy_disguise_units(text, text, text) IS
-'the units score of llmcopy_disguise_scores: unit skeletons'' smoothed containment in the language of a code mode (its tokens as written), else NULL';
+'the units score of llmcopy_disguise_scores: unit skeletons'' smoothed containment in the language of a code mode (for code:auto the language of the work, for both texts), else NULL';
 COMMENT ON FUNCTION llmcopy_disguise_words(text, text, text) IS
 'the words score of llmcopy_disguise_scores: content words'' containment for mode text, else NULL';
 COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
