@@ -155,6 +155,13 @@ typedef void (*lc_tok_fn) (void *arg, const lc_tok *tok);
  * pieces normalized alone, so that normalizing it takes linear time.
  */
 #define LC_NORM_RUN_MAX 256
+/*
+ * A long token is also normalized in pieces of about LC_NORM_PIECE_MAX
+ * UTF-16 units, cut before a character with a normalization boundary
+ * before it (which changes nothing in the result), so that a token of many
+ * short runs of marks does not go through ICU in one uninterruptible call.
+ */
+#define LC_NORM_PIECE_MAX 8192
 
 /* Whether c is one of the characters a run never crosses (besides ASCII whitespace). */
 extern bool lc_is_break_char(uint32_t c);

@@ -106,6 +106,14 @@ FROM (VALUES (128), (129)) v(pairs),
      LATERAL (SELECT 'a' || repeat(E'\u0301\u0316', pairs) AS t) s,
      unnest(ARRAY['text', 'code', 'code:sql']) m, llmcopy_tokens(t, m) tok
 GROUP BY pairs, m ORDER BY pairs, m;
+-- A token of many such runs, each after a base letter, is normalized in
+-- pieces of about 8,192 units cut before a base (LC_NORM_PIECE_MAX), which
+-- changes nothing: it equals the normalization of the whole.
+SELECT m AS mode, count(*) AS tokens, length(t) AS chars, bool_and(tok.token = normalize(t, NFKC)) AS as_whole,
+       bool_and(tok.start = 1 AND tok.length = length(t)) AS offsets_exact
+FROM (SELECT repeat('a' || repeat(E'\u0316\u0301', 100), 200) AS t) s,
+     unnest(ARRAY['text', 'code']) m, llmcopy_tokens(t, m) tok
+GROUP BY m, t ORDER BY m;
 
 -- Bad input.
 SELECT * FROM llmcopy_tokens('x', 'prose');

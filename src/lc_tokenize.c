@@ -305,7 +305,8 @@ nfkc_casefold(tokctx *t)
  * Where the piece of src[p..len) to normalize alone ends: before the
  * character at which a run of LC_NORM_RUN_MAX UTF-16 units with no
  * normalization boundary before any of them would grow longer (the piece's
- * first character counts as having one), or len.
+ * first character counts as having one), before the first character with a
+ * boundary once the piece holds LC_NORM_PIECE_MAX units, or len.
  * ICU puts combining marks in canonical order by insertion, in time
  * quadratic in the length of such a run, with no way to interrupt it: a
  * token of a megabyte of marks in reverse order took minutes.  Text has
@@ -327,7 +328,11 @@ norm_piece_end(const UNormalizer2 *n2, const UChar *src, int32_t p, int32_t len)
 
 		U16_NEXT(src, j, len, c);
 		if (unorm2_hasBoundaryBefore(n2, c))
+		{
+			if (i - p >= LC_NORM_PIECE_MAX)
+				return i;
 			run = i;
+		}
 		else if (i - run > LC_NORM_RUN_MAX)
 			return i;
 		i = j;

@@ -742,6 +742,19 @@ test_tick_gaps(void)
 	gap_tokenize("3 MB of combining marks", buf, 3145725, LC_MODE_CODE);
 	buf[0] = '"';
 	gap_tokenize("a 3 MB string of combining marks", buf, 3145725, LC_MODE_CODE);
+	/* runs of 256 marks, each short enough to normalize whole, after a base */
+	{
+		char		pat[1 + 512 + 1];
+
+		pat[0] = 'a';
+		for (int k = 0; k < 128; k++)
+			memcpy(pat + 1 + 2 * k, "\xcc\x81", 2);
+		for (int k = 0; k < 128; k++)
+			memcpy(pat + 1 + 256 + 2 * k, "\xcc\x96", 2);
+		pat[513] = '\0';
+		fill(buf, 3145725, pat);
+		gap_tokenize("3 MB of a base and 256 marks, repeated", buf, 3145725, LC_MODE_TEXT);
+	}
 	/* a long CJK run with no break character: ICU's dictionary, in pieces */
 	fill(buf, 3145725, "東京都");
 	gap_tokenize("3 MB of 東京都", buf, 3145725, LC_MODE_TEXT);
