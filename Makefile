@@ -107,18 +107,18 @@ $(OBJS): $(wildcard include/*.h)
 
 # Unit tests of the pure-C core, outside the server.
 CORE_SRCS = src/lc_tokenize.c src/lc_winnow.c src/lc_sets.c src/lc_spans.c src/lc_minhash.c
-src/test/test_core: src/test/test_core.c $(CORE_SRCS) $(wildcard include/*.h)
+src/test/test_core: src/test/test_core.c src/test/unit.h $(CORE_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_core.c $(CORE_SRCS) $(ICU_LIBS)
 
 # Unit tests of the SPDX core: memory, ticks, the expansion against a plain one.
 SPDX_SRCS = src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c
-src/test/test_spdx: src/test/test_spdx.c $(SPDX_SRCS) include/lc_spdx.h
+src/test/test_spdx: src/test/test_spdx.c src/test/unit.h $(SPDX_SRCS) include/lc_spdx.h
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude -o $@ src/test/test_spdx.c $(SPDX_SRCS)
 
 # Unit tests of the unit and word sets (lc_measures.c) over the tokenizer.
 MEASURES_SRCS = src/lc_measures.c $(CORE_SRCS)
-src/test/test_measures: src/test/test_measures.c $(MEASURES_SRCS) $(wildcard include/*.h)
+src/test/test_measures: src/test/test_measures.c src/test/unit.h $(MEASURES_SRCS) $(wildcard include/*.h)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(EXTRA_CFLAGS) -Iinclude $(ICU_CFLAGS) \
 	    -o $@ src/test/test_measures.c $(MEASURES_SRCS) $(ICU_LIBS)
 

@@ -28,12 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-static int	passed,
-			failed;
-
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-	fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); \
-	fputc('\n', stderr); } } while (0)
+#include "unit.h"
 
 static size_t ticks;
 

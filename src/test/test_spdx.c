@@ -27,12 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int	passed,
-			failed;
-
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-	fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); \
-	fputc('\n', stderr); } } while (0)
+#include "unit.h"
 
 /* An arena that counts what it hands out and frees it all at once. */
 typedef struct arena
