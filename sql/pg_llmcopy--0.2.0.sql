@@ -376,8 +376,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT CASE WHEN mode = 'code' OR mode LIKE 'code:%' THEN @extschema@.containment_smoothed(
                       @extschema@.fingerprint_units(output, 3, l.lang, false),
                       @extschema@.fingerprint_units(work, 3, l.lang, false), 8) END
-       FROM (SELECT CASE WHEN pg_catalog.regexp_replace(mode, ':kinds$', '') = 'code:auto'
-                         THEN 'code:' OPERATOR(pg_catalog.||) @extschema@.llmcopy_code_language(work)
+       FROM (SELECT CASE WHEN mode LIKE 'code:auto%' THEN 'code:' OPERATOR(pg_catalog.||) @extschema@.llmcopy_code_language(work)
                          ELSE pg_catalog.regexp_replace(mode, ':kinds$', '') END AS lang) l $$;
 
 CREATE FUNCTION llmcopy_disguise_words(output text, work text, mode text) RETURNS float8
