@@ -2449,6 +2449,7 @@ DECLARE
     licenses_out bigint := 0;
     licenses_out1 bigint;
     find_sql text;
+    b_cte text := 'MATERIALIZED';
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
     BEGIN
@@ -2456,6 +2457,18 @@ BEGIN
         SELECT * INTO STRICT c FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table;
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
+        -- a corpus that is a Citus reference table is on every node: the
+        -- outputs are then read where they are, so that with a distributed
+        -- outputs table each shard's outputs are searched on its own node
+        IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
+           AND pg_catalog.has_table_privilege('pg_catalog.pg_dist_partition', 'SELECT') THEN
+            EXECUTE 'SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p
+                                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1
+                                               AND p.partmethod OPERATOR(pg_catalog.=) ''n''
+                                               AND p.repmodel OPERATOR(pg_catalog.=) ''t'')
+                                 THEN ''NOT MATERIALIZED'' ELSE ''MATERIALIZED'' END'
+            INTO b_cte USING ctbl;
+        END IF;
         base := @extschema@.llmcopy_base_type(o.id_type);
         logged_at := @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col);
         bp := coalesce((SELECT b.fp FROM @extschema@.llmcopy_boilerplate b WHERE b.corpus_id = c.id),
@@ -2486,23 +2499,28 @@ BEGIN
         FROM new_records x;
         n := coalesce(cardinality(claimed), 0) + n_skipped;
         -- (the batch's outputs are materialized first, so a distributed
-        -- outputs table is read once and the join is with its result)
+        -- outputs table is read once and the join is with its result; but
+        -- with a reference corpus, each output is read, searched and scored
+        -- on the node that holds it, and the outputs' own key partitions the
+        -- window and groups the document frequencies, so that Citus runs
+        -- both on the shards)
         find_sql := format(
-            'WITH b AS MATERIALIZED (
-                 SELECT o.%2$I::pg_catalog.text AS output_id, o.%3$I::pg_catalog.text AS body,
+            'WITH b AS %21$s (
+                 SELECT o.%2$I AS output_key, o.%2$I::pg_catalog.text AS output_id, o.%3$I::pg_catalog.text AS body,
                         %1$s.fingerprint_minus(z.fp, $2) AS fp, (%1$s.fingerprint_info(z.fp)).tokens AS tokens,
                         %4$s AS logged_at, %5$s AS model
                  FROM %6$s o
                  CROSS JOIN LATERAL (SELECT coalesce(o.%17$I, %1$s.fingerprint(o.%3$I::pg_catalog.text, %18$s, %19$s, %15$L::pg_catalog.text)) AS fp) z
                  WHERE o.%2$I = ANY ($1::%7$s[])),
              f AS MATERIALIZED (
-                 SELECT b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::pg_catalog.text AS work_id, d.%8$I AS work_key,
+                 SELECT b.output_key, b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::pg_catalog.text AS work_id,
+                        d.%8$I AS work_key,
                         d.%16$I AS wfp, %1$s.containment(b.fp, d.%16$I) AS containment,
                         %1$s.llmcopy_disguise_units(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS units,
                         %1$s.llmcopy_disguise_words(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS words,
                         m.spans, m.longest, m.matched, coalesce(m.exact, false) AS exact,
                         %10$s AS license_raw, %11$s AS author, %12$s AS title, %13$s AS source,
-                        count(*) OVER (PARTITION BY b.output_id, md5(%1$s.fingerprint_send(d.%16$I))) AS copies
+                        count(*) OVER (PARTITION BY b.output_key, md5(%1$s.fingerprint_send(d.%16$I))) AS copies
                  FROM b JOIN %14$s d ON %1$s.fingerprint_contained(b.fp, d.%16$I, $3)
                  CROSS JOIN LATERAL (
                        SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.a_start), ''[]'') AS spans,
@@ -2510,11 +2528,12 @@ BEGIN
                               (array_agg(strpos(d.%9$I::pg_catalog.text, substr(b.body, s.a_start, s.a_length)) > 0
                                          ORDER BY s.tokens DESC, s.a_start))[1] AS exact
                        FROM %1$s.llmcopy_matches(b.body, d.%9$I::pg_catalog.text, $4, %15$L::pg_catalog.text) s) m),
+             fk AS MATERIALIZED (SELECT DISTINCT f.output_key FROM f WHERE $8),
              df AS (
-                 SELECT x.output_id, %1$s.fingerprint_df_agg(d.%16$I, x.fp, $9) AS df
-                 FROM (SELECT DISTINCT ON (f.output_id) f.output_id, f.fp FROM f WHERE $8) x
-                 JOIN %14$s d ON x.fp OPERATOR(%1$s.&&) d.%16$I
-                 GROUP BY x.output_id),
+                 SELECT b.output_key, %1$s.fingerprint_df_agg(d.%16$I, b.fp, $9) AS df
+                 FROM b JOIN %14$s d ON b.fp OPERATOR(%1$s.&&) d.%16$I
+                 WHERE b.output_key IN (SELECT fk.output_key FROM fk)
+                 GROUP BY b.output_key),
              lic AS (
                  SELECT r.raw, l.norm, l.obligations, l.problem
                  FROM (SELECT DISTINCT f.license_raw AS raw FROM f WHERE f.license_raw IS NOT NULL) r
@@ -2522,7 +2541,7 @@ BEGIN
              s AS (
                  SELECT f.*, CASE WHEN f.tokens = 0 THEN 0 ELSE f.matched::float8 / f.tokens END AS coverage,
                         %1$s.containment_weighted(f.fp, f.wfp, df.df) AS weighted
-                 FROM f LEFT JOIN df ON df.output_id = f.output_id
+                 FROM f LEFT JOIN df ON df.output_key = f.output_key
                  WHERE octet_length(f.work_id) <= %20$s),
              ins AS (
                  INSERT INTO %1$s.llmcopy_findings (output_table, output_id, corpus_table, work_id, logged_at, model,
@@ -2547,7 +2566,7 @@ BEGIN
             CASE WHEN c.author_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.author_col) END,
             CASE WHEN c.title_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.title_col) END,
             CASE WHEN c.source_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('d.%I::pg_catalog.text', c.source_col) END,
-            ctbl, c.mode, c.fp_col, o.fp_col, o.k, o.w, max_id_bytes);
+            ctbl, c.mode, c.fp_col, o.fp_col, o.k, o.w, max_id_bytes, b_cte);
         IF cardinality(claimed) > 0 THEN
             BEGIN
                 EXECUTE find_sql INTO nf, works_out, licenses_out

@@ -377,6 +377,70 @@ SELECT 'same findings for both tables', count(*), NULL, NULL, NULL FROM (
     SELECT f.output_id, f.work_id, f.containment, f.spans FROM llmcopy_findings f
     WHERE f.output_table = (SELECT id FROM llmcopy_output_tables WHERE table_name = 'outputs_dist')) s;
 
+-- A reference corpus (the works on every node) and distributed outputs:
+-- the scan reads each output, searches it and scores its findings on the
+-- worker that holds it, against that worker's copy of the works (its
+-- statement is pushed down, shard by shard, rather than run with the
+-- outputs gathered on one node); the findings are those against the
+-- distributed works.  Unregistered after, so the scans below are as they
+-- were.
+-- dist
+SET client_min_messages = warning;
+CREATE TABLE works_ref AS SELECT id, title, author, source, license, body FROM works;
+SELECT create_reference_table('works_ref');
+SELECT truncate_local_data_after_distributing_table('works_ref');
+-- single
+CREATE TABLE works_ref AS SELECT id, title, author, source, license, body FROM works;
+-- both
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('works_ref', 'id', 'body', license_col => 'license', author_col => 'author',
+                               title_col => 'title', source_col => 'source');
+SELECT llmcopy_refresh_boilerplate('works_ref', 100);
+CALL llmcopy_scan(outputs => 'outputs_dist', corpus => 'works_ref', threshold => 0.1);
+
+-- compare workflow_reference_corpus 100
+SELECT f.output_id, f.work_id, round(f.containment::numeric, 9), round(f.weighted::numeric, 9), f.longest_tokens,
+       md5(f.spans::text), f.copies, f.origin_rank, round(f.words::numeric, 9), f.license, f.obligations
+FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table
+WHERE c.table_name = 'works_ref';
+-- check workflow_reference_corpus_same_findings
+WITH f AS (SELECT c.table_name AS corpus, f.output_id, f.work_id, f.containment, f.weighted, f.longest_tokens, f.coverage,
+                  f.spans, f.exact, f.copies, f.origin_rank, f.units, f.words, f.license, f.obligations
+           FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table
+           WHERE f.output_table = (SELECT id FROM llmcopy_output_tables WHERE table_name = 'outputs_dist')),
+     w AS (SELECT output_id, work_id, containment, weighted, longest_tokens, coverage, spans, exact, copies, origin_rank,
+                  units, words, license, obligations FROM f WHERE corpus = 'works'),
+     r AS (SELECT output_id, work_id, containment, weighted, longest_tokens, coverage, spans, exact, copies, origin_rank,
+                  units, words, license, obligations FROM f WHERE corpus = 'works_ref')
+SELECT CASE WHEN (SELECT count(*) FROM r) < 100 THEN format('%s findings against works_ref', (SELECT count(*) FROM r))
+            WHEN d = 0 THEN 't' ELSE format('%s findings differ from those against works', d) END
+FROM (SELECT count(*) AS d FROM ((TABLE w EXCEPT ALL TABLE r) UNION ALL (TABLE r EXCEPT ALL TABLE w)) x) y;
+-- (each worker's copy of the works' index: probed, from the workers'
+-- statistics, written when their sessions are idle: waits up to 20 s)
+-- dist
+CREATE FUNCTION reference_probed() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    probed int;
+    workers int;
+BEGIN
+    FOR i IN 1..40 LOOP
+        SELECT count(*) FILTER (WHERE result::bigint > 0), count(*) INTO probed, workers
+        FROM run_command_on_workers($q$SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes
+                                       WHERE relname ~ '^works_ref_[0-9]+$' AND indexrelname ~ 'llmcopy_fp'$q$);
+        EXIT WHEN probed = workers;
+        PERFORM pg_sleep(0.5);
+    END LOOP;
+    RETURN CASE WHEN workers = 2 AND probed = 2 THEN 't'
+                ELSE format('the index of works_ref was probed on %s of %s workers', probed, workers) END;
+END $$;
+-- check workflow_reference_corpus_on_every_worker
+SELECT reference_probed();
+-- both
+SET client_min_messages = warning;
+SELECT llmcopy_unregister('works_ref');
+DROP TABLE works_ref;
+
 -- Citus rebuilds a table under a new OID (alter_distributed_table): the
 -- registration, kept by name, still holds, and the next scan takes only
 -- the outputs logged since.
