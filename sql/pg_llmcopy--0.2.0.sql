@@ -2415,7 +2415,9 @@ END $$;
 -- their column is not filled yet), boilerplate subtracted; f, the works
 -- each is contained in (one GIN index search an output) with the spans of
 -- llmcopy_matches, whether the longest span is in the work byte for byte,
--- and how many token-identical works the output has among them; df, for
+-- how many token-identical works the output has among them, and the hashes
+-- it shares with each (all the rarity weight needs of the work, and less
+-- to carry than the work's fingerprint when the rows come from shards); df, for
 -- the outputs that have findings only (when weighted), the document
 -- frequency of each of the output's hashes, counted over the works that
 -- share one (fingerprint_df_agg over a second index search); lic, each
@@ -2515,7 +2517,7 @@ BEGIN
              f AS MATERIALIZED (
                  SELECT b.output_key, b.output_id, b.logged_at, b.model, b.fp, b.tokens, d.%8$I::pg_catalog.text AS work_id,
                         d.%8$I AS work_key,
-                        d.%16$I AS wfp, %1$s.containment(b.fp, d.%16$I) AS containment,
+                        %1$s.fingerprint_intersect(b.fp, d.%16$I) AS shared, %1$s.containment(b.fp, d.%16$I) AS containment,
                         %1$s.llmcopy_disguise_units(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS units,
                         %1$s.llmcopy_disguise_words(b.body, d.%9$I::pg_catalog.text, %15$L::pg_catalog.text) AS words,
                         m.spans, m.longest, m.matched, coalesce(m.exact, false) AS exact,
@@ -2540,7 +2542,7 @@ BEGIN
                  CROSS JOIN LATERAL %1$s.llmcopy_license_facts(r.raw) l),
              s AS (
                  SELECT f.*, CASE WHEN f.tokens = 0 THEN 0 ELSE f.matched::float8 / f.tokens END AS coverage,
-                        %1$s.containment_weighted(f.fp, f.wfp, df.df) AS weighted
+                        %1$s.containment_weighted(f.fp, f.shared, df.df) AS weighted
                  FROM f LEFT JOIN df ON df.output_key = f.output_key
                  WHERE octet_length(f.work_id) <= %20$s),
              ins AS (
