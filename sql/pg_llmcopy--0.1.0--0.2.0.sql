@@ -1472,17 +1472,24 @@ END $$;
 -- The scan records each output by its id: two rows with one id would be
 -- scanned once between them, a row without one never.  The column must be
 -- NOT NULL and the only key of a valid unique index with no predicate (a
--- primary key on it serves).
+-- primary key on it serves).  Under a nondeterministic collation ('A' =
+-- 'a'), the index must be unique under that collation: one unique under
+-- another lets the table hold ids the scan reads as one.
 CREATE FUNCTION llmcopy_key_problem(tbl regclass, col name) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT CASE WHEN NOT EXISTS (
-                    SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid
-                    WHERE a.attrelid = tbl::oid AND a.attname = col AND NOT a.attisdropped AND a.attnotnull
-                      AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1::int2 AND i.indkey[0] = a.attnum
-                      AND i.indpred IS NULL AND i.indexprs IS NULL)
-                THEN pg_catalog.format('column %I is not NOT NULL with a unique index of its own', col) END;
+    SELECT CASE WHEN NOT coalesce(pg_catalog.bool_or(true), false)
+                THEN pg_catalog.format('column %I is not NOT NULL with a unique index of its own', col)
+                WHEN NOT pg_catalog.bool_or(i.indcollation[0] = a.attcollation
+                                            OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_collation c
+                                                           WHERE c.oid = a.attcollation AND NOT c.collisdeterministic))
+                THEN pg_catalog.format('column %I has a nondeterministic collation, and no unique index of its own under it', col)
+           END
+    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid
+    WHERE a.attrelid = tbl::oid AND a.attname = col AND NOT a.attisdropped AND a.attnotnull
+      AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1::int2 AND i.indkey[0] = a.attnum
+      AND i.indpred IS NULL AND i.indexprs IS NULL;
 END;
 
 -- An output's logged_at as timestamptz, in SQL over the column col of the

@@ -50,3 +50,24 @@ DELETE FROM llmcopy_runs WHERE corpus_table = :rt_dup_corpus;
 DELETE FROM llmcopy_output_tables WHERE table_name = 'rt_dup_outputs';
 SELECT llmcopy_unregister('rt_dup_works');
 DROP TABLE rt_dup_outputs, rt_dup_works, rt_dup_state;
+
+-- An id column under a nondeterministic collation, under which 'A' = 'a',
+-- with a unique index under another collation ("C"): the table can hold
+-- both 'A' and 'a', which the scan's reads by id take for one output (each
+-- read returns both rows).  Refused, and a registration whose index is
+-- replaced so is named broken; unique under its own collation, accepted.
+CREATE COLLATION rt_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE rt_ci_outputs (id text COLLATE rt_ci NOT NULL, body text, at timestamptz);
+CREATE UNIQUE INDEX rt_ci_outputs_c ON rt_ci_outputs (id COLLATE "C");
+INSERT INTO rt_ci_outputs VALUES ('A', 'one answer', now()), ('a', 'another answer', now());
+SELECT count(*) AS rows_one_id_reads FROM rt_ci_outputs WHERE id = 'a';
+SELECT llmcopy_register_outputs('rt_ci_outputs', 'id', 'body', 'at');
+DELETE FROM rt_ci_outputs WHERE id COLLATE "C" = 'a';
+CREATE UNIQUE INDEX rt_ci_outputs_ci ON rt_ci_outputs (id);
+SELECT llmcopy_register_outputs('rt_ci_outputs', 'id', 'body', 'at') > 0 AS registered;
+SELECT problem FROM llmcopy_registrations WHERE table_name = 'rt_ci_outputs';
+DROP INDEX rt_ci_outputs_ci;
+SELECT problem FROM llmcopy_registrations WHERE table_name = 'rt_ci_outputs';
+SELECT llmcopy_unregister('rt_ci_outputs');
+DROP TABLE rt_ci_outputs;
+DROP COLLATION rt_ci;
