@@ -2425,9 +2425,9 @@ END $$;
 -- how many token-identical works the output has among them, and the hashes
 -- it shares with each (all the rarity weight needs of the work, and less
 -- to carry than the work's fingerprint when the rows come from shards); df, for
--- the outputs that have findings only (when weighted), the document
--- frequency of each of the output's hashes, counted over the works that
--- share one (fingerprint_df_agg over a second index search); lic, each
+-- the outputs that have findings only (fk, their keys, when weighted), the
+-- document frequency of each of the output's hashes, counted over the works
+-- that share one (fingerprint_df_agg over a second index search); lic, each
 -- distinct license of the batch normalized and its obligations, once; then
 -- the findings, ranked per output by llmcopy_origin_key.
 CREATE FUNCTION llmcopy_scan_batch(run int, ids text[]) RETURNS void
@@ -2468,7 +2468,8 @@ BEGIN
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
         -- a corpus that is a Citus reference table is on every node: the
         -- outputs are then read where they are, so that with a distributed
-        -- outputs table each shard's outputs are searched on its own node
+        -- outputs table each shard's outputs are searched and matched on
+        -- its own node
         IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
            AND pg_catalog.has_table_privilege('pg_catalog.pg_dist_partition', 'SELECT') THEN
             EXECUTE 'SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p
@@ -2509,10 +2510,12 @@ BEGIN
         n := coalesce(cardinality(claimed), 0) + n_skipped;
         -- (the batch's outputs are materialized first, so a distributed
         -- outputs table is read once and the join is with its result; but
-        -- with a reference corpus, each output is read, searched and scored
-        -- on the node that holds it, and the outputs' own key partitions the
-        -- window and groups the document frequencies, so that Citus runs
-        -- both on the shards)
+        -- with a reference corpus they are read where they are, twice (for
+        -- the matches and for the document frequencies), and each output is
+        -- searched, matched and its hashes counted on the node that holds
+        -- it; the outputs' own key partitions the window and groups the
+        -- counts so that Citus runs both there; the findings are weighted,
+        -- ranked and written on the coordinator)
         find_sql := format(
             'WITH b AS %21$s (
                  SELECT o.%2$I AS output_key, o.%2$I::pg_catalog.text AS output_id, o.%3$I::pg_catalog.text AS body,

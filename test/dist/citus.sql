@@ -378,7 +378,7 @@ SELECT 'same findings for both tables', count(*), NULL, NULL, NULL FROM (
     WHERE f.output_table = (SELECT id FROM llmcopy_output_tables WHERE table_name = 'outputs_dist')) s;
 
 -- A reference corpus (the works on every node) and distributed outputs:
--- the scan reads each output, searches it and scores its findings on the
+-- the scan reads each output, searches it and computes its matches on the
 -- worker that holds it, against that worker's copy of the works (its
 -- statement is pushed down, shard by shard, rather than run with the
 -- outputs gathered on one node); the findings are those against the
