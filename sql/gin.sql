@@ -70,6 +70,48 @@ SELECT count(*) AS failing FROM thresholds, checks,
 WHERE r.differ <> 0 OR NOT r.used_index;
 RESET pg_llmcopy.containment_threshold;
 RESET pg_llmcopy.jaccard_threshold;
+
+-- Mixed keys (the option registration builds its index with): the same
+-- rows as a sequential scan, at 8 bits too (the keys of a value are no
+-- longer in the order of its hashes, and many hashes share one), and at
+-- the same width fewer works come back from the index only to fail the
+-- recheck than with the top bits, which winnowed hashes (the smallest of
+-- each window) crowd into the low keys.
+DROP INDEX corpus_fp;
+CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 8, mixed = true));
+SELECT count(*) AS failing FROM thresholds, checks,
+     LATERAL (SELECT set_config('pg_llmcopy.containment_threshold', t::text, false),
+                     set_config('pg_llmcopy.jaccard_threshold', t::text, false)) g,
+     LATERAL pg_temp.seq_vs_idx(q, 'corpus_fp') r
+WHERE r.differ <> 0 OR NOT r.used_index;
+RESET pg_llmcopy.containment_threshold;
+RESET pg_llmcopy.jaccard_threshold;
+-- works removed by the recheck, over one search per output
+CREATE FUNCTION pg_temp.rechecked() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    o record;
+    line text;
+    n bigint := 0;
+BEGIN
+    PERFORM set_config('enable_seqscan', 'off', true);
+    FOR o IN SELECT oid FROM outputs LOOP
+        FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+                                    SELECT count(*) FROM corpus c WHERE c.fp && (SELECT fp FROM outputs WHERE oid = %s)', o.oid) LOOP
+            n := n + coalesce(substring(line FROM 'Rows Removed by Index Recheck: (\d+)')::bigint, 0);
+        END LOOP;
+    END LOOP;
+    PERFORM set_config('enable_seqscan', 'on', true);
+    RETURN n;
+END $$;
+DROP INDEX corpus_fp;
+CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 14));
+SELECT pg_temp.rechecked() AS top_bits \gset
+DROP INDEX corpus_fp;
+CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 14, mixed = true));
+SELECT pg_temp.rechecked() AS mixed \gset
+SELECT :mixed * 2 < :top_bits AS mixed_keys_rechecked_less_than_half, :top_bits > 0 AS top_bits_rechecked_some;
+SELECT pg_get_indexdef('corpus_fp'::regclass) ~ 'mixed=''true''' AS option_kept;
+CREATE INDEX corpus_fp_bad ON corpus USING gin (fp fingerprint_ops (mixed = maybe));
 DROP INDEX corpus_fp;
 CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 7));
 CREATE INDEX corpus_fp ON corpus USING gin (fp fingerprint_ops (bits = 33));

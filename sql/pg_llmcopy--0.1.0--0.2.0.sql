@@ -1874,12 +1874,13 @@ BEGIN ATOMIC
                    WHERE i.indrelid = tbl::oid AND a.attname = col);
 END;
 
--- The statement that builds a corpus's index, with the key width for its size.
+-- The statement that builds a corpus's index, with the key width for its
+-- size and mixed keys (spread over the whole key range: see fingerprint_ops).
 CREATE FUNCTION llmcopy_index_statement(tbl regclass, col name, concurrent bool, k int, w int, mode text) RETURNS text
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s, k = %s, w = %s, mode = %L))',
+    SELECT pg_catalog.format('CREATE INDEX%s ON %s USING gin (%I %s.fingerprint_ops (bits = %s, mixed = true, k = %s, w = %s, mode = %L))',
                              CASE WHEN concurrent THEN ' CONCURRENTLY' ELSE '' END, tbl, col, '@extschema@',
                              (@extschema@.llmcopy_index_bits(tbl, col)).bits, k, w, mode);
 END;

@@ -2,7 +2,16 @@
  * fingerprint_gin.c — GIN opclass fingerprint_ops.
  *
  * Keys are the top `bits` bits of each k-gram hash (opclass option, default
- * LLMCOPY_GIN_DEFAULT_BITS), stored as int4.  Most k-gram hashes occur in
+ * LLMCOPY_GIN_DEFAULT_BITS), stored as int4.  Winnowing keeps the smallest
+ * hash of each window, so the hashes a fingerprint holds crowd the bottom
+ * of their range (three in four have a top hex digit of 0 to 2 at w = 10)
+ * and their top bits use a fraction of the keys; with the option `mixed`,
+ * a key is the top bits of the hash times an odd constant (a bijection
+ * whose top bits depend on every bit of the hash), which spreads the keys
+ * over the whole range: fewer hashes share a key, and fewer works come
+ * back from a search only to fail the recheck.  Off by default, because an
+ * index built without the option keys the top bits (those of 0.1.0 and
+ * every index created without it); registration builds its index with it.  Most k-gram hashes occur in
  * one document, so full 64-bit keys would give one index tuple per hash;
  * truncated keys share tuples and their posting lists compress, which is
  * what keeps the index small.  The price is that keys are lossy: consistent()
@@ -33,6 +42,7 @@ typedef struct FpGinOptions
 {
 	int32		vl_len_;
 	int			bits;
+	bool		mixed;
 	LlmcopyIndexParams params;
 } FpGinOptions;
 
@@ -61,6 +71,9 @@ gin_fingerprint_options(PG_FUNCTION_ARGS)
 							"hash bits kept in each index key",
 							LLMCOPY_GIN_DEFAULT_BITS, LLMCOPY_GIN_MIN_BITS, LLMCOPY_GIN_MAX_BITS,
 							offsetof(FpGinOptions, bits));
+	add_local_bool_reloption(relopts, "mixed",
+							 "keys from the hash mixed first, spread over every key",
+							 false, offsetof(FpGinOptions, mixed));
 	llmcopy_index_param_options(relopts, &llmcopy_fingerprint_type,
 								offsetof(FpGinOptions, params));
 	PG_RETURN_VOID();
@@ -89,27 +102,38 @@ index_sketch(const FpGinOptions *o)
 	return llmcopy_index_sketch(&llmcopy_fingerprint_type, &o->params, 0);
 }
 
-static inline int32
-hash_key(uint64 h, int bits)
+static inline uint32
+hash_key(uint64 h, int bits, bool mixed)
 {
-	return (int32) (uint32) (h >> (64 - bits));
+	if (mixed)
+		h *= UINT64CONST(0x9E3779B97F4A7C15);
+	return (uint32) (h >> (64 - bits));
 }
 
 /*
  * Keys of a fingerprint, unique; counts[i] = how many hashes map to key i.
- * Hashes are sorted, so their top bits are too: one pass suffices.
+ * Hashes are sorted, so their top bits are too: one pass suffices.  Mixed
+ * keys are not in the hashes' order: they are sorted first.
  */
 static Datum *
-fingerprint_keys(const Fingerprint *f, int bits, int32 *nkeys, int32 **counts)
+fingerprint_keys(const Fingerprint *f, const FpGinOptions *o, int32 *nkeys, int32 **counts)
 {
 	Datum	   *keys = palloc_extended(sizeof(Datum) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE);
 	int32	   *cnt = counts ? palloc_extended(sizeof(int32) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE) : NULL;
+	uint64	   *mixed = NULL;
 	int32		n = 0;
 	uint32		prev = 0;
 
+	if (o->mixed && f->nhashes > 0)
+	{
+		mixed = palloc_extended(sizeof(uint64) * f->nhashes, MCXT_ALLOC_HUGE);
+		for (uint32 i = 0; i < f->nhashes; i++)
+			mixed[i] = hash_key(f->hashes[i], o->bits, true);
+		lc_sort_u64(mixed, f->nhashes, llmcopy_env());
+	}
 	for (uint32 i = 0; i < f->nhashes; i++)
 	{
-		uint32		key = (uint32) hash_key(f->hashes[i], bits);
+		uint32		key = mixed ? (uint32) mixed[i] : hash_key(f->hashes[i], o->bits, false);
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -129,6 +153,8 @@ fingerprint_keys(const Fingerprint *f, int bits, int32 *nkeys, int32 **counts)
 	*nkeys = n;
 	if (counts)
 		*counts = cnt;
+	if (mixed)
+		pfree(mixed);
 	return keys;
 }
 
@@ -142,7 +168,7 @@ gin_extract_value_fingerprint(PG_FUNCTION_ARGS)
 	LlmcopySketch idx = index_sketch(&o);
 
 	llmcopy_index_check_value(&llmcopy_fingerprint_type, &idx, (const LlmcopySketch *) f);
-	PG_RETURN_POINTER(fingerprint_keys(f, o.bits, nentries, NULL));
+	PG_RETURN_POINTER(fingerprint_keys(f, &o, nentries, NULL));
 }
 
 PG_FUNCTION_INFO_V1(gin_extract_query_fingerprint);
@@ -199,7 +225,7 @@ gin_extract_query_fingerprint(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 	}
 
-	keys = fingerprint_keys(q, o.bits, nentries, &counts);
+	keys = fingerprint_keys(q, &o, nentries, &counts);
 	extras = palloc_extended(sizeof(FpKeyExtra) * Max(*nentries, 1), MCXT_ALLOC_HUGE);
 	*extra_data = palloc_extended(sizeof(Pointer) * Max(*nentries, 1), MCXT_ALLOC_HUGE);
 	for (int32 i = 0; i < *nentries; i++)
