@@ -58,6 +58,26 @@ BEGIN
     FROM unnest(times) t;
 END $$;
 
+-- Works a search rechecks away (returned by the index, failing the exact
+-- operator): the average over one && search per planted output, from
+-- EXPLAIN ANALYZE.
+CREATE FUNCTION rechecked_avg(tbl regclass) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE
+    o record;
+    line text;
+    n bigint := 0;
+    q int := 0;
+BEGIN
+    FOR o IN SELECT body FROM outputs WHERE source IS NOT NULL ORDER BY id LOOP
+        q := q + 1;
+        FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+                                    SELECT count(*) FROM %s d WHERE fingerprint(%L::text) && d.llmcopy_fp', tbl, o.body) LOOP
+            n := n + coalesce(substring(line FROM 'Rows Removed by Index Recheck: (\d+)')::bigint, 0);
+        END LOOP;
+    END LOOP;
+    RETURN round(n::numeric / greatest(q, 1), 1);
+END $$;
+
 \echo '## Fingerprint throughput against md5(), one core, the same rows, best of 3'
 CREATE TABLE fp_rows AS SELECT kind, body FROM corpus;
 SELECT 'code (ASCII-heavy)' AS rows, round(sum(octet_length(body)) / 1e6, 1) AS mb,
