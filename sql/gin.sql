@@ -80,7 +80,7 @@ BEGIN
     WHERE r.differ <> 0 OR NOT r.used_index;
     RETURN n;
 END $$;
-SELECT opts, pg_temp.failing_with(opts) AS failing FROM unnest(ARRAY['bits = 8', 'bits = 8, mixed = true']) opts;
+SELECT opts, pg_temp.failing_with(opts) AS failing FROM unnest(ARRAY['bits = 8', 'bits = 8, mixed = true', 'bits = 32, mixed = true']) opts;
 RESET pg_llmcopy.containment_threshold;
 RESET pg_llmcopy.jaccard_threshold;
 -- works removed by the recheck, over one search per output

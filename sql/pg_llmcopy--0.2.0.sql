@@ -1713,13 +1713,15 @@ BEGIN
 END $$;
 
 -- The key width of fingerprint_ops for a GIN index over a number of
--- fingerprint hashes.  Keys are the top bits of the hashes: a query's key
--- matches, besides the works that hold its hash, every work holding another
--- hash with the same key, and each of those is fetched and rechecked.
--- With four keys for every hash indexed (bits = ceil(log2(4 × hashes))) a
--- query of 50 hashes fetches about a dozen such works, whatever the
--- corpus's size, and the index is barely larger than with fewer bits
--- (BENCHMARKS.md, scale); never fewer than the default 20 bits, at most 32.
+-- fingerprint hashes.  A query's key matches, besides the works that hold
+-- its hash, every work holding another hash with the same key, and each of
+-- those is fetched and rechecked.  With four keys for every hash indexed
+-- (bits = ceil(log2(4 × hashes))) and mixed keys (mixed = true, what
+-- registration builds), a query of 50 hashes fetches about a dozen such
+-- works, whatever the corpus's size; with top-bit keys, which winnowed
+-- hashes crowd into the low keys, three or four times as many
+-- (BENCHMARKS.md, scale and mixed keys).  Never fewer than the default 20
+-- bits, at most 32.
 CREATE FUNCTION fingerprint_index_bits(hashes bigint) RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp

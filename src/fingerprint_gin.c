@@ -11,12 +11,15 @@
  * over the whole range: fewer hashes share a key, and fewer works come
  * back from a search only to fail the recheck.  Off by default, because an
  * index built without the option keys the top bits (those of 0.1.0 and
- * every index created without it); registration builds its index with it.  Most k-gram hashes occur in
- * one document, so full 64-bit keys would give one index tuple per hash;
- * truncated keys share tuples and their posting lists compress, which is
- * what keeps the index small.  The price is that keys are lossy: consistent()
- * never answers "true", only "maybe", and every candidate is rechecked with
- * the exact operator.
+ * every index created without it); registration builds its index with it.
+ * (A library older than the option ignores it and reads such an index as
+ * top-bit keys: it must not serve one.)
+ *
+ * Most k-gram hashes occur in one document, so full 64-bit keys would give
+ * one index tuple per hash; truncated keys share tuples and their posting
+ * lists compress, which is what keeps the index small.  The price is that
+ * keys are lossy: consistent() never answers "true", only "maybe", and
+ * every candidate is rechecked with the exact operator.
  *
  * The parameters the indexed values are built with (k, w, mode, seed) are
  * options too, with the defaults of fingerprint(): a value built otherwise
