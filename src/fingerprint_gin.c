@@ -105,18 +105,18 @@ index_sketch(const FpGinOptions *o)
 	return llmcopy_index_sketch(&llmcopy_fingerprint_type, &o->params, 0);
 }
 
-static inline uint32
-hash_key(uint64 h, int bits, bool mixed)
+/* A hash times an odd constant: a bijection whose top bits depend on every bit. */
+static inline uint64
+mix_hash(uint64 h)
 {
-	if (mixed)
-		h *= UINT64CONST(0x9E3779B97F4A7C15);
-	return (uint32) (h >> (64 - bits));
+	return h * UINT64CONST(0x9E3779B97F4A7C15);
 }
 
 /*
  * Keys of a fingerprint, unique; counts[i] = how many hashes map to key i.
- * Hashes are sorted, so their top bits are too: one pass suffices.  Mixed
- * keys are not in the hashes' order: they are sorted first.
+ * A key is the top bits of a sorted value, so one pass suffices: the hashes
+ * are sorted; mixed, they are not in the order of their products, which
+ * are sorted first (whole, so that every byte of the radix sort counts).
  */
 static Datum *
 fingerprint_keys(const Fingerprint *f, const FpGinOptions *o, int32 *nkeys, int32 **counts)
@@ -124,6 +124,7 @@ fingerprint_keys(const Fingerprint *f, const FpGinOptions *o, int32 *nkeys, int3
 	Datum	   *keys = palloc_extended(sizeof(Datum) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE);
 	int32	   *cnt = counts ? palloc_extended(sizeof(int32) * Max(f->nhashes, 1), MCXT_ALLOC_HUGE) : NULL;
 	uint64	   *mixed = NULL;
+	const uint64 *v = f->hashes;
 	int32		n = 0;
 	uint32		prev = 0;
 
@@ -131,12 +132,13 @@ fingerprint_keys(const Fingerprint *f, const FpGinOptions *o, int32 *nkeys, int3
 	{
 		mixed = palloc_extended(sizeof(uint64) * f->nhashes, MCXT_ALLOC_HUGE);
 		for (uint32 i = 0; i < f->nhashes; i++)
-			mixed[i] = hash_key(f->hashes[i], o->bits, true);
+			mixed[i] = mix_hash(f->hashes[i]);
 		lc_sort_u64(mixed, f->nhashes, llmcopy_env());
+		v = mixed;
 	}
 	for (uint32 i = 0; i < f->nhashes; i++)
 	{
-		uint32		key = mixed ? (uint32) mixed[i] : hash_key(f->hashes[i], o->bits, false);
+		uint32		key = (uint32) (v[i] >> (64 - o->bits));
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
