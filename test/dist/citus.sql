@@ -276,16 +276,17 @@ SELECT llmcopy_register_outputs('outputs', 'id', 'body', 'logged_at', model_col 
 SELECT llmcopy_refresh_boilerplate('works', 100);
 CALL llmcopy_scan(threshold => 0.1);
 
--- The registration's index (its name chosen by PostgreSQL) on each shard,
--- and how many shards' copies the scans have probed, from the workers'
--- statistics (written when their sessions are idle: waits up to 20 s for
--- at least n).
+-- The registration's index of a table (its name chosen by PostgreSQL), and
+-- whether the scans have probed at least n of its copies on the workers
+-- (one a shard, or one a worker for a reference table), of total, from the
+-- workers' statistics (written when their sessions are idle: waits up to
+-- 20 s).
 -- dist
-CREATE FUNCTION llmcopy_fp_index() RETURNS text LANGUAGE sql AS $$
+CREATE FUNCTION llmcopy_fp_index(tbl regclass DEFAULT 'works') RETURNS text LANGUAGE sql AS $$
     SELECT i.indexrelid::regclass::text
     FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-    WHERE i.indrelid = 'works'::regclass AND a.attname = 'llmcopy_fp' $$;
-CREATE FUNCTION shards_probed(n int) RETURNS text
+    WHERE i.indrelid = tbl AND a.attname = 'llmcopy_fp' $$;
+CREATE FUNCTION shards_probed(tbl regclass, n int, total int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     probed int;
@@ -295,16 +296,16 @@ BEGIN
         SELECT sum(split_part(result, ' ', 1)::int), sum(split_part(result, ' ', 2)::int) INTO probed, shards
         FROM run_command_on_workers(format(
             $q$SELECT count(*) FILTER (WHERE idx_scan > 0) || ' ' || count(*) FROM pg_stat_user_indexes
-               WHERE indexrelname ~ '^%s_[0-9]+$'$q$, llmcopy_fp_index()));
+               WHERE indexrelname ~ '^%s_[0-9]+$'$q$, llmcopy_fp_index(tbl)));
         EXIT WHEN probed >= n;
         PERFORM pg_sleep(0.5);
     END LOOP;
-    RETURN CASE WHEN shards = 32 AND probed >= n THEN 't'
-                ELSE format('%s of %s shards'' %s probed', probed, shards, llmcopy_fp_index()) END;
+    RETURN CASE WHEN shards = total AND probed >= n THEN 't'
+                ELSE format('%s of %s copies of %s probed', probed, shards, llmcopy_fp_index(tbl)) END;
 END $$;
 
 -- check workflow_scan_probes_every_shard
-SELECT shards_probed(32);
+SELECT shards_probed('works', 32, 32);
 
 -- compare workflow_registration 2
 SELECT 'corpus', schema_name, table_name, id_col, id_type::text, text_col,
@@ -415,27 +416,9 @@ WITH f AS (SELECT c.table_name AS corpus, f.output_id, f.work_id, f.containment,
 SELECT CASE WHEN (SELECT count(*) FROM r) < 100 THEN format('%s findings against works_ref', (SELECT count(*) FROM r))
             WHEN d = 0 THEN 't' ELSE format('%s findings differ from those against works', d) END
 FROM (SELECT count(*) AS d FROM ((TABLE w EXCEPT ALL TABLE r) UNION ALL (TABLE r EXCEPT ALL TABLE w)) x) y;
--- (each worker's copy of the works' index: probed, from the workers'
--- statistics, written when their sessions are idle: waits up to 20 s)
--- dist
-CREATE FUNCTION reference_probed() RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    probed int;
-    workers int;
-BEGIN
-    FOR i IN 1..40 LOOP
-        SELECT count(*) FILTER (WHERE result::bigint > 0), count(*) INTO probed, workers
-        FROM run_command_on_workers($q$SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes
-                                       WHERE relname ~ '^works_ref_[0-9]+$' AND indexrelname ~ 'llmcopy_fp'$q$);
-        EXIT WHEN probed = workers;
-        PERFORM pg_sleep(0.5);
-    END LOOP;
-    RETURN CASE WHEN workers = 2 AND probed = 2 THEN 't'
-                ELSE format('the index of works_ref was probed on %s of %s workers', probed, workers) END;
-END $$;
+-- (each worker's copy of the works' index: probed)
 -- check workflow_reference_corpus_on_every_worker
-SELECT reference_probed();
+SELECT shards_probed('works_ref', 2, 2);
 -- both
 SET client_min_messages = warning;
 SELECT llmcopy_unregister('works_ref');
