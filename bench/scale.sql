@@ -23,7 +23,7 @@ SELECT pg_backend_pid() AS pid \gset
 \setenv SCALE_PID :pid
 
 CREATE TABLE results (size text, step text, value numeric, unit text, note text);
-CREATE TABLE lat_results (size text, bits int, query text, p50 numeric, p95 numeric, rows_avg numeric, found int, queries int);
+CREATE TABLE lat_results (size text, bits int, query text, p50 numeric, p95 numeric, rows_avg numeric, rows_p50 numeric, found int, queries int);
 
 -- Milliseconds of one statement given as text (best of n).
 -- (ms() of bench/common.sql)
@@ -31,30 +31,37 @@ CREATE TABLE lat_results (size text, bits int, query text, p50 numeric, p95 nume
 -- p50/p95 of one indexed query per planted output: q is a statement on
 -- the corpus %s with $1 the output's text and $2 its source's id, returning
 -- (rows, whether the source is among them).  A first pass warms the cache.
-CREATE FUNCTION lat(size text, bits int, tbl regclass, name text, q text) RETURNS void LANGUAGE plpgsql AS $$
+-- With reps > 1 each query runs reps times in a row and the last is timed:
+-- the pages it reads are then in the CPU's caches, not only in shared
+-- buffers, which shows what the cold reads of a first run cost.
+CREATE FUNCTION lat(size text, bits int, tbl regclass, name text, q text, reps int DEFAULT 1) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     o record;
     t0 timestamptz;
     times float8[] := '{}';
+    counts bigint[] := '{}';
     n bigint;
     hit bool;
-    nrows bigint := 0;
     nfound int := 0;
 BEGIN
     FOR pass IN 1..2 LOOP
-        times := '{}'; nrows := 0; nfound := 0;
+        times := '{}'; counts := '{}'; nfound := 0;
         FOR o IN SELECT body, source FROM outputs WHERE source IS NOT NULL ORDER BY id LOOP
-            t0 := clock_timestamp();
-            EXECUTE format(q, tbl) INTO n, hit USING o.body, o.source;
+            FOR r IN 1..reps LOOP
+                t0 := clock_timestamp();
+                EXECUTE format(q, tbl) INTO n, hit USING o.body, o.source;
+            END LOOP;
             times := times || 1000 * extract(epoch FROM clock_timestamp() - t0)::float8;
-            nrows := nrows + n;
+            counts := counts || n;
             nfound := nfound + hit::int;
         END LOOP;
     END LOOP;
     INSERT INTO lat_results
     SELECT size, bits, name, round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t))::numeric, 2),
            round((percentile_cont(0.95) WITHIN GROUP (ORDER BY t))::numeric, 2),
-           round(nrows::numeric / cardinality(times), 1), nfound, cardinality(times)
+           (SELECT round(avg(c), 1) FROM unnest(counts) c),
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(counts) c),
+           nfound, cardinality(times)
     FROM unnest(times) t;
 END $$;
 
@@ -160,4 +167,4 @@ SELECT llmcopy_register_outputs('outputs', 'id', 'body', 'logged_at') IS NOT NUL
 \echo '## Steps, both sizes'
 SELECT size, step, value, unit, note FROM results ORDER BY size = '1M', ctid;
 \echo '## Query latency by key width (200 queries: the planted outputs, fingerprinted in the query)'
-SELECT size, bits, query, p50 AS p50_ms, p95 AS p95_ms, rows_avg, found AS source_found FROM lat_results ORDER BY query, size = '1M', bits;
+SELECT size, bits, query, p50 AS p50_ms, p95 AS p95_ms, rows_avg, rows_p50, found AS source_found FROM lat_results ORDER BY query, size = '1M', bits;
