@@ -51,6 +51,16 @@ SELECT t, pg_temp.estimate(format('SELECT * FROM poutputs o, pworks w WHERE w.fp
        pg_temp.estimate(format('SELECT * FROM pworks w WHERE w.fp %%># %L::fingerprint',
                                fingerprint_with_threshold(fingerprint('a b c d e f'::text), t))) AS constant
 FROM unnest(ARRAY[0, 0.3, 0.9]) t;
+-- The estimator reads a constant only as one of the extension's types:
+-- attached (by a superuser) to an operator of another type, it reads
+-- nothing and gives PostgreSQL's 1 %.
+CREATE OPERATOR ### (LEFTARG = int8, RIGHTARG = int8, FUNCTION = int8eq, RESTRICT = llmcopy_threshold_sel);
+CREATE OPERATOR ### (LEFTARG = text, RIGHTARG = text, FUNCTION = texteq, RESTRICT = llmcopy_threshold_sel);
+SELECT pg_temp.estimate('SELECT * FROM pworks w WHERE w.id::int8 ### 42') AS int8_constant,
+       pg_temp.estimate('SELECT * FROM pworks w WHERE w.id::text ### ''0.5''') AS text_constant,
+       round(0.01 * pg_temp.estimate('SELECT * FROM pworks w')) AS one_percent;
+DROP OPERATOR ### (int8, int8);
+DROP OPERATOR ### (text, text);
 -- and the index scan inside the join expects as many rows per probe as the function
 SELECT pg_temp.estimate('SELECT * FROM pworks w WHERE fingerprint_contained(fingerprint(''a b c d e f''::text), w.fp, 0.3)') AS function,
        (SELECT (p -> 0 -> 'Plan' -> 'Plans' -> 1 -> 'Plans' -> 0 ->> 'Plan Rows')::float8

@@ -33,6 +33,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
+#include "utils/syscache.h"
 
 typedef struct SupportedFunction
 {
@@ -93,6 +94,25 @@ threshold_selectivity(PlannerInfo *root, Node *thr)
 }
 
 /*
+ * "fingerprint" or "minhash" when typid is that type of the extension (the
+ * schema of the estimator's own function), else NULL.  The estimator reads
+ * the constant as the type it names, so it must not trust the operator it
+ * was attached to: one of another type would be read as a fingerprint.
+ */
+static const char *
+sketch_type_of(Oid estimator, Oid typid)
+{
+	static const char *const names[] = {"fingerprint", "minhash"};
+	Oid			nsp = get_func_namespace(estimator);
+
+	for (int i = 0; OidIsValid(nsp) && i < lengthof(names); i++)
+		if (GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+							CStringGetDatum(names[i]), ObjectIdGetDatum(nsp)) == typid)
+			return names[i];
+	return NULL;
+}
+
+/*
  * The same estimate for the operators of the index conditions (idx %>#
  * query, <%#, %#), from the threshold the query operand carries: the second
  * argument of fingerprint_with_threshold() or minhash_with_threshold(), or
@@ -108,10 +128,10 @@ Datum
 llmcopy_threshold_sel(PG_FUNCTION_ARGS)
 {
 	PlannerInfo *root = (PlannerInfo *) PG_GETARG_POINTER(0);
-	Oid			opno = PG_GETARG_OID(1);
 	List	   *args = (List *) PG_GETARG_POINTER(2);
 	Node	   *q;
 	char	   *fname;
+	const char *kind;
 	bool		has;
 	double		t;
 
@@ -121,17 +141,21 @@ llmcopy_threshold_sel(PG_FUNCTION_ARGS)
 	if (is_funcclause(q) && list_length(((FuncExpr *) q)->args) == 2 &&
 		(fname = get_func_name(((FuncExpr *) q)->funcid)) != NULL)
 	{
+		Node	   *thr = (Node *) lsecond(((FuncExpr *) q)->args);
+
 		for (int i = 0; i < lengthof(supported); i++)
-			if (strcmp(fname, supported[i].wrapper) == 0)
-				PG_RETURN_FLOAT8(threshold_selectivity(root, (Node *) lsecond(((FuncExpr *) q)->args)));
+			if (strcmp(fname, supported[i].wrapper) == 0 && exprType(thr) == FLOAT8OID)
+				PG_RETURN_FLOAT8(threshold_selectivity(root, thr));
 		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
 	}
 	if (!IsA(q, Const))
 		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
 	if (((Const *) q)->constisnull)
 		PG_RETURN_FLOAT8(0.0);
-	fname = get_func_name(get_opcode(opno));
-	if (fname != NULL && strncmp(fname, "minhash", 7) == 0)
+	kind = sketch_type_of(fcinfo->flinfo->fn_oid, ((Const *) q)->consttype);
+	if (kind == NULL)
+		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);	/* not one of ours: never read it */
+	if (strcmp(kind, "minhash") == 0)
 	{
 		MinHash    *m = (MinHash *) PG_DETOAST_DATUM(((Const *) q)->constvalue);
 
