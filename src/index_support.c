@@ -84,8 +84,11 @@ selectivity_at(double t)
 static Selectivity
 threshold_selectivity(PlannerInfo *root, Node *thr)
 {
-	Node	   *t = estimate_expression_value(root, thr);
+	Node	   *t;
 
+	if (exprType(thr) != FLOAT8OID)
+		return DEFAULT_MATCHING_SEL;	/* not a function of ours */
+	t = estimate_expression_value(root, thr);
 	if (!IsA(t, Const))
 		return DEFAULT_MATCHING_SEL;
 	if (((Const *) t)->constisnull)
@@ -141,11 +144,9 @@ llmcopy_threshold_sel(PG_FUNCTION_ARGS)
 	if (is_funcclause(q) && list_length(((FuncExpr *) q)->args) == 2 &&
 		(fname = get_func_name(((FuncExpr *) q)->funcid)) != NULL)
 	{
-		Node	   *thr = (Node *) lsecond(((FuncExpr *) q)->args);
-
 		for (int i = 0; i < lengthof(supported); i++)
-			if (strcmp(fname, supported[i].wrapper) == 0 && exprType(thr) == FLOAT8OID)
-				PG_RETURN_FLOAT8(threshold_selectivity(root, thr));
+			if (strcmp(fname, supported[i].wrapper) == 0)
+				PG_RETURN_FLOAT8(threshold_selectivity(root, (Node *) lsecond(((FuncExpr *) q)->args)));
 		PG_RETURN_FLOAT8(DEFAULT_MATCHING_SEL);
 	}
 	if (!IsA(q, Const))
