@@ -85,7 +85,8 @@ REGRESS = \
 	cancel \
 	measures \
 	code_modes \
-	redteam_lock_check
+	redteam_lock_check \
+	redteam_fill_owner
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

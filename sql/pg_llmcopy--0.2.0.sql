@@ -2052,9 +2052,10 @@ BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- the update fires the table's other triggers: only its owner's code, as its owner
-    IF NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
-        RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege';
+    -- the update runs the table's code (triggers, CHECKs) as the caller: its owner itself only, not a member or superuser
+    IF (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege',
+            HINT = 'The update runs the table''s triggers and constraints as the role that fills it: SET ROLE to its owner first.';
     END IF;
     EXECUTE format(
         'WITH s AS (SELECT o.%1$I AS id FROM %2$s o WHERE $1 IS NULL OR o.%1$I > $1::%3$s ORDER BY o.%1$I LIMIT $2),
