@@ -84,7 +84,9 @@ REGRESS = \
 	redteam_license_blowup \
 	cancel \
 	measures \
-	code_modes
+	code_modes \
+	redteam_lock_check \
+	redteam_fill_owner
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

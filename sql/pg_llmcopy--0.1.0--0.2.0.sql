@@ -645,8 +645,8 @@ END $$;
 
 -- The outputs named (registered table and id, in this order) with their
 -- texts and findings, as llmcopy_report_html() takes them.  Texts are read
--- only from a registration the current role could scan
--- (llmcopy_registration_problem: still a plain or partitioned table under
+-- only from a registration the current role could scan, its table locked
+-- (llmcopy_registration_locked: still a plain or partitioned table under
 -- its registered name, with the registered columns and types, readable, and
 -- no row-level security policy of another role to run), so a report runs
 -- no function of a table's owner; a registration with a problem leaves its
@@ -676,7 +676,7 @@ BEGIN
         JOIN @extschema@.llmcopy_corpus_tables ct ON ct.id = f.corpus_table
         GROUP BY ct.id, ct.schema_name, ct.table_name, ct.id_col, ct.text_col
     LOOP
-        SELECT * INTO p FROM @extschema@.llmcopy_registration_problem(t.kind, t.reg);
+        SELECT * INTO p FROM @extschema@.llmcopy_registration_locked(t.kind, t.reg);
         IF p.problem IS NULL THEN
             SELECT texts || coalesce(jsonb_object_agg(t.side || t.reg || ':' || x.id, x.body), '{}')
             INTO texts FROM @extschema@.llmcopy_report_texts(p.tbl, t.id_col, t.text_col, t.ids) x;
@@ -1665,16 +1665,57 @@ BEGIN
     END IF;
 END $$;
 
--- The table of a registration, or an error that names the registration.
+-- llmcopy_registration_problem with the table locked, for a caller about to
+-- read it: checked, locked (ACCESS SHARE, to the end of the transaction)
+-- and checked again.  What could make a read run code of the table's owner
+-- (a column's type, row-level security, a rule that makes the table a
+-- view, a rename) changes only under a lock that conflicts with this one,
+-- so what the second check saw is what the caller's statements read.  A
+-- check without the lock is not enough: the owner holds a lock the check
+-- waits for (in pg_get_expr), changes the table, and the check goes on
+-- with what it had read before.  Under REPEATABLE READ or SERIALIZABLE the
+-- checks read the catalogue as the transaction's snapshot has it, older
+-- than the lock: a catalogue row of the table changed since is a
+-- serialization failure.
+CREATE FUNCTION llmcopy_registration_locked(kind text, registration int,
+    OUT tbl regclass, OUT problem text, OUT code text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    locked regclass;
+    nm record;
+BEGIN
+    FOR i IN 1 .. 3 LOOP
+        SELECT * INTO tbl, problem, code FROM @extschema@.llmcopy_registration_problem(kind, registration);
+        IF problem IS NOT NULL OR tbl = locked THEN
+            IF problem IS NULL AND current_setting('transaction_isolation') <> 'read committed'
+               AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = tbl AND c.xmax <> '0'::xid)
+                    OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.xmax <> '0'::xid)) THEN
+                problem := 'it was changed after the transaction''s snapshot was taken';
+                code := '40001';
+            END IF;
+            RETURN;
+        END IF;
+        SELECT n.nspname, c.relname INTO nm FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+        EXECUTE format('LOCK TABLE ONLY %I.%I IN ACCESS SHARE MODE', nm.nspname, nm.relname);
+        locked := tbl;
+    END LOOP;
+    problem := 'it was replaced while it was checked';
+    code := '40001';
+END $$;
+
+-- The table of a registration, locked (llmcopy_registration_locked), or an
+-- error that names the registration.
 CREATE FUNCTION llmcopy_resolve(kind text, registration int) RETURNS regclass
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     p record;
     nm record;
 BEGIN
-    SELECT * INTO p FROM @extschema@.llmcopy_registration_problem(kind, registration);
+    SELECT * INTO p FROM @extschema@.llmcopy_registration_locked(kind, registration);
     IF p.problem IS NOT NULL THEN
         IF kind = 'outputs' THEN
             SELECT x.schema_name, x.table_name INTO nm FROM @extschema@.llmcopy_output_tables x WHERE x.id = registration;
@@ -1688,6 +1729,7 @@ BEGIN
                               WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
                                                                 '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)
+                              WHEN p.code = '40001' THEN 'Try again, in a READ COMMITTED transaction.'
                               ELSE format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
                                           '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                           registration) END;
@@ -2113,9 +2155,10 @@ BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- the update fires the table's other triggers: only its owner's code, as its owner
-    IF NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
-        RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege';
+    -- the update runs the table's code (triggers, CHECKs) as the caller: its owner itself only, not a member or superuser
+    IF (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege',
+            HINT = 'The update runs the table''s triggers and constraints as the role that fills it: SET ROLE to its owner first.';
     END IF;
     EXECUTE format(
         'WITH s AS (SELECT o.%1$I AS id FROM %2$s o WHERE $1 IS NULL OR o.%1$I > $1::%3$s ORDER BY o.%1$I LIMIT $2),
@@ -2889,7 +2932,7 @@ BEGIN
     FOR p IN SELECT w.output_table, w.corpus_table, w.logged_at, w.id, o.id_col, o.id_type, o.logged_at_col, o.model_col
              FROM @extschema@.llmcopy_watermarks w JOIN @extschema@.llmcopy_output_tables o ON o.id = w.output_table
              WHERE w.logged_at IS NOT NULL LOOP
-        SELECT * INTO r FROM @extschema@.llmcopy_registration_problem('outputs', p.output_table);
+        SELECT * INTO r FROM @extschema@.llmcopy_registration_locked('outputs', p.output_table);
         IF r.problem IS NOT NULL THEN
             RAISE WARNING 'outputs registration % is not migrated: %', p.output_table, r.problem
                 USING DETAIL = 'Its outputs at or below the watermark of pg_llmcopy 0.1.0 are not recorded as scanned: the next scan of the registration scans them again.';
