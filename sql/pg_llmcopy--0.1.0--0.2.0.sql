@@ -2493,7 +2493,8 @@ END $$;
 -- obligations; NULLs and the reason (problem) when it cannot be processed,
 -- an expression whose expansion is over the limit for one: the work's
 -- finding is then kept with its license unknown, rather than the output's
--- findings lost.
+-- findings lost.  An error that says nothing of the license (a lock not
+-- had in time, and the like) is raised: the batch fails.
 CREATE FUNCTION llmcopy_license_facts(raw text, OUT norm text, OUT obligations jsonb, OUT problem text)
 LANGUAGE plpgsql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -2503,7 +2504,10 @@ BEGIN
     IF norm IS NOT NULL THEN
         obligations := pg_catalog.to_jsonb(@extschema@.license_obligations(norm));
     END IF;
-EXCEPTION WHEN OTHERS THEN
+EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
+               OR disk_full OR operator_intervention OR system_error THEN
+    RAISE;
+WHEN OTHERS THEN
     norm := NULL;
     obligations := NULL;
     problem := SQLSTATE || ': ' || SQLERRM;

@@ -2,9 +2,10 @@
 # that read the same outputs in different orders (one by a sequential scan,
 # in the order the rows are stored, the other by the id's index) claim
 # them without deadlocking; and an error that says nothing of the outputs
-# (here a lock on the corpus's index not had within lock_timeout) fails the
-# batch and leaves its outputs pending, rather than recording them as
-# skipped for good.
+# (here a lock on the corpus's index, or on the catalogue of licenses, not
+# had within lock_timeout) fails the batch and leaves its outputs pending,
+# rather than recording them as skipped, or their findings' licenses as
+# unknown, for good.
 use strict;
 use warnings FATAL => 'all';
 
@@ -18,10 +19,10 @@ use Time::HiRes qw(usleep);
 
 my $node = llmcopy_node('scan_sessions', 'deadlock_timeout = 200ms');
 $node->safe_psql('postgres', q{
-	CREATE TABLE works (id int PRIMARY KEY, body text);
+	CREATE TABLE works (id int PRIMARY KEY, body text, license text DEFAULT 'MIT');
 	INSERT INTO works SELECT i, (SELECT string_agg(md5((i * 100 + j)::text), ' ') FROM generate_series(1, 40) j)
 	FROM generate_series(1, 8) i;
-	SELECT llmcopy_register_corpus('works', 'id', 'body');
+	SELECT llmcopy_register_corpus('works', 'id', 'body', license_col => 'license');
 	ANALYZE works;
 	-- stored in the order 30, 40, 10, 20; logged in the order of the ids
 	CREATE TABLE outs (id int PRIMARY KEY, body text, at timestamptz);
@@ -101,41 +102,53 @@ is($node->safe_psql('postgres', "SELECT count(DISTINCT output_id) FROM llmcopy_f
 is($node->safe_psql('postgres', "SELECT string_agg(status, ',') FROM llmcopy_runs WHERE output_table = $oid"),
 	'done,done', 'both runs are done');
 
-# --- the corpus's index rebuilt in a transaction left open: a scan with a
-# lock_timeout cannot search it.  Its batch fails and leaves the outputs
-# pending; the scan after the rebuild scans them.  (weighted => false: the
-# start of a weighted scan counts the corpus's rows, and would wait there,
-# before any batch.)
-$node->safe_psql('postgres', q{
-	CREATE TABLE outs2 (id int PRIMARY KEY, body text, at timestamptz);
-	INSERT INTO outs2 SELECT i, 'again ' || (SELECT body FROM works WHERE id = i), now() FROM generate_series(1, 6) i;
-	SELECT llmcopy_register_outputs('outs2', 'id', 'body', 'at');
-});
-my ($rebuild) = session();
-$rebuild->query_safe(q{
-	BEGIN;
+# --- a scan with a lock_timeout while another session holds a lock it
+# needs in its batch, in a transaction left open ($hold): the batch fails
+# and leaves the outputs pending; the scan after the holder commits scans
+# them, with their findings.  (weighted => false: the start of a weighted
+# scan counts the corpus's rows, and would wait there, before any batch,
+# while the index is rebuilt.)
+sub held_scan
+{
+	my ($what, $table, $hold) = @_;
+	$node->safe_psql('postgres', qq{
+		CREATE TABLE $table (id int PRIMARY KEY, body text, at timestamptz);
+		INSERT INTO $table SELECT i, 'again ' || (SELECT body FROM works WHERE id = i), now() FROM generate_series(1, 6) i;
+		SELECT llmcopy_register_outputs('$table', 'id', 'body', 'at');
+	});
+	my ($holder) = session();
+	$holder->query_safe("BEGIN; $hold");
+	my ($ret, $stdout, $stderr) = $node->psql('postgres',
+		"SET client_min_messages = warning; SET lock_timeout = '200ms';
+		 CALL llmcopy_scan(outputs => '$table', threshold => 0.2, weighted => false)");
+	like($stderr, qr/canceling statement due to lock timeout/, "$what: the scan fails on the lock");
+	is($node->safe_psql('postgres',
+			"SELECT count(*) FROM llmcopy_scanned s JOIN llmcopy_output_tables o ON o.id = s.output_table
+			 WHERE o.table_name = '$table'"),
+		'0', "$what: its outputs are left pending, none recorded as skipped");
+	$holder->query_safe('COMMIT');
+	$holder->quit;
+	$node->safe_psql('postgres', "SET client_min_messages = warning; CALL llmcopy_scan(outputs => '$table', threshold => 0.2)");
+	is($node->safe_psql('postgres',
+			"SELECT count(*) FILTER (WHERE s.status = 'scanned') || ' scanned, ' || count(*) || ' records, '
+			        || (SELECT count(DISTINCT f.output_id) || ' with findings, ' || count(*) FILTER (WHERE f.license = 'MIT')
+			                   || ' of ' || count(*) || ' with their license'
+			            FROM llmcopy_findings f WHERE f.output_table = o.id)
+			 FROM llmcopy_scanned s JOIN llmcopy_output_tables o ON o.id = s.output_table
+			 WHERE o.table_name = '$table' GROUP BY o.id"),
+		'6 scanned, 6 records, 6 with findings, 6 of 6 with their license',
+		"$what: the next scan scans all six, each with its findings");
+	is($node->safe_psql('postgres',
+			"SELECT string_agg(r.status, ',' ORDER BY r.run_id) FROM llmcopy_runs r JOIN llmcopy_output_tables o ON o.id = r.output_table
+			 WHERE o.table_name = '$table'"),
+		'failed,done', "$what: the failed run is marked failed by the next scan");
+	return;
+}
+held_scan('the corpus\'s index rebuilt', 'outs2', q{
 	SELECT format('REINDEX INDEX %s', indexrelid::regclass) FROM pg_index
 	WHERE indrelid = 'works'::regclass AND NOT indisprimary \gexec
 });
-my ($ret, $stdout, $stderr) = $node->psql('postgres',
-	"SET client_min_messages = warning; SET lock_timeout = '200ms'; CALL llmcopy_scan(outputs => 'outs2', threshold => 0.2, weighted => false)");
-like($stderr, qr/canceling statement due to lock timeout/, "the scan fails on the lock");
-is($node->safe_psql('postgres',
-		"SELECT count(*) FROM llmcopy_scanned s JOIN llmcopy_output_tables o ON o.id = s.output_table WHERE o.table_name = 'outs2'"),
-	'0', 'its outputs are left pending, none recorded as skipped');
-$rebuild->query_safe('COMMIT');
-$rebuild->quit;
-$node->safe_psql('postgres', "SET client_min_messages = warning; CALL llmcopy_scan(outputs => 'outs2', threshold => 0.2)");
-is($node->safe_psql('postgres',
-		"SELECT count(*) FILTER (WHERE s.status = 'scanned') || ' scanned, ' || count(*) || ' records, '
-		        || (SELECT count(DISTINCT f.output_id) FROM llmcopy_findings f WHERE f.output_table = o.id) || ' with findings'
-		 FROM llmcopy_scanned s JOIN llmcopy_output_tables o ON o.id = s.output_table
-		 WHERE o.table_name = 'outs2' GROUP BY o.id"),
-	'6 scanned, 6 records, 6 with findings', 'the next scan scans all six, each with its findings');
-is($node->safe_psql('postgres',
-		"SELECT string_agg(r.status, ',' ORDER BY r.run_id) FROM llmcopy_runs r JOIN llmcopy_output_tables o ON o.id = r.output_table
-		 WHERE o.table_name = 'outs2'"),
-	'failed,done', 'the failed run is marked failed by the next scan');
+held_scan('the catalogue of licenses rewritten', 'outs3', 'LOCK TABLE llmcopy_licenses IN ACCESS EXCLUSIVE MODE');
 
 $node->stop;
 done_testing();
