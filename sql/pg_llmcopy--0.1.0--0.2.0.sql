@@ -2536,7 +2536,8 @@ END $$;
 -- obligations; NULLs and the reason (problem) when it cannot be processed,
 -- an expression whose expansion is over the limit for one: the work's
 -- finding is then kept with its license unknown, rather than the output's
--- findings lost.
+-- findings lost.  An error that says nothing of the license (a lock not
+-- had in time, and the like) is raised: the batch fails.
 CREATE FUNCTION llmcopy_license_facts(raw text, OUT norm text, OUT obligations jsonb, OUT problem text)
 LANGUAGE plpgsql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -2546,7 +2547,10 @@ BEGIN
     IF norm IS NOT NULL THEN
         obligations := pg_catalog.to_jsonb(@extschema@.license_obligations(norm));
     END IF;
-EXCEPTION WHEN OTHERS THEN
+EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
+               OR disk_full OR operator_intervention OR system_error THEN
+    RAISE;
+WHEN OTHERS THEN
     norm := NULL;
     obligations := NULL;
     problem := SQLSTATE || ': ' || SQLERRM;
@@ -2645,12 +2649,16 @@ BEGIN
             CASE WHEN o.model_col IS NULL THEN 'NULL::pg_catalog.text' ELSE format('o.%I::pg_catalog.text', o.model_col) END,
             logged_at, otbl, base)
         INTO read_ids, read_models, read_ats USING ids;
+        -- (claimed in the order of their ids, whatever order the read
+        -- returned them in: two scans claiming some of the same outputs
+        -- then wait for each other in one direction only, never deadlock)
         WITH new_records AS (
             INSERT INTO @extschema@.llmcopy_scanned (output_table, corpus_table, output_id, status, reason, model, logged_at, run_id)
             SELECT o.id, c.id, u.id, CASE WHEN octet_length(u.id) > max_id_bytes THEN 'skipped' ELSE 'scanned' END,
                    CASE WHEN octet_length(u.id) > max_id_bytes THEN format('54000: id longer than %s bytes', max_id_bytes) END,
                    u.model, u.at, run
             FROM unnest(read_ids, read_models, read_ats) u(id, model, at)
+            ORDER BY u.id
             ON CONFLICT DO NOTHING
             RETURNING output_id, status)
         SELECT array_agg(x.output_id) FILTER (WHERE x.status = 'scanned'), count(*) FILTER (WHERE x.status = 'skipped')
@@ -2732,7 +2740,14 @@ BEGIN
             BEGIN
                 EXECUTE find_sql INTO nf, works_out, licenses_out
                 USING claimed, bp, r.threshold, r.min_tokens, o.id, c.id, run, r.scores, r.corpus_docs;
-            EXCEPTION WHEN OTHERS THEN
+            -- an error that says nothing of the outputs (a lock not had in
+            -- time, a deadlock or serialization failure, a shard out of
+            -- reach, a full disk, an I/O error) fails the batch, whose
+            -- outputs stay pending, rather than skipping them for good
+            EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
+                           OR disk_full OR operator_intervention OR system_error THEN
+                RAISE;
+            WHEN OTHERS THEN
                 nf := 0;
                 works_out := 0;
                 licenses_out := 0;
@@ -2743,7 +2758,10 @@ BEGIN
                         nf := nf + nf1;
                         works_out := works_out + works_out1;
                         licenses_out := licenses_out + licenses_out1;
-                    EXCEPTION WHEN OTHERS THEN
+                    EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
+                                   OR disk_full OR operator_intervention OR system_error THEN
+                        RAISE;
+                    WHEN OTHERS THEN
                         UPDATE @extschema@.llmcopy_scanned s SET status = 'skipped', reason = SQLSTATE || ': ' || SQLERRM
                         WHERE (s.output_table, s.corpus_table) = (o.id, c.id)
                           AND sha256(replace(s.output_id, E'\\', E'\\\\')::bytea) = sha256(replace(one, E'\\', E'\\\\')::bytea)
