@@ -1706,11 +1706,20 @@ AS $$
 DECLARE
     rel record;
 BEGIN
-    SELECT n.nspname, c.relname, c.relkind, c.relpersistence INTO rel
+    SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relowner INTO rel
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
     IF rel.relkind NOT IN ('r', 'p') OR rel.relpersistence = 't' THEN
         RAISE EXCEPTION '% is not a table that can be registered', tbl USING ERRCODE = 'wrong_object_type',
             HINT = 'Register a plain or partitioned table that is not temporary.';
+    END IF;
+    -- registration reads the table (a sample for the index's width, a value
+    -- of an adopted column): the policies of another role must not run as us
+    IF rel.relrowsecurity
+       AND NOT (SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user)
+       AND rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        RAISE EXCEPTION 'cannot register table %: it has row-level security, whose policies would run as role %', tbl, current_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Register it as its owner, or as a role with BYPASSRLS.';
     END IF;
     schema_name := rel.nspname;
     table_name := rel.relname;

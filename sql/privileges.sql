@@ -147,6 +147,27 @@ SET ROLE regress_llmcopy_alice;
 CALL llmcopy_scan(outputs => 'mal.rls_outputs', corpus => 'my_works');
 RESET ROLE;
 SELECT who, what FROM mal.log;
+-- nor registers one: registration reads the table (the value of a column it
+-- adopts, a sample for the index's width)
+SET ROLE regress_llmcopy_mallory;
+CREATE TABLE mal.rls_works (id int PRIMARY KEY, body text, at timestamptz, fp public.fingerprint);
+INSERT INTO mal.rls_works VALUES (1, 'some words of a work', now(), public.fingerprint('some words of a work'::text));
+ALTER TABLE mal.rls_works ENABLE ROW LEVEL SECURITY;
+CREATE POLICY spy ON mal.rls_works USING (mal.escalate('policy read by registration'));
+GRANT SELECT ON mal.rls_works TO PUBLIC;
+RESET ROLE;
+SET ROLE regress_llmcopy_alice;
+SELECT llmcopy_register_corpus('mal.rls_works', 'id', 'body', fingerprint_col => 'fp', create_index => false);
+SELECT llmcopy_register_outputs('mal.rls_works', 'id', 'body', 'at', fingerprint_col => 'fp');
+RESET ROLE;
+SELECT who, what FROM mal.log;
+SELECT (SELECT count(*) FROM llmcopy_corpus_tables WHERE table_name = 'rls_works') +
+       (SELECT count(*) FROM llmcopy_output_tables WHERE table_name = 'rls_works') AS registered;
+-- its owner may: the policies are its own
+SET ROLE regress_llmcopy_mallory;
+SELECT llmcopy_register_corpus('mal.rls_works', 'id', 'body', fingerprint_col => 'fp') IS NOT NULL AS registered_by_owner;
+SELECT llmcopy_unregister('mal.rls_works');
+RESET ROLE;
 
 -- Access is revoked as it was granted.
 SELECT llmcopy_revoke('regress_llmcopy_reader');
