@@ -41,7 +41,8 @@ OBJS = \
 	src/lc_spdx_correct.o \
 	src/lc_spdx_data.o \
 	src/measures.o \
-	src/lc_measures.o
+	src/lc_measures.o \
+	src/fp_trigger.o
 
 # the install script of every release, and the upgrade scripts between them
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
@@ -86,7 +87,8 @@ REGRESS = \
 	measures \
 	code_modes \
 	redteam_lock_check \
-	redteam_fill_owner
+	redteam_fill_owner \
+	online_trigger
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

@@ -33,7 +33,7 @@ SELECT pg_relation_filenode('sc_works') AS filenode \gset
 SELECT llmcopy_register_corpus('sc_works', 'id', 'body', license_col => 'lic', title_col => 'kind', online => true) AS corpus_id \gset
 SELECT pg_relation_filenode('sc_works') = :filenode AS not_rewritten,
        (SELECT attgenerated = '' FROM pg_attribute WHERE attrelid = 'sc_works'::regclass AND attname = 'llmcopy_fp') AS plain_column,
-       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'sc_works'::regclass AND tgname = 'llmcopy_fp') AS triggers,
+       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'sc_works'::regclass AND tgname = 'zz_llmcopy_fp' AND tgenabled = 'A') AS triggers,
        (SELECT count(llmcopy_fp) FROM sc_works) AS filled;
 SELECT fp_col, fp_kind, filling FROM llmcopy_corpus_tables WHERE id = :corpus_id;
 SELECT kind, problem FROM llmcopy_registrations WHERE id = :corpus_id AND kind = 'corpus';
@@ -211,11 +211,22 @@ ALTER TABLE sc_own RENAME COLUMN their_fp TO my_fp;
 SELECT llmcopy_unregister('sc_own');
 SELECT count(*) AS column_kept FROM pg_attribute WHERE attrelid = 'sc_own'::regclass AND attname = 'my_fp' AND NOT attisdropped;
 
--- A dropped or disabled trigger breaks the registration; unregistering
--- removes the trigger and the column.
-ALTER TABLE sc_works DISABLE TRIGGER llmcopy_fp;
+-- A dropped or disabled trigger breaks the registration, and so does one
+-- enabled on origin only (replica-mode writes would skip it); a fill then
+-- refuses, since the trigger is what fingerprints the rows it touches.
+-- Unregistering removes the trigger and the column.
+ALTER TABLE sc_works DISABLE TRIGGER zz_llmcopy_fp;
 SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'sc_works'::regclass;
-ALTER TABLE sc_works ENABLE TRIGGER llmcopy_fp;
+UPDATE sc_works SET llmcopy_fp = NULL WHERE id = 5000;
+CALL llmcopy_fill('sc_works');
+ALTER TABLE sc_works ENABLE TRIGGER zz_llmcopy_fp;
+SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'sc_works'::regclass;
+ALTER TABLE sc_works ENABLE ALWAYS TRIGGER zz_llmcopy_fp;
+SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'sc_works'::regclass;
+SET client_min_messages = warning;
+CALL llmcopy_fill('sc_works');
+RESET client_min_messages;
+SELECT count(*) FILTER (WHERE llmcopy_fp::text IS DISTINCT FROM fingerprint(body)::text) AS wrong_or_missing FROM sc_works;
 -- registering a table again the other way says how it is kept
 CREATE TABLE sc_log (id int PRIMARY KEY, body text, at timestamptz);
 SELECT llmcopy_register_outputs('sc_log', 'id', 'body', 'at') IS NOT NULL AS registered;

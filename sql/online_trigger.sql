@@ -1,0 +1,180 @@
+-- The trigger that keeps llmcopy_fp of a table registered with online =>
+-- true (zz_llmcopy_fp): after every write, every row's stored fingerprint
+-- equals fingerprint(text, k, w, mode) of its text as it finally stands,
+-- however the text got there.  Each case writes a registered table and a
+-- control table kept by the trigger as 0.2.0 first defined it (named
+-- llmcopy_fp, BEFORE INSERT OR UPDATE OF the text column, enabled on
+-- origin only), and counts the rows whose fingerprint is not that of their
+-- text: none in the registered table, some in the control, which the three
+-- ways below let stale:
+--   1. BEFORE row triggers fire in the order of their names, so the
+--      table's own normalize_body, sorting after llmcopy_fp, rewrote the
+--      text after it was fingerprinted;
+--   2. an UPDATE whose SET list does not name the text does not fire UPDATE
+--      OF the text, yet the table's own trigger rewrote it then;
+--   3. writes with session_replication_role = replica skip a trigger that
+--      is not enabled ALWAYS.
+-- The tables belong to a role that is not a superuser, which writes them.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_online_owner;
+RESET client_min_messages;
+CREATE ROLE regress_online_owner;
+SELECT llmcopy_grant('regress_online_owner', 'admin');
+CREATE SCHEMA ot AUTHORIZATION regress_online_owner;
+SET ROLE regress_online_owner;
+SET search_path = ot, public;
+
+-- the rows of tbl, and those whose llmcopy_fp is not fingerprint(body, 5, 10, 'text')
+CREATE FUNCTION ot.mismatches(tbl regclass, OUT rows bigint, OUT mismatches bigint) LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('SELECT count(*), count(*) FILTER (WHERE llmcopy_fp IS DISTINCT FROM public.fingerprint(body, 5, 10, ''text'')) FROM %s',
+                   tbl)
+    INTO rows, mismatches;
+END $$;
+-- the control's trigger, as 0.2.0 first created it
+CREATE FUNCTION ot.old_trigger(tbl regclass) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ADD COLUMN llmcopy_fp public.fingerprint', tbl);
+    EXECUTE format('CREATE TRIGGER llmcopy_fp BEFORE INSERT OR UPDATE OF body ON %s FOR EACH ROW
+                    EXECUTE FUNCTION public.llmcopy_fp_trigger(''body'', 5, 10, ''text'')', tbl);
+END $$;
+
+-- 1. The table's own triggers, one sorting before llmcopy_fp (a_trim) and
+-- one after it (normalize_body), both before zz_llmcopy_fp.
+CREATE FUNCTION ot.trim_body() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.body := btrim(NEW.body);
+    RETURN NEW;
+END $$;
+CREATE FUNCTION ot.normalize_body() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.body NOT LIKE 'Normalized%' THEN
+        NEW.body := 'Normalized by the house style of the archive, spelling checked: ' || replace(NEW.body, 'colour', 'color');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TABLE ot.styled (id int PRIMARY KEY, body text, n int DEFAULT 0);
+CREATE TABLE ot.styled_old (LIKE ot.styled INCLUDING ALL);
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('ot.styled', 'id', 'body', online => true) IS NOT NULL AS registered;
+RESET client_min_messages;
+SELECT ot.old_trigger('ot.styled_old');
+CREATE TRIGGER a_trim BEFORE INSERT OR UPDATE ON ot.styled FOR EACH ROW EXECUTE FUNCTION ot.trim_body();
+CREATE TRIGGER normalize_body BEFORE INSERT OR UPDATE ON ot.styled FOR EACH ROW EXECUTE FUNCTION ot.normalize_body();
+CREATE TRIGGER a_trim BEFORE INSERT OR UPDATE ON ot.styled_old FOR EACH ROW EXECUTE FUNCTION ot.trim_body();
+CREATE TRIGGER normalize_body BEFORE INSERT OR UPDATE ON ot.styled_old FOR EACH ROW EXECUTE FUNCTION ot.normalize_body();
+-- the order they fire in
+SELECT tgrelid::regclass AS tbl, string_agg(tgname, ' < ' ORDER BY tgname COLLATE "C") AS before_row_triggers
+FROM pg_trigger WHERE tgrelid IN ('ot.styled'::regclass, 'ot.styled_old'::regclass) GROUP BY 1 ORDER BY 1;
+INSERT INTO ot.styled SELECT i, '  Entry ' || i || ': the colour of the river barges changed with the seasons, said the keeper of lock ' || i * 7 || '.  '
+FROM generate_series(1, 30) i;
+INSERT INTO ot.styled_old SELECT * FROM ot.styled;       -- through its triggers: normalized already, so left alone
+INSERT INTO ot.styled_old SELECT i, '  Entry ' || i || ': the colour of the grain sacks faded in the sun of the long summer at mill ' || i * 3 || '.  '
+FROM generate_series(31, 60) i;
+INSERT INTO ot.styled SELECT * FROM ot.styled_old WHERE id > 30;
+UPDATE ot.styled SET body = '  A new colour for the old ferry, painted by the crew of boat ' || id || ' in spring.' WHERE id % 4 = 0;
+UPDATE ot.styled_old SET body = '  A new colour for the old ferry, painted by the crew of boat ' || id || ' in spring.' WHERE id % 4 = 0;
+UPDATE ot.styled SET n = n + 1 WHERE id % 3 = 0;
+SELECT t AS tbl, m.* FROM unnest(ARRAY['ot.styled'::regclass, 'ot.styled_old'::regclass]) t, ot.mismatches(t) m;
+SELECT count(*) FILTER (WHERE body LIKE 'Normalized%' AND body = btrim(body) AND body NOT LIKE '%colour%') AS normalized,
+       count(llmcopy_fp) AS fingerprinted FROM ot.styled;
+
+-- 2. An update that does not name the text, on which the table's own
+-- trigger (a_publish, sorting before both names) rewrites it.
+CREATE FUNCTION ot.publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.published AND NOT OLD.published THEN
+        NEW.body := NEW.draft;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TABLE ot.pages (id int PRIMARY KEY, body text, draft text, published bool DEFAULT false, at timestamptz);
+CREATE TABLE ot.pages_old (LIKE ot.pages INCLUDING ALL);
+SET client_min_messages = warning;
+SELECT llmcopy_register_outputs('ot.pages', 'id', 'body', 'at', online => true) IS NOT NULL AS registered;
+RESET client_min_messages;
+SELECT ot.old_trigger('ot.pages_old');
+CREATE TRIGGER a_publish BEFORE UPDATE ON ot.pages FOR EACH ROW EXECUTE FUNCTION ot.publish();
+CREATE TRIGGER a_publish BEFORE UPDATE ON ot.pages_old FOR EACH ROW EXECUTE FUNCTION ot.publish();
+INSERT INTO ot.pages (id, body, draft)
+SELECT i, 'Placeholder page ' || i || ', to be written.',
+       'Page ' || i || ' tells how the harbour master counted the ships that came in before the storm of year ' || (1800 + i) || '.'
+FROM generate_series(1, 40) i;
+INSERT INTO ot.pages_old SELECT id, body, draft, published, at FROM ot.pages;
+UPDATE ot.pages SET published = true WHERE id % 2 = 0;
+UPDATE ot.pages_old SET published = true WHERE id % 2 = 0;
+SELECT t AS tbl, m.* FROM unnest(ARRAY['ot.pages'::regclass, 'ot.pages_old'::regclass]) t, ot.mismatches(t) m;
+SELECT count(*) FILTER (WHERE body = draft) AS published FROM ot.pages;
+
+-- 3. Writes with session_replication_role = replica (a superuser sets it,
+-- as the apply worker of logical replication runs; the owner writes).
+CREATE TABLE ot.replicated (id int PRIMARY KEY, body text);
+CREATE TABLE ot.replicated_old (LIKE ot.replicated INCLUDING ALL);
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('ot.replicated', 'id', 'body', online => true) IS NOT NULL AS registered;
+RESET client_min_messages;
+SELECT ot.old_trigger('ot.replicated_old');
+INSERT INTO ot.replicated SELECT i, 'Ledger line ' || i || ': forty barrels of salt herring shipped to the northern ports in the autumn.' FROM generate_series(1, 20) i;
+INSERT INTO ot.replicated_old SELECT id, body FROM ot.replicated;
+RESET ROLE;
+SET session_replication_role = replica;
+SET ROLE regress_online_owner;
+INSERT INTO ot.replicated SELECT i, 'Ledger line ' || i || ': twelve crates of lamp oil and rope delivered to the quay at dawn.' FROM generate_series(21, 40) i;
+INSERT INTO ot.replicated_old SELECT i, 'Ledger line ' || i || ': twelve crates of lamp oil and rope delivered to the quay at dawn.' FROM generate_series(21, 40) i;
+UPDATE ot.replicated SET body = 'Corrected line ' || id || ': the shipment was turned back at the customs house for want of papers.' WHERE id % 5 = 0;
+UPDATE ot.replicated_old SET body = 'Corrected line ' || id || ': the shipment was turned back at the customs house for want of papers.' WHERE id % 5 = 0;
+RESET ROLE;
+RESET session_replication_role;
+SET ROLE regress_online_owner;
+SELECT t AS tbl, m.* FROM unnest(ARRAY['ot.replicated'::regclass, 'ot.replicated_old'::regclass]) t, ot.mismatches(t) m;
+
+-- A fingerprint set by the statement, or set to NULL, is computed again;
+-- an update of another column keeps the stored one (the same value).
+UPDATE ot.replicated SET llmcopy_fp = fingerprint('something else entirely, written by hand into the column'::text, 4, 10) WHERE id <= 3;
+UPDATE ot.replicated SET llmcopy_fp = NULL WHERE id BETWEEN 4 AND 6;
+SELECT m.*, (SELECT count(llmcopy_fp) FROM ot.replicated) AS fingerprinted FROM ot.mismatches('ot.replicated') m;
+
+-- The text is compared as stored, not through its collation: with one
+-- that ignores accents and case, the new text is equal to the old, yet
+-- its fingerprint differs, and is the one stored.
+CREATE COLLATION ot.loose (provider = icu, locale = 'und-u-ks-level1', deterministic = false);
+CREATE TABLE ot.loose_text (id int PRIMARY KEY, body text COLLATE ot.loose, n int DEFAULT 0);
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('ot.loose_text', 'id', 'body', online => true) IS NOT NULL AS registered;
+RESET client_min_messages;
+INSERT INTO ot.loose_text (id, body) VALUES (1, 'The cafe served resume writers a creme brulee every evening at the pier');
+CREATE TEMP TABLE loose_before AS SELECT id, body, llmcopy_fp FROM ot.loose_text;
+UPDATE ot.loose_text SET body = 'The café served résumé writers a crème brûlée every evening at the pier';
+SELECT l.body = b.body AS equal_by_collation, l.body::bytea = b.body::bytea AS same_bytes,
+       fingerprint(l.body) = fingerprint(b.body) AS same_fingerprint,
+       l.llmcopy_fp = fingerprint(l.body) AS stored_is_current
+FROM ot.loose_text l JOIN loose_before b USING (id);
+-- an update of another column leaves the fingerprint as it is (and right)
+UPDATE ot.loose_text SET n = n + 1;
+SELECT * FROM ot.mismatches('ot.loose_text');
+
+-- The trigger as registration made it: last by name, every update, always.
+SELECT tgname, tgenabled, tgattr::text = '' AS every_update FROM pg_trigger
+WHERE tgrelid = 'ot.styled'::regclass AND tgname = 'zz_llmcopy_fp';
+-- the C trigger refuses to run as anything but a BEFORE row trigger
+CREATE TRIGGER zz_after AFTER INSERT ON ot.replicated_old FOR EACH ROW
+EXECUTE FUNCTION public.llmcopy_fp_trigger('body', 5, 10, 'text');
+INSERT INTO ot.replicated_old VALUES (100, 'after');
+DROP TRIGGER zz_after ON ot.replicated_old;
+-- nor on a column that is not text
+CREATE TABLE ot.numbers (id int PRIMARY KEY, body int, llmcopy_fp fingerprint);
+CREATE TRIGGER zz_llmcopy_fp BEFORE INSERT ON ot.numbers FOR EACH ROW
+EXECUTE FUNCTION public.llmcopy_fp_trigger('body', 5, 10, 'text');
+INSERT INTO ot.numbers VALUES (1, 42);
+
+-- clean up
+SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text']::regclass[]) t;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgname = 'zz_llmcopy_fp' AND tgrelid <> 'ot.numbers'::regclass;
+DROP TABLE loose_before;
+RESET ROLE;
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ot CASCADE;
+RESET client_min_messages;
+SELECT llmcopy_revoke('regress_online_owner');
+DROP ROLE regress_online_owner;
