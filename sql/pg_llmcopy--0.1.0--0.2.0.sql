@@ -1733,6 +1733,8 @@ BEGIN
                                                                 '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)
                               WHEN p.code = '40001' THEN 'Try again, in a READ COMMITTED transaction.'
+                              WHEN p.problem LIKE 'trigger zz_llmcopy_fp %' THEN
+                                  format('If it was only disabled or enabled otherwise (a restore with --disable-triggers enables it for origin writes only): ALTER TABLE %s ENABLE ALWAYS TRIGGER zz_llmcopy_fp. If it was dropped or changed, unregister the table and register it again.', p.tbl::text)
                               ELSE format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
                                           '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                           registration) END;

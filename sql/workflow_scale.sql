@@ -221,6 +221,8 @@ UPDATE sc_works SET llmcopy_fp = NULL WHERE id = 5000;
 CALL llmcopy_fill('sc_works');
 ALTER TABLE sc_works ENABLE TRIGGER zz_llmcopy_fp;
 SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'sc_works'::regclass;
+-- (what a scan says, and how to mend it)
+SELECT llmcopy_resolve('corpus', id) FROM llmcopy_corpus_tables WHERE table_name = 'sc_works';
 ALTER TABLE sc_works ENABLE ALWAYS TRIGGER zz_llmcopy_fp;
 SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'sc_works'::regclass;
 SET client_min_messages = warning;
