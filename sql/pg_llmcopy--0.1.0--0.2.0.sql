@@ -1668,6 +1668,21 @@ BEGIN
     END IF;
 END $$;
 
+-- Whether the transaction of xid x committed: x (the xmax of a catalogue
+-- row the snapshot sees) widened to 64 bits from the snapshot's xmax, which
+-- is within 2^31 transactions of it.  A row whose updater committed was
+-- changed after the snapshot; one whose updater aborted (an ALTER TABLE
+-- that failed, a GRANT rolled back) keeps that xmax, and was not.
+CREATE FUNCTION llmcopy_xid_committed(x xid) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN x::text::bigint < 3 THEN false   -- none, or the bootstrap's
+                ELSE pg_catalog.pg_xact_status((t + ((x::text::bigint - t % 4294967296) + 6442450944) % 4294967296 - 2147483648)::text::xid8)
+                     IS NOT DISTINCT FROM 'committed' END
+    FROM (SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::bigint AS t) s;
+END;
+
 -- llmcopy_registration_problem with the table locked, for a caller about to
 -- read it: checked, locked (ACCESS SHARE, to the end of the transaction)
 -- and checked again.  What could make a read run code of the table's owner
@@ -1678,8 +1693,8 @@ END $$;
 -- waits for (in pg_get_expr), changes the table, and the check goes on
 -- with what it had read before.  Under REPEATABLE READ or SERIALIZABLE the
 -- checks read the catalogue as the transaction's snapshot has it, older
--- than the lock: a catalogue row of the table changed since is a
--- serialization failure.
+-- than the lock: a catalogue row of the table changed since (by a
+-- transaction that committed) is a serialization failure.
 CREATE FUNCTION llmcopy_registration_locked(kind text, registration int,
     OUT tbl regclass, OUT problem text, OUT code text)
 LANGUAGE plpgsql
@@ -1693,8 +1708,8 @@ BEGIN
         SELECT * INTO tbl, problem, code FROM @extschema@.llmcopy_registration_problem(kind, registration);
         IF problem IS NOT NULL OR tbl = locked THEN
             IF problem IS NULL AND current_setting('transaction_isolation') <> 'read committed'
-               AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = tbl AND c.xmax <> '0'::xid)
-                    OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.xmax <> '0'::xid)) THEN
+               AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = tbl AND @extschema@.llmcopy_xid_committed(c.xmax))
+                    OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND @extschema@.llmcopy_xid_committed(a.xmax))) THEN
                 problem := 'it was changed after the transaction''s snapshot was taken';
                 code := '40001';
             END IF;

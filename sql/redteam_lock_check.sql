@@ -162,6 +162,17 @@ SELECT dblink_exec('other', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
 SELECT * FROM dblink('other', $$SELECT code, problem FROM llmcopy_registration_locked('corpus', $$ || :rt_lk_corpus || $$)$$)
     AS t(code text, problem text);
 SELECT dblink_exec('other', 'ROLLBACK');
+-- nor after a change that was rolled back (its xmax stays on the row)
+SET ROLE regress_redteam_lowner;
+BEGIN;
+ALTER TABLE rt_lk.works ENABLE ROW LEVEL SECURITY;
+ROLLBACK;
+RESET ROLE;
+SELECT xmax <> '0'::xid AS rolled_back_xmax_left FROM pg_class WHERE oid = 'rt_lk.works'::regclass;
+SELECT dblink_exec('other', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+SELECT * FROM dblink('other', $$SELECT code, problem FROM llmcopy_registration_locked('corpus', $$ || :rt_lk_corpus || $$)$$)
+    AS t(code text, problem text);
+SELECT dblink_exec('other', 'ROLLBACK');
 SELECT is_called AS hostile_code_ran FROM rt_lk.hits;
 
 -- clean up
