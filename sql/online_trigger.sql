@@ -167,8 +167,44 @@ CREATE TRIGGER zz_llmcopy_fp BEFORE INSERT ON ot.numbers FOR EACH ROW
 EXECUTE FUNCTION public.llmcopy_fp_trigger('body', 5, 10, 'text');
 INSERT INTO ot.numbers VALUES (1, 42);
 
+-- A partitioned table: each partition's copy of the trigger is checked
+-- too.  A data-only restore with --disable-triggers ends with ENABLE TRIGGER
+-- ALL on each partition it loaded (the data lives there), which leaves the
+-- partition's copy enabled for origin writes only: replica-mode writes to it
+-- then store no fingerprint, and llmcopy_fill would set NULL forever.
+CREATE TABLE ot.parts (id int, grp int, body text, PRIMARY KEY (id, grp)) PARTITION BY LIST (grp);
+CREATE TABLE ot.parts_1 PARTITION OF ot.parts FOR VALUES IN (1);
+CREATE TABLE ot.parts_2 PARTITION OF ot.parts FOR VALUES IN (2);
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('ot.parts', 'id', 'body', online => true) IS NOT NULL AS registered;
+RESET client_min_messages;
+SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'ot.parts'::regclass;
+ALTER TABLE ot.parts_2 DISABLE TRIGGER ALL;
+ALTER TABLE ot.parts_2 ENABLE TRIGGER ALL;
+SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE t.tgname = 'zz_llmcopy_fp' AND c.relname IN ('parts', 'parts_1', 'parts_2') ORDER BY 1;
+SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'ot.parts'::regclass;
+CALL llmcopy_fill('ot.parts');
+-- the hint's mend reaches the partitions
+ALTER TABLE ot.parts ENABLE ALWAYS TRIGGER zz_llmcopy_fp;
+SELECT kind, problem FROM llmcopy_registrations WHERE tbl = 'ot.parts'::regclass;
+RESET ROLE;
+SET session_replication_role = replica;
+SET ROLE regress_online_owner;
+INSERT INTO ot.parts SELECT i, 1 + i % 2, 'Part ' || i || ': the lighthouse keeper wrote the names of the ships in a blue book.' FROM generate_series(1, 10) i;
+RESET ROLE;
+RESET session_replication_role;
+SET ROLE regress_online_owner;
+SELECT * FROM ot.mismatches('ot.parts');
+
+-- A generated text column cannot be kept by the trigger: a BEFORE trigger
+-- sees it before it is computed (NULL on insert, the old text on update).
+CREATE TABLE ot.derived (id int PRIMARY KEY, raw text, body text GENERATED ALWAYS AS (lower(raw)) STORED);
+SELECT llmcopy_register_corpus('ot.derived', 'id', 'body', online => true);
+SELECT count(*) AS added FROM pg_attribute WHERE attrelid = 'ot.derived'::regclass AND attname = 'llmcopy_fp';
+
 -- clean up
-SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text']::regclass[]) t;
+SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text', 'ot.parts']::regclass[]) t;
 SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgname = 'zz_llmcopy_fp' AND tgrelid <> 'ot.numbers'::regclass;
 DROP TABLE loose_before;
 RESET ROLE;

@@ -1563,15 +1563,19 @@ BEGIN
                      AND a.atttypid = '@extschema@.fingerprint'::regtype) THEN
         problem := format('column %I is not a column of type fingerprint', fp_col);
         code := '42703';
-    ELSIF fp_kind = 'trigger' AND NOT EXISTS (
+    ELSIF fp_kind = 'trigger' AND EXISTS (
+            -- on the table and on each of its partitions, whose own copy of
+            -- the trigger is what fires for their rows (pg_restore
+            -- --disable-triggers re-enables a partition's for origin writes only)
+            SELECT 1 FROM (SELECT tbl UNION SELECT p.relid FROM pg_partition_tree(tbl) p) pt(relid) WHERE NOT EXISTS (
             SELECT 1 FROM pg_trigger t
-            WHERE t.tgrelid = tbl AND t.tgname = 'zz_llmcopy_fp'
+            WHERE t.tgrelid = pt.relid AND t.tgname = 'zz_llmcopy_fp'
               AND t.tgenabled = 'A'             -- ENABLE ALWAYS: replica-mode writes fire it too
               AND t.tgfoid = '@extschema@.llmcopy_fp_trigger()'::regprocedure
               AND t.tgtype = 23                 -- ROW, BEFORE, INSERT, UPDATE
               AND t.tgattr::text = ''           -- every update, not UPDATE OF a column
               AND t.tgqual IS NULL
-              AND t.tgargs = @extschema@.llmcopy_fp_trigger_args(text_col, k, w, mode)) THEN
+              AND t.tgargs = @extschema@.llmcopy_fp_trigger_args(text_col, k, w, mode))) THEN
         problem := format('trigger zz_llmcopy_fp is missing, disabled or changed: it must keep llmcopy_fp as %s on every insert and update, enabled always',
                           @extschema@.llmcopy_fingerprint_expr(tbl, text_col, k, w, mode));
         code := '42704';
@@ -1997,6 +2001,14 @@ BEGIN
         END IF;
     ELSIF NOT col.present THEN
         IF fp_kind = 'trigger' THEN
+            -- a BEFORE trigger sees a generated column before it is computed:
+            -- NULL on insert, the old value on update
+            IF (SELECT a.attgenerated <> '' FROM pg_attribute a
+                WHERE a.attrelid = tbl AND a.attname = text_col AND NOT a.attisdropped) THEN
+                RAISE EXCEPTION 'cannot register table % with online => true: column % is generated', tbl, text_col
+                    USING ERRCODE = 'feature_not_supported',
+                          HINT = 'A trigger would fingerprint it before it is computed: register the column it is generated from, or keep a fingerprint column of your own (fingerprint_col).';
+            END IF;
             EXECUTE format('ALTER TABLE %s ADD COLUMN llmcopy_fp %s.fingerprint', tbl, '@extschema@');
             -- BEFORE row triggers fire in the byte order of their names: zz_
             -- sorts after the names tables give their own triggers, so it
@@ -2194,7 +2206,9 @@ BEGIN
     END IF;
     IF broken.problem IS NOT NULL THEN
         RAISE EXCEPTION 'cannot fill table %: %', tbl, broken.problem USING ERRCODE = broken.code,
-            HINT = 'Unregister the table and register it again.';
+            HINT = CASE WHEN broken.problem LIKE 'trigger zz_llmcopy_fp %' THEN
+                       format('If it was only disabled or enabled otherwise: ALTER TABLE %s ENABLE ALWAYS TRIGGER zz_llmcopy_fp (it reaches the partitions). If it was dropped or changed, unregister the table and register it again.', tbl)
+                   ELSE 'Unregister the table and register it again.' END;
     END IF;
     -- the update runs the table's code (triggers, CHECKs) as the caller: its owner itself only, not a member or superuser
     IF (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
