@@ -1720,6 +1720,9 @@ BEGIN
             RETURN;
         END IF;
         SELECT n.nspname, c.relname INTO nm FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+        IF NOT FOUND THEN
+            CONTINUE;           -- dropped since the check: the next check says so
+        END IF;
         EXECUTE format('LOCK TABLE ONLY %I.%I IN ACCESS SHARE MODE', nm.nspname, nm.relname);
         locked := tbl;
     END LOOP;
