@@ -25,6 +25,12 @@ extern double llmcopy_jaccard_threshold;
 extern double llmcopy_containment_threshold;
 extern bool llmcopy_ascii_fast_path;
 
+/*
+ * The type named name in the schema of function fn (one of the extension's
+ * own, which lives in the extension's schema), or InvalidOid (pg_llmcopy.c).
+ */
+extern Oid	llmcopy_own_type(Oid fn, const char *name);
+
 /* ---- encodings (encoding.c) ---- */
 
 /* The text as UTF-8 (converted from the database encoding if needed). */

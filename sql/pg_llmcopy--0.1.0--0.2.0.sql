@@ -1672,6 +1672,15 @@ BEGIN
     END IF;
 END $$;
 
+-- How to mend a registration whose trigger zz_llmcopy_fp llmcopy_fp_problem
+-- finds wrong (the hint of a scan's and of a fill's error).
+CREATE FUNCTION llmcopy_fp_trigger_hint(tbl regclass) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT pg_catalog.format('If it was only disabled or enabled otherwise (a restore with --disable-triggers enables it for origin writes only): ALTER TABLE %s ENABLE ALWAYS TRIGGER zz_llmcopy_fp (it reaches the partitions). If it was dropped or changed, unregister the table and register it again.', tbl);
+END;
+
 -- Whether the transaction of xid x committed: x (the xmax of a catalogue
 -- row the snapshot sees) widened to 64 bits from the snapshot's xmax, which
 -- is within 2^31 transactions of it.  A row whose updater committed was
@@ -1755,8 +1764,7 @@ BEGIN
                                                                 '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)
                               WHEN p.code = '40001' THEN 'Try again, in a READ COMMITTED transaction.'
-                              WHEN p.problem LIKE 'trigger zz_llmcopy_fp %' THEN
-                                  format('If it was only disabled or enabled otherwise (a restore with --disable-triggers enables it for origin writes only): ALTER TABLE %s ENABLE ALWAYS TRIGGER zz_llmcopy_fp. If it was dropped or changed, unregister the table and register it again.', p.tbl::text)
+                              WHEN p.problem LIKE 'trigger zz_llmcopy_fp %' THEN @extschema@.llmcopy_fp_trigger_hint(p.tbl)
                               ELSE format('Restore the table, or remove the registration: DELETE FROM %s.%I WHERE id = %s.',
                                           '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                           registration) END;
@@ -2209,8 +2217,7 @@ BEGIN
     END IF;
     IF broken.problem IS NOT NULL THEN
         RAISE EXCEPTION 'cannot fill table %: %', tbl, broken.problem USING ERRCODE = broken.code,
-            HINT = CASE WHEN broken.problem LIKE 'trigger zz_llmcopy_fp %' THEN
-                       format('If it was only disabled or enabled otherwise: ALTER TABLE %s ENABLE ALWAYS TRIGGER zz_llmcopy_fp (it reaches the partitions). If it was dropped or changed, unregister the table and register it again.', tbl)
+            HINT = CASE WHEN broken.problem LIKE 'trigger zz_llmcopy_fp %' THEN @extschema@.llmcopy_fp_trigger_hint(tbl)
                    ELSE 'Unregister the table and register it again.' END;
     END IF;
     -- the update runs the table's code (triggers, CHECKs) as the caller: its owner itself only, not a member or superuser

@@ -34,7 +34,6 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/syscache.h"
 
 extern PGDLLEXPORT Datum fingerprint_make(PG_FUNCTION_ARGS);
 
@@ -96,8 +95,7 @@ fp_trigger_target(FunctionCallInfo fcinfo, TriggerData *td)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"%s\" of table \"%s\" is not of type text or varchar",
 						tg->tgargs[0], RelationGetRelationName(rel))));
-	fp_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("fingerprint"),
-							  ObjectIdGetDatum(get_func_namespace(fcinfo->flinfo->fn_oid)));
+	fp_type = llmcopy_own_type(fcinfo->flinfo->fn_oid, "fingerprint");
 	if (!OidIsValid(fp_type) || TupleDescAttr(desc, t->fp_att - 1)->atttypid != fp_type)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),

@@ -33,7 +33,6 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
-#include "utils/syscache.h"
 
 typedef struct SupportedFunction
 {
@@ -106,11 +105,9 @@ static const char *
 sketch_type_of(Oid estimator, Oid typid)
 {
 	static const char *const names[] = {"fingerprint", "minhash"};
-	Oid			nsp = get_func_namespace(estimator);
 
-	for (int i = 0; OidIsValid(nsp) && i < lengthof(names); i++)
-		if (GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-							CStringGetDatum(names[i]), ObjectIdGetDatum(nsp)) == typid)
+	for (int i = 0; i < lengthof(names); i++)
+		if (llmcopy_own_type(estimator, names[i]) == typid)
 			return names[i];
 	return NULL;
 }

@@ -4,8 +4,11 @@
 #include "pg_llmcopy.h"
 
 #include "funcapi.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 LLMCOPY_MODULE_MAGIC;
 
@@ -83,4 +86,14 @@ llmcopy_limits(PG_FUNCTION_ARGS)
 	limit_row(rsinfo, "span tokens", 0, LLMCOPY_SPAN_MAX_TOKENS);
 	limit_row(rsinfo, "max_gap", 0, LLMCOPY_MAX_GAP);
 	return (Datum) 0;
+}
+
+Oid
+llmcopy_own_type(Oid fn, const char *name)
+{
+	Oid			nsp = get_func_namespace(fn);
+
+	if (!OidIsValid(nsp))
+		return InvalidOid;
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name), ObjectIdGetDatum(nsp));
 }
