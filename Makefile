@@ -88,7 +88,8 @@ REGRESS = \
 	code_modes \
 	redteam_lock_check \
 	redteam_fill_owner \
-	online_trigger
+	online_trigger \
+	scan_unregister
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

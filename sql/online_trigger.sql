@@ -203,8 +203,30 @@ CREATE TABLE ot.derived (id int PRIMARY KEY, raw text, body text GENERATED ALWAY
 SELECT llmcopy_register_corpus('ot.derived', 'id', 'body', online => true);
 SELECT count(*) AS added FROM pg_attribute WHERE attrelid = 'ot.derived'::regclass AND attname = 'llmcopy_fp';
 
+-- A table whose own trigger skips the update of some rows: llmcopy_fill
+-- cannot fill them and says so, where it went over the table again and
+-- again for ever (the time limit stops it on the old code).
+CREATE TABLE ot.frozen (id int PRIMARY KEY, body text, locked bool NOT NULL DEFAULT false);
+INSERT INTO ot.frozen SELECT i, 'Entry ' || i || ': the ferry left the harbour before dawn with the mail and twelve passengers.', i % 5 = 0
+FROM generate_series(1, 20) i;
+CREATE FUNCTION ot.keep_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.locked THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER keep_locked BEFORE UPDATE ON ot.frozen FOR EACH ROW EXECUTE FUNCTION ot.keep_locked();
+SELECT llmcopy_register_corpus('ot.frozen', 'id', 'body', online => true) > 0 AS registered;
+SET statement_timeout = '60s';
+CALL llmcopy_fill('ot.frozen', 8);
+RESET statement_timeout;
+SELECT count(*) FILTER (WHERE llmcopy_fp IS NULL) AS unfilled, count(*) FILTER (WHERE llmcopy_fp IS NULL AND locked) AS unfilled_locked,
+       count(*) FILTER (WHERE llmcopy_fp = fingerprint(body)) AS filled_right
+FROM ot.frozen;
+
 -- clean up
-SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text', 'ot.parts']::regclass[]) t;
+SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text', 'ot.parts', 'ot.frozen']::regclass[]) t;
 SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgname = 'zz_llmcopy_fp' AND tgrelid <> 'ot.numbers'::regclass;
 DROP TABLE loose_before;
 RESET ROLE;

@@ -1653,8 +1653,9 @@ BEGIN
         ELSE
             SELECT x.schema_name, x.table_name INTO nm FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = registration;
         END IF;
-        RAISE EXCEPTION '% registration % (table %.%) cannot be used: %', kind, registration,
-            quote_ident(nm.schema_name), quote_ident(nm.table_name), p.problem
+        RAISE EXCEPTION '% registration % cannot be used: %', kind,
+            registration || coalesce(format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)), ''),
+            p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
                               WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
@@ -2059,7 +2060,15 @@ BEGIN
         done := r.done;
         CONTINUE WHEN last_id IS NOT NULL;
         EXIT WHEN @extschema@.llmcopy_fill_end(tbl);
-        done := 0;      -- a row slipped past the batches (its id moved back): one more pass
+        -- a row slipped past the batches (its id moved back): one more
+        -- pass; but a pass that filled nothing would be followed by others
+        -- forever (a trigger of the table skips the update of those rows)
+        IF done = 0 THEN
+            RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL.', tbl);
+        END IF;
+        done := 0;
     END LOOP;
     COMMIT;
 END $$;
@@ -2192,6 +2201,16 @@ BEGIN
     FROM (SELECT c.fp_kind FROM @extschema@.llmcopy_corpus_tables c WHERE (c.schema_name, c.table_name) = (nm.schema_name, nm.table_name)
           UNION ALL
           SELECT o.fp_kind FROM @extschema@.llmcopy_output_tables o WHERE (o.schema_name, o.table_name) = (nm.schema_name, nm.table_name)) x;
+    -- the table's lock first, then the registration's rows: the order in
+    -- which a scan's batch takes them, so that an unregistration during a
+    -- scan waits for the batch rather than deadlocking with it
+    IF added THEN
+        IF NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
+            RAISE EXCEPTION 'must be owner of table %', tbl USING ERRCODE = 'insufficient_privilege',
+                HINT = 'Unregistering drops the column the registration added to it.';
+        END IF;
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    END IF;
     DELETE FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     DELETE FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     IF added THEN
@@ -2317,6 +2336,7 @@ DECLARE
     skipped int := 0;
     new_key int;
     runs int[] := '{}';
+    ctbl regclass;
 BEGIN
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
@@ -2378,12 +2398,23 @@ BEGIN
             skipped := skipped + 1;
             CONTINUE;
         END IF;
-        PERFORM @extschema@.llmcopy_resolve('outputs', p.oid);
-        PERFORM @extschema@.llmcopy_resolve('corpus', p.cid);
+        BEGIN
+            PERFORM @extschema@.llmcopy_resolve('outputs', p.oid);
+            ctbl := @extschema@.llmcopy_resolve('corpus', p.cid);
+        EXCEPTION WHEN OTHERS THEN
+            -- unregistered while the call waited for its table: not scanned
+            IF EXISTS (SELECT 1 FROM @extschema@.llmcopy_output_tables x WHERE x.id = p.oid)
+               AND EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = p.cid) THEN
+                RAISE;
+            END IF;
+            RAISE WARNING 'llmcopy_scan: outputs registration % or corpus registration % was removed as the scan began, skipped',
+                p.oid, p.cid;
+            CONTINUE;
+        END;
         INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, threshold, min_tokens, batch_size, max_batches,
                                                    scores, corpus_docs)
         VALUES (p.oid, p.cid, t, greatest(min_tokens, p.k), batch_size, max_batches, coalesce(weighted, true),
-                CASE WHEN coalesce(weighted, true) THEN @extschema@.llmcopy_table_rows(@extschema@.llmcopy_resolve('corpus', p.cid)) END)
+                CASE WHEN coalesce(weighted, true) THEN @extschema@.llmcopy_table_rows(ctbl) END)
         RETURNING x.run_id INTO s;
         runs := runs || s;
     END LOOP;
@@ -2396,7 +2427,8 @@ BEGIN
     -- runs left 'running' by a call whose backend no longer holds its lock
     -- have failed (a lock this session still holds is from an earlier call
     -- of its own that failed: released)
-    UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp()
+    UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp(),
+        problem = coalesce(x.problem, 'the call that ran it ended before it did (an error, a cancel, or its session ended)')
     WHERE x.status = 'running' AND x.run_id <> ALL (runs)
       AND NOT EXISTS (SELECT 1 FROM pg_locks l
                       WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = x.lock_key::oid
@@ -2462,6 +2494,9 @@ DECLARE
     nb int;
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
+    IF @extschema@.llmcopy_scan_unregistered(run) THEN
+        RETURN;
+    END IF;
     SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
     nb := r.max_batches - (SELECT coalesce(sum(x.batches), 0) FROM @extschema@.llmcopy_runs x WHERE x.scan = r.scan);
     IF nb <= 0 THEN
@@ -2576,9 +2611,16 @@ DECLARE
     b_cte text := 'MATERIALIZED';
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
+    IF r.status = 'failed' THEN
+        RETURN;         -- ended (a table of the run was unregistered)
+    END IF;
+    SELECT * INTO o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
+    SELECT * INTO c FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table;
+    IF o.id IS NULL OR c.id IS NULL THEN
+        PERFORM @extschema@.llmcopy_scan_unregistered(run);
+        RETURN;
+    END IF;
     BEGIN
-        SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
-        SELECT * INTO STRICT c FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table;
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
         -- a corpus that is a Citus reference table is on every node: the
@@ -2741,6 +2783,11 @@ BEGIN
                   / greatest((x.done + n) / greatest(extract(epoch FROM clock_timestamp() - x.started_at), 0.001), 0.001))
         WHERE x.run_id = run;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
+        -- (a registration removed while the batch ran: its claims fail
+        -- on their foreign key, or its table cannot be resolved)
+        IF SQLSTATE <> '57014' AND @extschema@.llmcopy_scan_unregistered(run) THEN
+            RETURN;
+        END IF;
         PERFORM pg_advisory_unlock(1819045219, r.lock_key);
         RAISE;
     END;
@@ -2753,6 +2800,46 @@ BEGIN
              ELSE '' END;
 END $$;
 
+-- Whether a registration of the run was removed (with llmcopy_unregister,
+-- or by deleting its row) while the run went on: the run then ends, its
+-- other runs go on.  The delete has marked it failed (the trigger below).
+CREATE FUNCTION llmcopy_scan_unregistered(run int) RETURNS bool
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r @extschema@.llmcopy_runs;
+BEGIN
+    SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
+    IF EXISTS (SELECT 1 FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table)
+       AND EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table) THEN
+        RETURN false;
+    END IF;
+    RAISE WARNING 'llmcopy_scan: %; the scan of it ends', coalesce(r.problem, 'a table of the scan was unregistered during it');
+    RETURN true;
+END $$;
+
+-- A registration removed while a scan of it runs: its running runs fail,
+-- saying why (before the delete, while the role's row-level security
+-- still shows it the runs; after it, only a superuser could close them).
+CREATE FUNCTION llmcopy_registration_removed() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE @extschema@.llmcopy_runs x
+    SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+        problem = format('table %s.%s was unregistered during the scan', quote_ident(OLD.schema_name), quote_ident(OLD.table_name))
+    WHERE x.status IN ('running', 'stopped') AND x.finished_at IS NULL
+      AND CASE TG_TABLE_NAME WHEN 'llmcopy_output_tables' THEN x.output_table ELSE x.corpus_table END = OLD.id;
+    RETURN OLD;
+END $$;
+
+CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
+    FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
+CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_corpus_tables
+    FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
+
 -- Closes a run, and releases the call's lock after its last run.
 CREATE FUNCTION llmcopy_scan_end(run int) RETURNS void
 LANGUAGE plpgsql
@@ -2762,11 +2849,13 @@ DECLARE
     s int;
     k int;
 BEGIN
+    -- (read apart from the update, which a role's row-level security
+    -- keeps from a run whose registration was removed)
+    SELECT x.scan, x.lock_key INTO s, k FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
     UPDATE @extschema@.llmcopy_runs x
     SET status = CASE WHEN x.status = 'running' THEN 'done' ELSE x.status END,
         finished_at = clock_timestamp(), updated_at = clock_timestamp()
-    WHERE x.run_id = run
-    RETURNING x.scan, x.lock_key INTO s, k;
+    WHERE x.run_id = run;
     IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_runs x WHERE x.scan = s AND x.status = 'running') THEN
         PERFORM pg_advisory_unlock(1819045219, k);
     END IF;
@@ -2962,7 +3051,7 @@ REVOKE EXECUTE ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, n
     llmcopy_add_fingerprint(regclass, name, int, int, text, bool, text, name),
     llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass),
     llmcopy_scan_begin(regclass, regclass, float8, int, int, int, bool), llmcopy_scan_pending(int),
-    llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int)
+    llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int)
     FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE llmcopy_scan(regclass, regclass, float8, int, int, int, bool), llmcopy_fill(regclass, int) FROM PUBLIC;
 
@@ -2997,6 +3086,7 @@ BEGIN ATOMIC
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_add_fingerprint'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_begin'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_pending'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_end'),
+        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_unregistered'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_refresh_boilerplate_by'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_end')
     ) v(access, kind, privilege, object)
