@@ -199,7 +199,8 @@ for my $s (@searches)
 
 # --- the write paths on the standby: SQLSTATE 25006; the scan, fill and
 # refresh say to run them on the primary, and the failed scan holds no
-# advisory lock in the session it failed in
+# advisory lock in the session it failed in; registration, grants and
+# edits of the license catalogue get PostgreSQL's own
 my ($ret, $out, $err) = run_as($standby, 'nightly', q{
 	CALL llmcopy_scan();
 	SELECT 'advisory locks: ' || count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory';
@@ -218,7 +219,8 @@ for my $w (
 }
 for my $w (q{SELECT llmcopy_register_corpus('spare', 'id', 'body')},
 	q{SELECT llmcopy_register_corpus('spare', 'id', 'body', online => true)},
-	q{SELECT llmcopy_unregister('works2')}, q{SELECT llmcopy_grant('dash', 'admin')})
+	q{SELECT llmcopy_unregister('works2')}, q{SELECT llmcopy_grant('dash', 'admin')},
+	q{INSERT INTO llmcopy_licenses (id, name) VALUES ('LicenseRef-other', 'Other terms')})
 {
 	($ret, $out, $err) = run_as($standby, $w =~ /grant/ ? undef : 'nightly', $w);
 	like($err, qr/ERROR:  25006: /, "$w on the standby: 25006");
