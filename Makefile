@@ -154,7 +154,8 @@ test:
 	bash .ci/test
 
 # The TAP suite (t/, PostgreSQL::Test::Cluster): crash recovery, concurrent
-# sessions, cancel timing, a value at the 1 GB limit.  Not part of `make test`.
+# sessions, cancel timing, a value at the 1 GB limit, a hot standby.  Not part
+# of `make test`.
 prove:
 	bash .ci/prove
 

@@ -2140,6 +2140,30 @@ END $$;
 COMMENT ON FUNCTION llmcopy_register_outputs(regclass, name, name, name, name, int, int, text, bool, name) IS
 'register a table of logged model outputs: adds a fingerprint column (generated; or kept by a trigger, with online; or adopts fingerprint_col)';
 
+-- Stops a procedure or function that writes where nothing can be written,
+-- before it does any work: on a standby (a server in recovery, which hot
+-- standby opens for reads only) or in a read-only transaction.  Without it
+-- the call fails at its first write with an error that names a statement
+-- of its body ("cannot execute SELECT in a read-only transaction" for a
+-- fill's batch), after a refresh has read the whole corpus.  SQLSTATE 25006,
+-- as PostgreSQL's own.
+CREATE FUNCTION llmcopy_require_writable(what text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_is_in_recovery() THEN
+        RAISE EXCEPTION '% cannot run on a standby server', what
+            USING ERRCODE = 'read_only_sql_transaction',
+                  DETAIL = 'The server is in recovery: it serves reads only, and replays what the primary writes.',
+                  HINT = format('Run %s on the primary server: what it writes reaches the standby by replication.', what);
+    ELSIF current_setting('transaction_read_only')::bool THEN
+        RAISE EXCEPTION '% cannot run in a read-only transaction', what
+            USING ERRCODE = 'read_only_sql_transaction',
+                  HINT = 'Run it in a read-write transaction (default_transaction_read_only is on, or the transaction began READ ONLY).';
+    END IF;
+END $$;
+
 -- Fills llmcopy_fp of a table registered with online => true, batch_size
 -- rows at a time in the order of its id column, each batch committed: the
 -- table stays writable (a batch locks only its own rows), rows written
@@ -2221,6 +2245,7 @@ DECLARE
     total bigint;
     broken record := @extschema@.llmcopy_fp_problem(tbl, t.text_col, t.k, t.w, t.mode, 'llmcopy_fp', 'trigger');
 BEGIN
+    PERFORM @extschema@.llmcopy_require_writable('llmcopy_fill');
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -2348,6 +2373,7 @@ DECLARE
     bp @extschema@.fingerprint;
     works bigint;
 BEGIN
+    PERFORM @extschema@.llmcopy_require_writable('llmcopy_refresh_boilerplate');
     SELECT x.* INTO c FROM @extschema@.llmcopy_corpus_tables x, pg_class cl, pg_namespace n
     WHERE cl.oid = corpus AND n.oid = cl.relnamespace AND (x.schema_name, x.table_name) = (n.nspname, cl.relname);
     IF NOT FOUND THEN
@@ -2441,6 +2467,7 @@ DECLARE
     runs int[] := '{}';
     ctbl regclass;
 BEGIN
+    PERFORM @extschema@.llmcopy_require_writable('llmcopy_scan');
     IF batch_size IS NULL OR batch_size < 1 THEN
         RAISE EXCEPTION 'batch_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;
