@@ -1744,6 +1744,9 @@ DECLARE
 BEGIN
     SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relowner INTO rel
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+    IF tbl IS NULL OR rel.relkind IS NULL THEN
+        RAISE EXCEPTION 'the table to register is NULL or does not exist' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF rel.relkind NOT IN ('r', 'p') OR rel.relpersistence = 't' THEN
         RAISE EXCEPTION '% is not a table that can be registered', tbl USING ERRCODE = 'wrong_object_type',
             HINT = 'Register a plain or partitioned table that is not temporary.';
@@ -1769,6 +1772,10 @@ AS $$
 DECLARE
     p record;
 BEGIN
+    IF col IS NULL THEN
+        RAISE EXCEPTION 'cannot register table %: its % column is NULL', tbl, role USING ERRCODE = 'null_value_not_allowed',
+            HINT = format('Name the table''s %s column.', role);
+    END IF;
     SELECT * INTO p FROM @extschema@.llmcopy_column_problem(tbl, col, role);
     IF p.problem IS NOT NULL THEN
         RAISE EXCEPTION 'cannot register table %: %', tbl, p.problem USING ERRCODE = p.code;
@@ -1976,7 +1983,8 @@ BEGIN
         RAISE EXCEPTION 'table % is already registered as a corpus', tbl USING ERRCODE = 'duplicate_object';
     END IF;
     PERFORM @extschema@.llmcopy_check_column(tbl, c, 'text')
-    FROM unnest(ARRAY[text_col, license_col, author_col, title_col, source_col]) c WHERE c IS NOT NULL;
+    FROM unnest(ARRAY[text_col, license_col, author_col, title_col, source_col]) WITH ORDINALITY u(c, i)
+    WHERE c IS NOT NULL OR i = 1;
     -- the mode by its canonical name (code:ts is code:js), as values and index options name it
     mode := coalesce((@extschema@.fingerprint_info(@extschema@.fingerprint(''::text, 5, 10, mode))).mode, mode);
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, coalesce(create_index, false), kind,

@@ -36,6 +36,12 @@ SELECT llmcopy_register_corpus('my_works', 'work_key', 'no_such_column');
 SELECT llmcopy_register_corpus('my_works', 'work_key', 'work_key');
 SELECT llmcopy_register_outputs('my_outputs', 'created', 'answer', 'created');
 SELECT llmcopy_register_outputs('my_outputs', 'out_id', 'answer', 'answer');
+-- a column or table given as NULL: named in the error (22004), not an error
+-- of the extension's own code
+SELECT llmcopy_register_outputs('my_outputs', 'out_id', 'answer', NULL);
+SELECT llmcopy_register_outputs('my_outputs', NULL, 'answer', 'created');
+SELECT llmcopy_register_corpus('my_works', 'work_key', NULL);
+SELECT llmcopy_register_corpus(NULL, 'work_key', 'content');
 CREATE VIEW my_view AS SELECT * FROM my_outputs;
 SELECT llmcopy_register_outputs('my_view', 'out_id', 'answer', 'created');
 CREATE TEMP TABLE my_temp (id int, t text, at timestamptz);
