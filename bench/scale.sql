@@ -65,6 +65,56 @@ BEGIN
     FROM unnest(times) t;
 END $$;
 
+-- The same p50s of the two corpora measured in pairs: for each planted
+-- output, its query on the 100,000 and on the 1,000,000 one after the
+-- other (which goes first alternates), so that whatever else the machine
+-- does at the time weighs on both sides alike; rounds times, each round
+-- two passes of which the second is timed.  Measured apart, a size's 200
+-- queries take a minute or two and the other size's come many minutes
+-- later, under another load: on this shared machine that moved the ratio
+-- of the two p50s between 1.35 and 1.9 from run to run.
+CREATE TABLE pair_results (query text, round int, p50_100k numeric, p50_1m numeric, ratio numeric, rows_p50_100k numeric, rows_p50_1m numeric);
+CREATE FUNCTION lat_pair(name text, q text, rounds int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    o record;
+    t0 timestamptz;
+    a float8[];
+    b float8[];
+    na bigint[];
+    nb bigint[];
+    n bigint;
+    hit bool;
+    k int := 0;
+BEGIN
+    FOR rnd IN 1..rounds LOOP
+        FOR pass IN 1..2 LOOP
+            a := '{}'; b := '{}'; na := '{}'; nb := '{}';
+            FOR o IN SELECT body, source FROM outputs WHERE source IS NOT NULL ORDER BY id LOOP
+                k := k + 1;
+                FOR side IN 0..1 LOOP
+                    IF (side + k) % 2 = 0 THEN
+                        t0 := clock_timestamp();
+                        EXECUTE format(q, 'c100k') INTO n, hit USING o.body, o.source;
+                        a := a || 1000 * extract(epoch FROM clock_timestamp() - t0)::float8;
+                        na := na || n;
+                    ELSE
+                        t0 := clock_timestamp();
+                        EXECUTE format(q, 'big') INTO n, hit USING o.body, o.source;
+                        b := b || 1000 * extract(epoch FROM clock_timestamp() - t0)::float8;
+                        nb := nb || n;
+                    END IF;
+                END LOOP;
+            END LOOP;
+        END LOOP;
+        INSERT INTO pair_results
+        SELECT name, rnd, x, y, round(y / x, 2),
+               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(na) c),
+               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(nb) c)
+        FROM (SELECT round((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(a) t)::numeric, 3) AS x,
+                     round((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(b) t)::numeric, 3) AS y) s;
+    END LOOP;
+END $$;
+
 -- Works a search rechecks away (returned by the index, failing the exact
 -- operator): the average over one && search per planted output, from
 -- EXPLAIN ANALYZE.
@@ -168,3 +218,8 @@ SELECT llmcopy_register_outputs('outputs', 'id', 'body', 'logged_at') IS NOT NUL
 SELECT size, step, value, unit, note FROM results ORDER BY size = '1M', ctid;
 \echo '## Query latency by key width (200 queries: the planted outputs, fingerprinted in the query)'
 SELECT size, bits, query, p50 AS p50_ms, p95 AS p95_ms, rows_avg, rows_p50, found AS source_found FROM lat_results ORDER BY query, size = '1M', bits;
+\echo '## Query latency, the two sizes in pairs (mixed keys at the recommended widths, the indexes registration builds; p50 ms, 200 queries a size a round)'
+SELECT lat_pair('&&', 'SELECT count(*), coalesce(bool_or(d.id = $2), false) FROM %s d WHERE fingerprint($1) && d.llmcopy_fp', 5) \g /dev/null
+SELECT lat_pair('contained 0.05', 'SELECT count(*), coalesce(bool_or(d.id = $2), false) FROM %s d WHERE fingerprint_contained(fingerprint($1), d.llmcopy_fp, 0.05)', 5) \g /dev/null
+SELECT query, round, p50_100k AS p50_100k_ms, p50_1m AS p50_1m_ms, ratio, rows_p50_100k, rows_p50_1m FROM pair_results ORDER BY query, round;
+SELECT llmcopy_unregister(t) FROM unnest(ARRAY['c100k', 'big']::regclass[]) t \g /dev/null
