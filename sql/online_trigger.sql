@@ -224,6 +224,31 @@ RESET statement_timeout;
 SELECT count(*) FILTER (WHERE llmcopy_fp IS NULL) AS unfilled, count(*) FILTER (WHERE llmcopy_fp IS NULL AND locked) AS unfilled_locked,
        count(*) FILTER (WHERE llmcopy_fp = fingerprint(body)) AS filled_right
 FROM ot.frozen;
+-- The procedure cannot pin its search_path: an operator = of a schema
+-- before pg_catalog on the caller's path is not what its check runs (the
+-- check as first written ran it, as the table's owner).
+RESET ROLE;
+CREATE SCHEMA ot_evil;
+CREATE FUNCTION ot_evil.eq(bigint, integer) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'ot_evil.= ran as %', current_user;
+    RETURN $1 OPERATOR(pg_catalog.=) $2;
+END $$;
+CREATE OPERATOR ot_evil.= (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = ot_evil.eq);
+CREATE FUNCTION ot_evil.format(text, regclass) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE NOTICE 'ot_evil.format ran as %', current_user;
+    RETURN $1;
+END $$;
+GRANT USAGE ON SCHEMA ot_evil TO PUBLIC;
+SET ROLE regress_online_owner;
+SELECT current_setting('search_path') AS saved_path \gset
+SELECT set_config('search_path', 'ot_evil, pg_catalog, ' || :'saved_path', false) IS NOT NULL AS path_set;
+CALL llmcopy_fill('ot.frozen', 8);
+SELECT set_config('search_path', :'saved_path', false) IS NOT NULL AS path_reset;
+RESET ROLE;
+DROP SCHEMA ot_evil CASCADE;
+SET ROLE regress_online_owner;
 
 -- clean up
 SELECT llmcopy_unregister(t) FROM unnest(ARRAY['ot.styled', 'ot.pages', 'ot.replicated', 'ot.loose_text', 'ot.parts', 'ot.frozen']::regclass[]) t;

@@ -2095,10 +2095,12 @@ BEGIN
         -- a row slipped past the batches (its id moved back): one more
         -- pass; but a pass that filled nothing would be followed by others
         -- forever (a trigger of the table skips the update of those rows)
-        IF done = 0 THEN
+        -- (a procedure cannot pin its search_path: every operator and
+        -- function named here is qualified)
+        IF done OPERATOR(pg_catalog.=) 0 THEN
             RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
                 USING ERRCODE = 'object_not_in_prerequisite_state',
-                      HINT = format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL.', tbl);
+                      HINT = pg_catalog.format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL.', tbl);
         END IF;
         done := 0;
     END LOOP;
