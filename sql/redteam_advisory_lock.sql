@@ -1,7 +1,8 @@
 -- Red team: any role that may connect stops every scan, by holding the
 -- advisory locks the scan takes.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  A scan
+-- Fixed: what follows is the code before the fix; the expected output
+-- shows the safe behaviour.  A scan
 -- says it is alive by a session advisory lock (1819045219, its first
 -- run_id), taken with pg_advisory_lock, which waits; run ids come from a
 -- sequence, and pg_locks shows everyone the keys of the scans running now.

@@ -1,9 +1,8 @@
 -- Red team: the owner of one registered table stops the nightly scan of
 -- every table.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour; a design
--- finding: workflow.sql asserts today's behaviour, and changes with the
--- fix).  llmcopy_scan_begin resolves every registration a call will use
+-- Fixed: what follows is the code before the fix (a design finding);
+-- the expected output shows the safe behaviour.  llmcopy_scan_begin resolves every registration a call will use
 -- and raises on the first broken one, before it writes anything.  So a
 -- plain CALL llmcopy_scan() scans nothing at all as long as any one
 -- registered table has a column renamed, dropped or retyped, its

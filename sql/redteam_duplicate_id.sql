@@ -1,7 +1,8 @@
 -- Red team: an output that reuses an id already scanned, or has no id, is
 -- never scanned.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  Scan
+-- Fixed: what follows is the code before the fix; the expected output
+-- shows the safe behaviour.  Scan
 -- records are keyed by the output's id, and registration accepts an id
 -- column with no unique constraint.  A writer who logs an output under an
 -- id that was scanned before (a client-chosen message id, a retried

@@ -1,7 +1,8 @@
 -- Red team: one work in a corpus that hides every copy of the text it
 -- holds.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  A finding's
+-- Fixed: what follows is the code before the fix; the expected output
+-- shows the safe behaviour.  A finding's
 -- license is normalized and its obligations computed in the batch's find
 -- statement; when that fails for one work, the output is retried alone,
 -- fails again, and is recorded as skipped, for good: its findings of every

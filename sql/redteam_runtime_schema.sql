@@ -2,7 +2,8 @@
 -- its functions called by the scan and the boilerplate refresh, whenever a
 -- registered text column is varchar.
 --
--- CURRENTLY FAILS (expected output shows the safe behaviour).  The scan's
+-- Fixed: what follows is the code before the fix; the expected output
+-- shows the safe behaviour.  The scan's
 -- batch statement calls @extschema@.llmcopy_matches(b.body, d.<text_col>,
 -- ...) and llmcopy_refresh_boilerplate calls @extschema@.fingerprint(
 -- w.<text_col>, ...) with the column as it is: a varchar reaches the text
