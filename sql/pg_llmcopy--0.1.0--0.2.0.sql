@@ -69,7 +69,7 @@ COMMENT ON AGGREGATE fingerprint_df_agg(fingerprint, fingerprint, bigint) IS
 
 CREATE FUNCTION containment_weighted(a fingerprint, b fingerprint, df fingerprint_df) RETURNS float8
 AS 'MODULE_PATHNAME', 'fingerprint_containment_weighted'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 COMMENT ON FUNCTION containment_weighted(fingerprint, fingerprint, fingerprint_df) IS
 'containment of a in b with each hash weighted by its rarity in the corpus, ln((N + 1) / (df + 1))';
