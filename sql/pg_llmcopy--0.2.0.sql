@@ -1463,8 +1463,19 @@ BEGIN
     ELSIF fp_kind = 'trigger' AND EXISTS (
             -- on the table and on each of its partitions, whose own copy of
             -- the trigger is what fires for their rows (pg_restore
-            -- --disable-triggers re-enables a partition's for origin writes only)
-            SELECT 1 FROM (SELECT tbl UNION SELECT p.relid FROM pg_partition_tree(tbl) p) pt(relid) WHERE NOT EXISTS (
+            -- --disable-triggers re-enables a partition's for origin writes
+            -- only), read from pg_inherits, which locks nothing: this check
+            -- runs before the table is locked (llmcopy_registration_locked),
+            -- and pg_partition_tree, which locks each partition, made the
+            -- scan take the partitions' locks before the table's, the
+            -- reverse of llmcopy_unregister's LOCK TABLE: a deadlock
+            SELECT 1 FROM (WITH RECURSIVE pt(relid) AS (
+                               SELECT tbl::oid
+                               UNION
+                               SELECT i.inhrelid FROM pt JOIN pg_inherits i ON i.inhparent = pt.relid
+                                                         JOIN pg_class c ON c.oid = i.inhrelid
+                               WHERE c.relispartition)
+                           SELECT pt.relid FROM pt) pt WHERE NOT EXISTS (
             SELECT 1 FROM pg_trigger t
             WHERE t.tgrelid = pt.relid AND t.tgname = 'zz_llmcopy_fp'
               AND t.tgenabled = 'A'             -- ENABLE ALWAYS: replica-mode writes fire it too
@@ -2201,9 +2212,13 @@ BEGIN
     FROM (SELECT c.fp_kind FROM @extschema@.llmcopy_corpus_tables c WHERE (c.schema_name, c.table_name) = (nm.schema_name, nm.table_name)
           UNION ALL
           SELECT o.fp_kind FROM @extschema@.llmcopy_output_tables o WHERE (o.schema_name, o.table_name) = (nm.schema_name, nm.table_name)) x;
-    -- the table's lock first, then the registration's rows: the order in
-    -- which a scan's batch takes them, so that an unregistration during a
-    -- scan waits for the batch rather than deadlocking with it
+    -- the table's lock first, then the registration's rows, those of its
+    -- outputs then those of its corpus, both before either is deleted: the
+    -- order in which a scan's batch takes them (llmcopy_scan_batch), so
+    -- that an unregistration during a scan waits for the batch rather than
+    -- deadlocking with it (an adopted column takes no table lock: a batch
+    -- of the table against itself held the outputs' row and waited for the
+    -- corpus's, which the removal held, waiting for the outputs')
     IF added THEN
         IF NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
             RAISE EXCEPTION 'must be owner of table %', tbl USING ERRCODE = 'insufficient_privilege',
@@ -2211,6 +2226,10 @@ BEGIN
         END IF;
         EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
     END IF;
+    PERFORM 1 FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
+    FOR UPDATE;
+    PERFORM 1 FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
+    FOR UPDATE;
     DELETE FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     DELETE FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     IF added THEN
@@ -2312,6 +2331,10 @@ BEGIN
                                                                    weighted) LOOP
         COMMIT;
         FOR b IN SELECT * FROM @extschema@.llmcopy_scan_pending(r.run_id) LOOP
+            -- (the list's update of the run is committed before the first
+            -- batch waits for the tables: a removal of the corpus holds its
+            -- table and waits for the run, to mark it failed)
+            COMMIT;
             PERFORM @extschema@.llmcopy_scan_batch(r.run_id, b.ids);
             COMMIT;
         END LOOP;
@@ -2623,6 +2646,16 @@ BEGIN
     BEGIN
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
+        -- the registrations' rows, the outputs' then the corpus's, which
+        -- the claims' foreign keys would take in an order of their own: the
+        -- order llmcopy_unregister takes them in, after the tables' locks
+        PERFORM 1 FROM @extschema@.llmcopy_output_tables x WHERE x.id = o.id FOR KEY SHARE;
+        IF FOUND THEN
+            PERFORM 1 FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = c.id FOR KEY SHARE;
+        END IF;
+        IF NOT FOUND AND @extschema@.llmcopy_scan_unregistered(run) THEN
+            RETURN;             -- removed while the batch waited for it
+        END IF;
         -- a corpus that is a Citus reference table is on every node: the
         -- outputs are then read where they are, so that with a distributed
         -- outputs table each shard's outputs are searched and matched on
@@ -2820,20 +2853,38 @@ BEGIN
 END $$;
 
 -- A registration removed while a scan of it runs: its running runs fail,
--- saying why (before the delete, while the role's row-level security
--- still shows it the runs; after it, only a superuser could close them).
+-- saying why, before the row goes.  As the extension's owner (SECURITY
+-- DEFINER), not as the remover: a run names two tables, and the remover's
+-- row-level security hides the runs of those it may not read both of (an
+-- administrator who may read the outputs table and not the corpus may
+-- remove the outputs' registration); such a run stayed running, its call's
+-- lock held, and with the registration gone no role but a superuser could
+-- close it.  It changes only the runs of the registration the remover was
+-- allowed to delete (whose findings go with it, whatever corpus they name),
+-- and only on the registration tables; no role may attach it elsewhere
+-- (EXECUTE, which CREATE TRIGGER needs, is revoked from PUBLIC).
 CREATE FUNCTION llmcopy_registration_removed() RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    outputs constant oid := '@extschema@.llmcopy_output_tables'::regclass::oid;
 BEGIN
+    IF TG_RELID NOT IN (outputs, '@extschema@.llmcopy_corpus_tables'::regclass::oid)
+       OR TG_OP <> 'DELETE' OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'llmcopy_registration_removed() must be fired BEFORE DELETE FOR EACH ROW on the registration tables'
+            USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     UPDATE @extschema@.llmcopy_runs x
     SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
         problem = format('table %s.%s was unregistered during the scan', quote_ident(OLD.schema_name), quote_ident(OLD.table_name))
     WHERE x.status IN ('running', 'stopped') AND x.finished_at IS NULL
-      AND CASE TG_TABLE_NAME WHEN 'llmcopy_output_tables' THEN x.output_table ELSE x.corpus_table END = OLD.id;
+      AND CASE WHEN TG_RELID = outputs THEN x.output_table ELSE x.corpus_table END = OLD.id;
     RETURN OLD;
 END $$;
+
+REVOKE EXECUTE ON FUNCTION llmcopy_registration_removed() FROM PUBLIC;
 
 CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
