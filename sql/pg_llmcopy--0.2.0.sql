@@ -2070,15 +2070,10 @@ BEGIN
         last_id := r.last_id;
         done := r.done;
         CONTINUE WHEN last_id IS NOT NULL;
-        EXIT WHEN @extschema@.llmcopy_fill_end(tbl);
-        -- a row slipped past the batches (its id moved back): one more
-        -- pass; but a pass that filled nothing would be followed by others
-        -- forever (a trigger of the table skips the update of those rows)
-        IF done = 0 THEN
-            RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      HINT = format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL.', tbl);
-        END IF;
+        -- the pass is over: one more if rows slipped past it (their id
+        -- moved back), an error if it filled none (llmcopy_fill_end decides,
+        -- with its search_path pinned: no operator is evaluated here)
+        EXIT WHEN @extschema@.llmcopy_fill_end(tbl, done);
         done := 0;
     END LOOP;
     COMMIT;
@@ -2142,14 +2137,30 @@ BEGIN
         RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege',
             HINT = 'The update runs the table''s triggers and constraints as the role that fills it: SET ROLE to its owner first.';
     END IF;
+    -- (a row whose text is NULL has no fingerprint to fill, and is not
+    -- counted as one: a pass that updated such rows alone seemed to fill
+    -- some, and the passes went on for ever)
     EXECUTE format(
         'WITH s AS (SELECT o.%1$I AS id FROM %2$s o WHERE $1 IS NULL OR o.%1$I > $1::%3$s ORDER BY o.%1$I LIMIT $2),
               u AS (UPDATE %2$s o SET llmcopy_fp = NULL
-                    FROM s WHERE o.%1$I = s.id AND o.llmcopy_fp IS NULL RETURNING 1)
+                    FROM s WHERE o.%1$I = s.id AND o.llmcopy_fp IS NULL AND o.%4$I IS NOT NULL RETURNING 1)
          SELECT (SELECT max(s.id)::text FROM s), (SELECT count(*) FROM u)',
-        t.id_col, tbl, t.base)
+        t.id_col, tbl, t.base, t.text_col)
     INTO last_id, n USING after_id, batch_size;
     done := done_before + n;
+    -- rows with no id (a corpus's id column may allow NULL), which the walk
+    -- by id never meets: all of them in the batch that ends the walk (a
+    -- batch of some, found by their place in the table, could be taken
+    -- again and again by rows that a trigger of the table keeps unfilled)
+    IF last_id IS NULL AND NOT (SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = t.id_col) THEN
+        EXECUTE format(
+            'WITH u AS (UPDATE %1$s o SET llmcopy_fp = NULL
+                        WHERE o.%2$I IS NULL AND o.llmcopy_fp IS NULL AND o.%3$I IS NOT NULL RETURNING 1)
+             SELECT count(*) FROM u',
+            tbl, t.id_col, t.text_col)
+        INTO n;
+        done := done + n;
+    END IF;
     IF last_id IS NOT NULL THEN
         SELECT sum(greatest(c.reltuples, 0))::bigint INTO total
         FROM pg_class c WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(tbl) p WHERE p.isleaf);
@@ -2157,10 +2168,13 @@ BEGIN
     END IF;
 END $$;
 
--- After the last batch: whether every row with a text has its fingerprint
--- (if so, the table's registrations are marked filled, and the statement
--- that builds a corpus's index is printed).
-CREATE FUNCTION llmcopy_fill_end(tbl regclass) RETURNS bool
+-- After the last batch of a pass that filled the fingerprints of filled
+-- rows: whether every row with a text has its fingerprint (if so, the
+-- table's registrations are marked filled, and the statement that builds a
+-- corpus's index is printed).  Rows still without one after a pass that
+-- filled none are an error: updating them does not fill them (a trigger of
+-- the table skips their update), and more passes would go on for ever.
+CREATE FUNCTION llmcopy_fill_end(tbl regclass, filled bigint) RETURNS bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2171,7 +2185,12 @@ DECLARE
 BEGIN
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s o WHERE o.llmcopy_fp IS NULL AND o.%I IS NOT NULL)', tbl, t.text_col)
     INTO missing;
-    IF missing THEN
+    IF missing AND filled = 0 THEN
+        RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL AND %I IS NOT NULL.',
+                                tbl, t.text_col);
+    ELSIF missing THEN
         RETURN false;
     END IF;
     UPDATE @extschema@.llmcopy_corpus_tables x SET filling = false
@@ -3100,7 +3119,7 @@ REVOKE EXECUTE ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, n
     llmcopy_refresh_boilerplate(regclass, int), llmcopy_refresh_boilerplate(regclass, float8),
     llmcopy_refresh_boilerplate_by(regclass, int, float8),
     llmcopy_add_fingerprint(regclass, name, int, int, text, bool, text, name),
-    llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass),
+    llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass, bigint),
     llmcopy_scan_begin(regclass, regclass, float8, int, int, int, bool), llmcopy_scan_pending(int),
     llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int)
     FROM PUBLIC;
