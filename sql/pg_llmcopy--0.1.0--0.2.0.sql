@@ -1768,7 +1768,8 @@ BEGIN
             SELECT x.schema_name, x.table_name INTO nm FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = registration;
         END IF;
         RAISE EXCEPTION '% registration % cannot be used: %', kind,
-            registration || coalesce(format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)), ''),
+            registration || CASE WHEN nm.table_name IS NULL THEN ''     -- (format() writes NULLs as '')
+                                 ELSE format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)) END,
             p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
@@ -2661,6 +2662,11 @@ BEGIN
             o.id_col, @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col), otbl, '@extschema@')
         INTO pending USING r.output_table, r.corpus_table;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
+        -- (a registration removed while the list waited for its table:
+        -- the run ends, as in a batch)
+        IF SQLSTATE <> '57014' AND @extschema@.llmcopy_scan_unregistered(run) THEN
+            RETURN;
+        END IF;
         PERFORM pg_advisory_unlock(1819045219, r.lock_key);   -- the run has failed: say so at once
         RAISE;
     END;

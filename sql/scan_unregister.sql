@@ -10,7 +10,7 @@
 -- hides the run (it may not read the corpus), and removals that deadlocked
 -- with the scan: of a table with a fingerprint column of its own scanned
 -- against itself, of a partitioned table, and of a corpus as the call
--- comes to its run.
+-- comes to its run; and of an outputs table as the call lists its outputs.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink;
 DROP ROLE IF EXISTS regress_unreg_admin, regress_unreg_partial;
@@ -69,6 +69,15 @@ DECLARE
 BEGIN
     PERFORM dblink_send_query(conn, query);
     RETURN pg_temp.waits(p);
+END $$;
+-- the holder's transaction, open, holding output 1's record for a pair
+-- uncommitted: a batch of the pair that meets it waits
+CREATE FUNCTION pg_temp.hold_record(outputs int, corpus int) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM dblink_exec('holder', 'BEGIN');
+    PERFORM dblink_exec('holder', format('INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status) VALUES (%s, %s, ''1'', ''scanned'')',
+                                         outputs, corpus));
+    RETURN true;
 END $$;
 -- what the query sent to conn came to: its one value, or its error
 CREATE FUNCTION pg_temp.outcome(conn text) RETURNS text LANGUAGE plpgsql AS $$
@@ -207,8 +216,7 @@ SELECT true AS locked FROM llmcopy_corpus_tables WHERE id = :s_corpus FOR UPDATE
 SELECT pg_temp.send_waiting('remover', 'SELECT llmcopy_unregister(''un.s'')') AS removal_waits;
 SELECT pg_temp.send_waiting('scanner', 'CALL llmcopy_scan(outputs => ''un.s'', corpus => ''un.s'', batch_size => 10, threshold => 0.2)') AS scan_waits;
 COMMIT;
-SELECT pg_temp.outcome('remover') AS removal;
-SELECT pg_temp.outcome('scanner') AS scan;
+SELECT pg_temp.outcome('remover') AS removal, pg_temp.outcome('scanner') AS scan;
 SELECT status, done, problem FROM llmcopy_runs WHERE output_table = :s_outputs;
 
 -- 6. A partitioned corpus registered with online => true, its removal
@@ -232,8 +240,7 @@ LOCK TABLE ONLY un.pw IN ACCESS EXCLUSIVE MODE;
 SELECT pg_temp.send_waiting('remover', 'SELECT llmcopy_unregister(''un.pw'')') AS removal_waits;
 SELECT pg_temp.send_waiting('scanner', 'CALL llmcopy_scan(outputs => ''un.a'', batch_size => 10, threshold => 0.2)') AS scan_waits;
 COMMIT;
-SELECT pg_temp.outcome('remover') AS removal;
-SELECT pg_temp.outcome('scanner') AS scan;
+SELECT pg_temp.outcome('remover') AS removal, pg_temp.outcome('scanner') AS scan;
 SELECT CASE corpus_table WHEN :w4 THEN 'w4' WHEN :pw THEN 'pw' END AS corpus, status, done, problem
 FROM llmcopy_runs WHERE output_table = :a AND corpus_table IN (:w4, :pw) ORDER BY run_id;
 
@@ -258,19 +265,55 @@ SELECT llmcopy_register_outputs('un.e', 'id', 'body', 'at') AS e \gset
 RESET ROLE;
 BEGIN;
 LOCK TABLE un.w6 IN ACCESS SHARE MODE;
-SELECT dblink_exec('holder', 'BEGIN'),
-       dblink_exec('holder', format('INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status) VALUES (%s, %s, ''1'', ''scanned'')',
-                                    :e, :w5));
+SELECT pg_temp.hold_record(:e, :w5) AS held;
 SELECT pg_temp.send_waiting('scanner', 'CALL llmcopy_scan(outputs => ''un.e'', batch_size => 10, threshold => 0.2)') AS scan_waits;
 SELECT dblink_send_query('remover', 'SELECT llmcopy_unregister(''un.w6'')');
 SELECT pg_temp.waiters('un.w6', 1) AS removal_waits;
 SELECT dblink_exec('holder', 'ROLLBACK');
 SELECT pg_temp.waiters('un.w6', 2) AS scan_waits_too;
 COMMIT;
-SELECT pg_temp.outcome('remover') AS removal;
-SELECT pg_temp.outcome('scanner') AS scan;
+SELECT pg_temp.outcome('remover') AS removal, pg_temp.outcome('scanner') AS scan;
 SELECT CASE corpus_table WHEN :w4 THEN 'w4' WHEN :w5 THEN 'w5' WHEN :w6 THEN 'w6' END AS corpus, status, done, problem
 FROM llmcopy_runs WHERE output_table = :e ORDER BY run_id;
+
+-- 8. An outputs table removed as the call lists the outputs of its run:
+-- the list waits for the table, which the removal holds (the removal waits
+-- here, for this session's lock on the registration's row).  The run ends
+-- and the call goes on.  (The list's error, "no such registration", failed
+-- the call: only the batch checked for a removal.)
+SET ROLE regress_unreg_admin;
+CREATE TABLE un.w7 AS SELECT id, body FROM un.w1;
+ALTER TABLE un.w7 ADD PRIMARY KEY (id);
+CREATE TABLE un.f AS SELECT id, body, at FROM un.a;
+ALTER TABLE un.f ADD PRIMARY KEY (id);
+CREATE TABLE un.g AS SELECT id, body, at FROM un.a;
+ALTER TABLE un.g ADD PRIMARY KEY (id);
+CREATE TABLE un.h AS SELECT id, body, at FROM un.a;
+ALTER TABLE un.h ADD PRIMARY KEY (id);
+SELECT llmcopy_register_corpus('un.w7', 'id', 'body') AS w7 \gset
+SELECT llmcopy_register_outputs('un.f', 'id', 'body', 'at') AS f \gset
+SELECT llmcopy_register_outputs('un.g', 'id', 'body', 'at') AS g \gset
+SELECT set_config('un.g', :'g', false) IS NOT NULL AS noted;
+SELECT llmcopy_register_outputs('un.h', 'id', 'body', 'at') AS h \gset
+RESET ROLE;
+SELECT pg_temp.hold_record(:f, :w7) AS held;
+SELECT pg_temp.send_waiting('scanner', 'CALL llmcopy_scan(corpus => ''un.w7'', batch_size => 10, threshold => 0.2)') AS scan_waits;
+BEGIN;
+SELECT true AS locked FROM llmcopy_output_tables WHERE id = :g FOR UPDATE;
+SELECT pg_temp.send_waiting('remover', 'SELECT llmcopy_unregister(''un.g'')') AS removal_waits;
+SELECT dblink_exec('holder', 'ROLLBACK');
+SELECT pg_temp.waiters('un.g', 1) AS list_waits;
+COMMIT;
+SELECT pg_temp.outcome('remover') AS removal, pg_temp.outcome('scanner') AS scan;
+SELECT CASE output_table WHEN :f THEN 'f' WHEN :g THEN 'g' WHEN :h THEN 'h' END AS outputs, status, done, problem
+FROM llmcopy_runs WHERE corpus_table = :w7 AND output_table IN (:f, :g, :h) ORDER BY run_id;
+-- the error of a registration that is gone names no table (it said "(table .)")
+DO $$
+BEGIN
+    PERFORM llmcopy_resolve('outputs', current_setting('un.g')::int);
+EXCEPTION WHEN undefined_object THEN
+    RAISE NOTICE '%', regexp_replace(SQLERRM, '[0-9]+', 'N');
+END $$;
 
 SELECT dblink_disconnect(s) FROM unnest(ARRAY['holder', 'scanner', 'remover']) s;
 SELECT count(*) AS running FROM llmcopy_runs WHERE status = 'running';
@@ -278,7 +321,7 @@ SELECT count(*) AS scan_locks FROM pg_locks WHERE locktype = 'advisory' AND clas
 SET ROLE regress_unreg_admin;
 
 -- clean up
-SELECT llmcopy_unregister(t) FROM unnest(ARRAY['un.a', 'un.b', 'un.c', 'un.e', 'un.w4', 'un.w5']::regclass[]) t;
+SELECT llmcopy_unregister(t) FROM unnest(ARRAY['un.a', 'un.b', 'un.c', 'un.e', 'un.f', 'un.h', 'un.w4', 'un.w5', 'un.w7']::regclass[]) t;
 RESET ROLE;
 SET client_min_messages = warning;
 DROP SCHEMA un CASCADE;
