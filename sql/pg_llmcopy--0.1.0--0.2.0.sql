@@ -2572,13 +2572,19 @@ BEGIN
     END IF;
     -- runs left 'running' by a call whose backend no longer holds its lock
     -- have failed (a lock this session still holds is from an earlier call
-    -- of its own that failed: released)
+    -- of its own that failed: released).  A run another transaction holds
+    -- is passed over, not waited for: the removal of a registration marks
+    -- its runs failed too, holding some while it waits for others, in an
+    -- order of its own (a deadlock)
     UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp(),
         problem = coalesce(x.problem, 'the call that ran it ended before it did (an error, a cancel, or its session ended)')
-    WHERE x.status = 'running' AND x.run_id <> ALL (runs)
-      AND NOT EXISTS (SELECT 1 FROM pg_locks l
-                      WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = x.lock_key::oid
-                        AND l.objsubid = 2 AND l.granted AND l.pid = x.pid AND l.pid <> pg_backend_pid());
+    WHERE x.run_id IN (
+        SELECT y.run_id FROM @extschema@.llmcopy_runs y
+        WHERE y.status = 'running' AND y.run_id <> ALL (runs)
+          AND NOT EXISTS (SELECT 1 FROM pg_locks l
+                          WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = y.lock_key::oid
+                            AND l.objsubid = 2 AND l.granted AND l.pid = y.pid AND l.pid <> pg_backend_pid())
+        FOR UPDATE OF y SKIP LOCKED);
     LOOP
         s := (SELECT l.objid::int8::int FROM pg_locks l
               WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = 1819045219::oid AND l.objsubid = 2

@@ -10,7 +10,8 @@
 -- hides the run (it may not read the corpus), and removals that deadlocked
 -- with the scan: of a table with a fingerprint column of its own scanned
 -- against itself, of a partitioned table, and of a corpus as the call
--- comes to its run; and of an outputs table as the call lists its outputs.
+-- comes to its run; of an outputs table as the call lists its outputs; and
+-- of a table whose runs a starting call marks failed.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink;
 DROP ROLE IF EXISTS regress_unreg_admin, regress_unreg_partial;
@@ -314,6 +315,35 @@ BEGIN
 EXCEPTION WHEN undefined_object THEN
     RAISE NOTICE '%', regexp_replace(SQLERRM, '[0-9]+', 'N');
 END $$;
+
+-- 9. A table registered as outputs and as a corpus removed while another
+-- call starts, with runs of both its registrations left running by calls
+-- that ended (a session killed, say).  The start marks such runs failed,
+-- and the removal's trigger marks them too, each locking them in its own
+-- order (the start in the order they are stored, the trigger the corpus's
+-- first).  This session's lock on the corpus's run makes them meet: the
+-- start held the outputs' run, waiting for the corpus's, which the
+-- removal held, waiting for the outputs': a deadlock, which failed one of
+-- them.  The start passes over a run another transaction holds.
+SET ROLE regress_unreg_admin;
+CREATE TABLE un.t AS SELECT id, body, at FROM un.a;
+ALTER TABLE un.t ADD PRIMARY KEY (id);
+SELECT llmcopy_register_corpus('un.t', 'id', 'body') AS t_corpus \gset
+SELECT llmcopy_register_outputs('un.t', 'id', 'body', 'at') AS t_outputs \gset
+RESET ROLE;
+INSERT INTO llmcopy_runs (output_table, corpus_table, status) VALUES (:t_outputs, :w7, 'running'), (:h, :t_corpus, 'running');
+SELECT run_id AS ro FROM llmcopy_runs WHERE output_table = :t_outputs \gset
+SELECT run_id AS rc FROM llmcopy_runs WHERE corpus_table = :t_corpus \gset
+SELECT (SELECT ctid FROM llmcopy_runs WHERE run_id = :ro) < (SELECT ctid FROM llmcopy_runs WHERE run_id = :rc) AS stored_in_order;
+BEGIN;
+SELECT true AS locked FROM llmcopy_runs WHERE run_id = :rc FOR UPDATE;
+SELECT pg_temp.send_waiting('remover', 'SELECT llmcopy_unregister(''un.t'')') AS removal_waits;
+SELECT dblink_send_query('scanner', 'CALL llmcopy_scan(outputs => ''un.h'', corpus => ''un.w7'', threshold => 0.2)');
+SELECT pg_temp.await(format('SELECT dblink_is_busy(''scanner'') = 0 OR EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = ''Lock'')',
+                             :scanner_pid)) AS scan_waits_or_ends;
+COMMIT;
+SELECT pg_temp.outcome('remover') AS removal, pg_temp.outcome('scanner') AS scan;
+SELECT CASE run_id WHEN :ro THEN 'outputs' ELSE 'corpus' END AS run_of, status, problem FROM llmcopy_runs WHERE run_id IN (:ro, :rc) ORDER BY 1;
 
 SELECT dblink_disconnect(s) FROM unnest(ARRAY['holder', 'scanner', 'remover']) s;
 SELECT count(*) AS running FROM llmcopy_runs WHERE status = 'running';
