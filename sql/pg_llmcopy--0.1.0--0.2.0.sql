@@ -1566,8 +1566,19 @@ BEGIN
     ELSIF fp_kind = 'trigger' AND EXISTS (
             -- on the table and on each of its partitions, whose own copy of
             -- the trigger is what fires for their rows (pg_restore
-            -- --disable-triggers re-enables a partition's for origin writes only)
-            SELECT 1 FROM (SELECT tbl UNION SELECT p.relid FROM pg_partition_tree(tbl) p) pt(relid) WHERE NOT EXISTS (
+            -- --disable-triggers re-enables a partition's for origin writes
+            -- only), read from pg_inherits, which locks nothing: this check
+            -- runs before the table is locked (llmcopy_registration_locked),
+            -- and pg_partition_tree, which locks each partition, made the
+            -- scan take the partitions' locks before the table's, the
+            -- reverse of llmcopy_unregister's LOCK TABLE: a deadlock
+            SELECT 1 FROM (WITH RECURSIVE pt(relid) AS (
+                               SELECT tbl::oid
+                               UNION
+                               SELECT i.inhrelid FROM pt JOIN pg_inherits i ON i.inhparent = pt.relid
+                                                         JOIN pg_class c ON c.oid = i.inhrelid
+                               WHERE c.relispartition)
+                           SELECT pt.relid FROM pt) pt WHERE NOT EXISTS (
             SELECT 1 FROM pg_trigger t
             WHERE t.tgrelid = pt.relid AND t.tgname = 'zz_llmcopy_fp'
               AND t.tgenabled = 'A'             -- ENABLE ALWAYS: replica-mode writes fire it too
@@ -1757,7 +1768,8 @@ BEGIN
             SELECT x.schema_name, x.table_name INTO nm FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = registration;
         END IF;
         RAISE EXCEPTION '% registration % cannot be used: %', kind,
-            registration || coalesce(format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)), ''),
+            registration || CASE WHEN nm.table_name IS NULL THEN ''     -- (format() writes NULLs as '')
+                                 ELSE format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)) END,
             p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
@@ -2194,17 +2206,10 @@ BEGIN
         last_id := r.last_id;
         done := r.done;
         CONTINUE WHEN last_id IS NOT NULL;
-        EXIT WHEN @extschema@.llmcopy_fill_end(tbl);
-        -- a row slipped past the batches (its id moved back): one more
-        -- pass; but a pass that filled nothing would be followed by others
-        -- forever (a trigger of the table skips the update of those rows)
-        -- (a procedure cannot pin its search_path: every operator and
-        -- function named here is qualified)
-        IF done OPERATOR(pg_catalog.=) 0 THEN
-            RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      HINT = pg_catalog.format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL.', tbl);
-        END IF;
+        -- the pass is over: one more if rows slipped past it (their id
+        -- moved back), an error if it filled none (llmcopy_fill_end decides,
+        -- with its search_path pinned: no operator is evaluated here)
+        EXIT WHEN @extschema@.llmcopy_fill_end(tbl, done);
         done := 0;
     END LOOP;
     COMMIT;
@@ -2269,14 +2274,30 @@ BEGIN
         RAISE EXCEPTION 'must be owner of table % to fill its fingerprints', tbl USING ERRCODE = 'insufficient_privilege',
             HINT = 'The update runs the table''s triggers and constraints as the role that fills it: SET ROLE to its owner first.';
     END IF;
+    -- (a row whose text is NULL has no fingerprint to fill, and is not
+    -- counted as one: a pass that updated such rows alone seemed to fill
+    -- some, and the passes went on for ever)
     EXECUTE format(
         'WITH s AS (SELECT o.%1$I AS id FROM %2$s o WHERE $1 IS NULL OR o.%1$I > $1::%3$s ORDER BY o.%1$I LIMIT $2),
               u AS (UPDATE %2$s o SET llmcopy_fp = NULL
-                    FROM s WHERE o.%1$I = s.id AND o.llmcopy_fp IS NULL RETURNING 1)
+                    FROM s WHERE o.%1$I = s.id AND o.llmcopy_fp IS NULL AND o.%4$I IS NOT NULL RETURNING 1)
          SELECT (SELECT max(s.id)::text FROM s), (SELECT count(*) FROM u)',
-        t.id_col, tbl, t.base)
+        t.id_col, tbl, t.base, t.text_col)
     INTO last_id, n USING after_id, batch_size;
     done := done_before + n;
+    -- rows with no id (a corpus's id column may allow NULL), which the walk
+    -- by id never meets: all of them in the batch that ends the walk (a
+    -- batch of some, found by their place in the table, could be taken
+    -- again and again by rows that a trigger of the table keeps unfilled)
+    IF last_id IS NULL AND NOT (SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = t.id_col) THEN
+        EXECUTE format(
+            'WITH u AS (UPDATE %1$s o SET llmcopy_fp = NULL
+                        WHERE o.%2$I IS NULL AND o.llmcopy_fp IS NULL AND o.%3$I IS NOT NULL RETURNING 1)
+             SELECT count(*) FROM u',
+            tbl, t.id_col, t.text_col)
+        INTO n;
+        done := done + n;
+    END IF;
     IF last_id IS NOT NULL THEN
         SELECT sum(greatest(c.reltuples, 0))::bigint INTO total
         FROM pg_class c WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(tbl) p WHERE p.isleaf);
@@ -2284,10 +2305,13 @@ BEGIN
     END IF;
 END $$;
 
--- After the last batch: whether every row with a text has its fingerprint
--- (if so, the table's registrations are marked filled, and the statement
--- that builds a corpus's index is printed).
-CREATE FUNCTION llmcopy_fill_end(tbl regclass) RETURNS bool
+-- After the last batch of a pass that filled the fingerprints of filled
+-- rows: whether every row with a text has its fingerprint (if so, the
+-- table's registrations are marked filled, and the statement that builds a
+-- corpus's index is printed).  Rows still without one after a pass that
+-- filled none are an error: updating them does not fill them (a trigger of
+-- the table skips their update), and more passes would go on for ever.
+CREATE FUNCTION llmcopy_fill_end(tbl regclass, filled bigint) RETURNS bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -2298,7 +2322,12 @@ DECLARE
 BEGIN
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s o WHERE o.llmcopy_fp IS NULL AND o.%I IS NOT NULL)', tbl, t.text_col)
     INTO missing;
-    IF missing THEN
+    IF missing AND filled = 0 THEN
+        RAISE EXCEPTION 'llmcopy_fill: rows of % have a text and no fingerprint, and updating them does not fill it', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('A trigger of the table that skips the update (returns NULL) keeps them so; they are: SELECT * FROM %s WHERE llmcopy_fp IS NULL AND %I IS NOT NULL.',
+                                tbl, t.text_col);
+    ELSIF missing THEN
         RETURN false;
     END IF;
     UPDATE @extschema@.llmcopy_corpus_tables x SET filling = false
@@ -2339,9 +2368,13 @@ BEGIN
     FROM (SELECT c.fp_kind FROM @extschema@.llmcopy_corpus_tables c WHERE (c.schema_name, c.table_name) = (nm.schema_name, nm.table_name)
           UNION ALL
           SELECT o.fp_kind FROM @extschema@.llmcopy_output_tables o WHERE (o.schema_name, o.table_name) = (nm.schema_name, nm.table_name)) x;
-    -- the table's lock first, then the registration's rows: the order in
-    -- which a scan's batch takes them, so that an unregistration during a
-    -- scan waits for the batch rather than deadlocking with it
+    -- the table's lock first, then the registration's rows, those of its
+    -- outputs then those of its corpus, both before either is deleted: the
+    -- order in which a scan's batch takes them (llmcopy_scan_batch), so
+    -- that an unregistration during a scan waits for the batch rather than
+    -- deadlocking with it (an adopted column takes no table lock: a batch
+    -- of the table against itself held the outputs' row and waited for the
+    -- corpus's, which the removal held, waiting for the outputs')
     IF added THEN
         IF NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
             RAISE EXCEPTION 'must be owner of table %', tbl USING ERRCODE = 'insufficient_privilege',
@@ -2349,6 +2382,10 @@ BEGIN
         END IF;
         EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
     END IF;
+    PERFORM 1 FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
+    FOR UPDATE;
+    PERFORM 1 FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
+    FOR UPDATE;
     DELETE FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     DELETE FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name);
     IF added THEN
@@ -2451,6 +2488,10 @@ BEGIN
                                                                    weighted) LOOP
         COMMIT;
         FOR b IN SELECT * FROM @extschema@.llmcopy_scan_pending(r.run_id) LOOP
+            -- (the list's update of the run is committed before the first
+            -- batch waits for the tables: a removal of the corpus holds its
+            -- table and waits for the run, to mark it failed)
+            COMMIT;
             PERFORM @extschema@.llmcopy_scan_batch(r.run_id, b.ids);
             COMMIT;
         END LOOP;
@@ -2566,13 +2607,19 @@ BEGIN
     END IF;
     -- runs left 'running' by a call whose backend no longer holds its lock
     -- have failed (a lock this session still holds is from an earlier call
-    -- of its own that failed: released)
+    -- of its own that failed: released).  A run another transaction holds
+    -- is passed over, not waited for: the removal of a registration marks
+    -- its runs failed too, holding some while it waits for others, in an
+    -- order of its own (a deadlock)
     UPDATE @extschema@.llmcopy_runs x SET status = 'failed', finished_at = clock_timestamp(),
         problem = coalesce(x.problem, 'the call that ran it ended before it did (an error, a cancel, or its session ended)')
-    WHERE x.status = 'running' AND x.run_id <> ALL (runs)
-      AND NOT EXISTS (SELECT 1 FROM pg_locks l
-                      WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = x.lock_key::oid
-                        AND l.objsubid = 2 AND l.granted AND l.pid = x.pid AND l.pid <> pg_backend_pid());
+    WHERE x.run_id IN (
+        SELECT y.run_id FROM @extschema@.llmcopy_runs y
+        WHERE y.status = 'running' AND y.run_id <> ALL (runs)
+          AND NOT EXISTS (SELECT 1 FROM pg_locks l
+                          WHERE l.locktype = 'advisory' AND l.classid = 1819045219::oid AND l.objid = y.lock_key::oid
+                            AND l.objsubid = 2 AND l.granted AND l.pid = y.pid AND l.pid <> pg_backend_pid())
+        FOR UPDATE OF y SKIP LOCKED);
     LOOP
         s := (SELECT l.objid::int8::int FROM pg_locks l
               WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = 1819045219::oid AND l.objsubid = 2
@@ -2656,6 +2703,11 @@ BEGIN
             o.id_col, @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col), otbl, '@extschema@')
         INTO pending USING r.output_table, r.corpus_table;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
+        -- (a registration removed while the list waited for its table:
+        -- the run ends, as in a batch)
+        IF SQLSTATE <> '57014' AND @extschema@.llmcopy_scan_unregistered(run) THEN
+            RETURN;
+        END IF;
         PERFORM pg_advisory_unlock(1819045219, r.lock_key);   -- the run has failed: say so at once
         RAISE;
     END;
@@ -2763,6 +2815,16 @@ BEGIN
     BEGIN
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
+        -- the registrations' rows, the outputs' then the corpus's, which
+        -- the claims' foreign keys would take in an order of their own: the
+        -- order llmcopy_unregister takes them in, after the tables' locks
+        PERFORM 1 FROM @extschema@.llmcopy_output_tables x WHERE x.id = o.id FOR KEY SHARE;
+        IF FOUND THEN
+            PERFORM 1 FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = c.id FOR KEY SHARE;
+        END IF;
+        IF NOT FOUND AND @extschema@.llmcopy_scan_unregistered(run) THEN
+            RETURN;             -- removed while the batch waited for it
+        END IF;
         -- a corpus that is a Citus reference table is on every node: the
         -- outputs are then read where they are, so that with a distributed
         -- outputs table each shard's outputs are searched and matched on
@@ -2960,20 +3022,38 @@ BEGIN
 END $$;
 
 -- A registration removed while a scan of it runs: its running runs fail,
--- saying why (before the delete, while the role's row-level security
--- still shows it the runs; after it, only a superuser could close them).
+-- saying why, before the row goes.  As the extension's owner (SECURITY
+-- DEFINER), not as the remover: a run names two tables, and the remover's
+-- row-level security hides the runs of those it may not read both of (an
+-- administrator who may read the outputs table and not the corpus may
+-- remove the outputs' registration); such a run stayed running, its call's
+-- lock held, and with the registration gone no role but a superuser could
+-- close it.  It changes only the runs of the registration the remover was
+-- allowed to delete (whose findings go with it, whatever corpus they name),
+-- and only on the registration tables; no role may attach it elsewhere
+-- (EXECUTE, which CREATE TRIGGER needs, is revoked from PUBLIC).
 CREATE FUNCTION llmcopy_registration_removed() RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    outputs constant oid := '@extschema@.llmcopy_output_tables'::regclass::oid;
 BEGIN
+    IF TG_RELID NOT IN (outputs, '@extschema@.llmcopy_corpus_tables'::regclass::oid)
+       OR TG_OP <> 'DELETE' OR TG_WHEN <> 'BEFORE' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'llmcopy_registration_removed() must be fired BEFORE DELETE FOR EACH ROW on the registration tables'
+            USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     UPDATE @extschema@.llmcopy_runs x
     SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
         problem = format('table %s.%s was unregistered during the scan', quote_ident(OLD.schema_name), quote_ident(OLD.table_name))
     WHERE x.status IN ('running', 'stopped') AND x.finished_at IS NULL
-      AND CASE TG_TABLE_NAME WHEN 'llmcopy_output_tables' THEN x.output_table ELSE x.corpus_table END = OLD.id;
+      AND CASE WHEN TG_RELID = outputs THEN x.output_table ELSE x.corpus_table END = OLD.id;
     RETURN OLD;
 END $$;
+
+REVOKE EXECUTE ON FUNCTION llmcopy_registration_removed() FROM PUBLIC;
 
 CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
@@ -3236,7 +3316,7 @@ REVOKE EXECUTE ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, n
     llmcopy_refresh_boilerplate(regclass, int), llmcopy_refresh_boilerplate(regclass, float8),
     llmcopy_refresh_boilerplate_by(regclass, int, float8),
     llmcopy_add_fingerprint(regclass, name, int, int, text, bool, text, name),
-    llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass),
+    llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass, bigint),
     llmcopy_scan_begin(regclass, regclass, float8, int, int, int, bool), llmcopy_scan_pending(int),
     llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int)
     FROM PUBLIC;
