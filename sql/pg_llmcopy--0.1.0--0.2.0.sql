@@ -1772,7 +1772,8 @@ BEGIN
                                  ELSE format(' (table %s.%s)', quote_ident(nm.schema_name), quote_ident(nm.table_name)) END,
             p.problem
             USING ERRCODE = p.code,
-                  HINT = CASE WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
+                  HINT = CASE WHEN nm.table_name IS NULL THEN 'There is no registration of that id: it was removed, or never made.'
+                              WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
                               WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
                                                                 '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)
@@ -2362,6 +2363,13 @@ BEGIN
                    UNION ALL
                    SELECT 1 FROM @extschema@.llmcopy_output_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)) THEN
         RAISE EXCEPTION 'table % is not registered with pg_llmcopy', tbl USING ERRCODE = 'undefined_object';
+    END IF;
+    -- (row-level security lets a role delete only the registrations of
+    -- tables it may read: without this, the deletes below removed nothing
+    -- and the call succeeded)
+    IF NOT @extschema@.llmcopy_may_read(nm.schema_name, nm.table_name) THEN
+        RAISE EXCEPTION 'cannot unregister table %: permission denied: role % may not read it', tbl, current_user
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- the column and trigger this extension added; an adopted column stays
     SELECT bool_or(x.fp_kind <> 'column') AS ours INTO added

@@ -66,6 +66,21 @@ INSERT INTO alice_outputs VALUES (1, 'Mine: but it copies nothing at all, just p
 SELECT llmcopy_register_outputs('alice_outputs', 'id', 'body', 'at') IS NOT NULL AS registered;
 SELECT llmcopy_register_outputs('my_outputs2', 'out_id', 'answer', 'created');
 SELECT llmcopy_unregister('my_works');
+-- nor the registration of a table it may not read whose fingerprint column
+-- is the table's own (no column to drop, so no owner's check): refused,
+-- where it removed nothing and succeeded
+RESET ROLE;
+CREATE TABLE secret_adopted (id int PRIMARY KEY, body text, at timestamptz, fp fingerprint);
+INSERT INTO secret_adopted VALUES (1, 'A secret of my own, kept with its own fingerprint column', now(), NULL);
+UPDATE secret_adopted SET fp = fingerprint(body);
+SELECT llmcopy_register_outputs('secret_adopted', 'id', 'body', 'at', fingerprint_col => 'fp') IS NOT NULL AS adopted;
+SET ROLE regress_llmcopy_alice;
+SELECT llmcopy_unregister('secret_adopted');
+RESET ROLE;
+SELECT count(*) AS still_registered FROM llmcopy_output_tables WHERE table_name = 'secret_adopted';
+SELECT llmcopy_unregister('secret_adopted');
+DROP TABLE secret_adopted;
+SET ROLE regress_llmcopy_alice;
 CALL llmcopy_scan(outputs => 'alice_outputs', corpus => 'my_works');
 CALL llmcopy_scan(outputs => 'secret_outputs', corpus => 'my_works');
 RESET ROLE;
