@@ -224,6 +224,17 @@ RESET statement_timeout;
 SELECT count(*) FILTER (WHERE llmcopy_fp IS NULL) AS unfilled, count(*) FILTER (WHERE llmcopy_fp IS NULL AND locked) AS unfilled_locked,
        count(*) FILTER (WHERE llmcopy_fp = fingerprint(body)) AS filled_right
 FROM ot.frozen;
+-- Progress: rows filled of about the table's rows, once it was analyzed,
+-- and without a total before it was (the NOTICE said "10 rows of about 10"
+-- of any table that is not partitioned: its own estimate was never read).
+CREATE TABLE ot.counted (id int PRIMARY KEY, body text);
+INSERT INTO ot.counted SELECT i, 'Line ' || i || ': the tide came in over the sand bar twice a day, as the almanac said.' FROM generate_series(1, 30) i;
+ANALYZE ot.counted;
+SELECT llmcopy_register_corpus('ot.counted', 'id', 'body', online => true) > 0 AS registered;
+CALL llmcopy_fill('ot.counted', 10);
+SELECT llmcopy_unregister('ot.counted');
+DROP TABLE ot.counted;
+
 -- The procedure cannot pin its search_path: an operator = of a schema
 -- before pg_catalog on the caller's path is not what its check runs (the
 -- check as first written ran it, as the table's owner).

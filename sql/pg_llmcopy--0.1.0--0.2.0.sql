@@ -2300,9 +2300,19 @@ BEGIN
         done := done + n;
     END IF;
     IF last_id IS NOT NULL THEN
-        SELECT sum(greatest(c.reltuples, 0))::bigint INTO total
-        FROM pg_class c WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(tbl) p WHERE p.isleaf);
-        RAISE NOTICE 'llmcopy_fill: % rows of about % of % filled (up to id %)', done, greatest(total, done), tbl, last_id;
+        -- (the table's own estimate, or its partitions': pg_partition_tree
+        -- of a table that is not partitioned is empty)
+        SELECT sum(c.reltuples)::bigint INTO total
+        FROM pg_class c
+        WHERE c.reltuples >= 0
+          AND c.oid IN (SELECT x.oid FROM pg_class x WHERE x.oid = tbl AND x.relkind <> 'p'
+                        UNION ALL
+                        SELECT p.relid FROM pg_partition_tree(tbl) p WHERE p.isleaf);
+        IF total IS NULL THEN       -- (never analyzed: no estimate of its rows)
+            RAISE NOTICE 'llmcopy_fill: % rows of % filled (up to id %)', done, tbl, last_id;
+        ELSE
+            RAISE NOTICE 'llmcopy_fill: % rows of about % of % filled (up to id %)', done, greatest(total, done), tbl, last_id;
+        END IF;
     END IF;
 END $$;
 
