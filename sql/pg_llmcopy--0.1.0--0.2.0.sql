@@ -2739,6 +2739,20 @@ BEGIN
         FROM generate_series(0, least((n + r.batch_size - 1) / r.batch_size, nb) - 1) i;
 END $$;
 
+-- Whether an error says nothing of the data a statement read: a lock not
+-- had in time, a deadlock or serialization failure, a connection or shard
+-- out of reach, the server shutting down, a full disk, an I/O error
+-- (SQLSTATE classes 08, 40, 57 and 58; 55P03, 53100 and 53300).  The scan
+-- raises such an error, failing its batch, rather than record an output as
+-- skipped or a license as unknown for good.
+CREATE FUNCTION llmcopy_transient_error(state text) RETURNS bool
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT pg_catalog.left(state, 2) OPERATOR(pg_catalog.=) ANY (ARRAY['08', '40', '57', '58'])
+        OR state OPERATOR(pg_catalog.=) ANY (ARRAY['55P03', '53100', '53300']);
+END;
+
 -- A license string normalized (spdx_valid, else spdx_correct) and its
 -- obligations; NULLs and the reason (problem) when it cannot be processed,
 -- an expression whose expansion is over the limit for one: the work's
@@ -2754,10 +2768,10 @@ BEGIN
     IF norm IS NOT NULL THEN
         obligations := pg_catalog.to_jsonb(@extschema@.license_obligations(norm));
     END IF;
-EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
-               OR disk_full OR operator_intervention OR system_error THEN
-    RAISE;
-WHEN OTHERS THEN
+EXCEPTION WHEN OTHERS THEN
+    IF @extschema@.llmcopy_transient_error(SQLSTATE) THEN
+        RAISE;
+    END IF;
     norm := NULL;
     obligations := NULL;
     problem := SQLSTATE || ': ' || SQLERRM;
@@ -2968,10 +2982,10 @@ BEGIN
             -- time, a deadlock or serialization failure, a shard out of
             -- reach, a full disk, an I/O error) fails the batch, whose
             -- outputs stay pending, rather than skipping them for good
-            EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
-                           OR disk_full OR operator_intervention OR system_error THEN
-                RAISE;
-            WHEN OTHERS THEN
+            EXCEPTION WHEN OTHERS THEN
+                IF @extschema@.llmcopy_transient_error(SQLSTATE) THEN
+                    RAISE;
+                END IF;
                 nf := 0;
                 works_out := 0;
                 licenses_out := 0;
@@ -2982,10 +2996,10 @@ BEGIN
                         nf := nf + nf1;
                         works_out := works_out + works_out1;
                         licenses_out := licenses_out + licenses_out1;
-                    EXCEPTION WHEN transaction_rollback OR lock_not_available OR connection_exception OR too_many_connections
-                                   OR disk_full OR operator_intervention OR system_error THEN
-                        RAISE;
-                    WHEN OTHERS THEN
+                    EXCEPTION WHEN OTHERS THEN
+                        IF @extschema@.llmcopy_transient_error(SQLSTATE) THEN
+                            RAISE;
+                        END IF;
                         UPDATE @extschema@.llmcopy_scanned s SET status = 'skipped', reason = SQLSTATE || ': ' || SQLERRM
                         WHERE (s.output_table, s.corpus_table) = (o.id, c.id)
                           AND sha256(replace(s.output_id, E'\\', E'\\\\')::bytea) = sha256(replace(one, E'\\', E'\\\\')::bytea)

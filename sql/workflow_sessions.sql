@@ -143,3 +143,10 @@ SELECT s.output_id, s.status, (SELECT count(*) FROM llmcopy_findings f WHERE f.o
 FROM llmcopy_scanned s WHERE s.output_id IN ('2', '4') ORDER BY 1;
 \c :test_db
 DROP DATABASE llmcopy_latin1_scan;
+
+-- Which errors fail a batch (its outputs stay pending) rather than skip an
+-- output or leave a license unknown: classes 08, 40, 57, 58 and 55P03,
+-- 53100, 53300; not an out-of-memory (53200), nor an error of the data.
+SELECT s AS sqlstate, llmcopy_transient_error(s) AS fails_the_batch
+FROM unnest(ARRAY['40001', '40P01', '55P03', '57014', '57P01', '08006', '58030', '53100', '53300',
+                  '53200', '53400', '55000', '23505', '22P02', 'XX000']) s;
