@@ -2735,13 +2735,11 @@ BEGIN
     IF r.status = 'failed' THEN
         RETURN;         -- ended (a table of the run was unregistered)
     END IF;
-    SELECT * INTO o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
-    SELECT * INTO c FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table;
-    IF o.id IS NULL OR c.id IS NULL THEN
-        PERFORM @extschema@.llmcopy_scan_unregistered(run);
-        RETURN;
-    END IF;
     BEGIN
+        -- (a registration gone is an error here, which the handler below
+        -- turns into the end of the run)
+        SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
+        SELECT * INTO STRICT c FROM @extschema@.llmcopy_corpus_tables x WHERE x.id = r.corpus_table;
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         ctbl := @extschema@.llmcopy_resolve('corpus', c.id);
         -- the registrations' rows, the outputs' then the corpus's, which

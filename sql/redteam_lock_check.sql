@@ -67,16 +67,7 @@ SELECT count(*) AS reported_findings FROM llmcopy_findings WHERE output_table = 
 
 -- The owner holds a lock on her table until the other session waits for
 -- it, then changes the table and commits.
-CREATE FUNCTION pg_temp.await_waiter(tbl regclass) RETURNS bool LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1 .. 3000 LOOP
-        IF EXISTS (SELECT 1 FROM pg_locks l WHERE l.relation = tbl AND NOT l.granted) THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.01);
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/await.psql
 SELECT dblink_connect('other', :'conninfo');
 
 -- 1. The scan of her outputs, as an administrator: the run is started,
@@ -88,7 +79,7 @@ BEGIN;
 SET LOCAL ROLE regress_redteam_lowner;
 LOCK TABLE rt_lk.outputs IN ACCESS EXCLUSIVE MODE;
 SELECT dblink_send_query('other', format('SELECT count(*) FROM llmcopy_scan_pending(%s)', :run)) AS sent;
-SELECT pg_temp.await_waiter('rt_lk.outputs') AS scan_waits;
+SELECT pg_temp.waiters('rt_lk.outputs', 1) AS scan_waits;
 ALTER TABLE rt_lk.outputs ALTER COLUMN id TYPE rt_lk.e USING id::text::rt_lk.e;
 COMMIT;
 SET client_min_messages = warning;     -- (the error, as a notice)
@@ -106,7 +97,7 @@ BEGIN;
 SET LOCAL ROLE regress_redteam_lowner;
 LOCK TABLE rt_lk.works IN ACCESS EXCLUSIVE MODE;
 SELECT dblink_send_query('other', $$SELECT llmcopy_refresh_boilerplate('rt_lk.works', 1)$$) AS sent;
-SELECT pg_temp.await_waiter('rt_lk.works') AS refresh_waits;
+SELECT pg_temp.waiters('rt_lk.works', 1) AS refresh_waits;
 ALTER TABLE rt_lk.works ENABLE ROW LEVEL SECURITY;
 CREATE POLICY spy ON rt_lk.works USING (rt_lk.esc());
 COMMIT;
@@ -127,7 +118,7 @@ BEGIN;
 SET LOCAL ROLE regress_redteam_lowner;
 LOCK TABLE rt_lk.reported IN ACCESS EXCLUSIVE MODE;
 SELECT dblink_send_query('other', $$SELECT llmcopy_report('rt_lk.reported', '1')$$) AS sent;
-SELECT pg_temp.await_waiter('rt_lk.reported') AS report_waits;
+SELECT pg_temp.waiters('rt_lk.reported', 1) AS report_waits;
 ALTER TABLE rt_lk.reported ALTER COLUMN id TYPE rt_lk.e USING id::text::rt_lk.e;
 COMMIT;
 -- the report is made, without the output's text, and says why

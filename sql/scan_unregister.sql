@@ -44,23 +44,8 @@ SELECT llmcopy_register_outputs('un.a', 'id', 'body', 'at') AS a \gset
 SELECT llmcopy_register_outputs('un.b', 'id', 'body', 'at') AS b \gset
 SELECT llmcopy_register_outputs('un.c', 'id', 'body', 'at') AS c \gset
 RESET ROLE;
--- whether the query test comes true within 30 seconds
-CREATE FUNCTION pg_temp.await(test text) RETURNS bool LANGUAGE plpgsql AS $$
-DECLARE
-    ok bool;
-BEGIN
-    FOR i IN 1 .. 3000 LOOP
-        EXECUTE test INTO ok;
-        IF ok THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.01);
-    END LOOP;
-    RETURN false;
-END $$;
--- n sessions wait for a lock on tbl; the session of pid p waits for a lock
-CREATE FUNCTION pg_temp.waiters(tbl regclass, n int) RETURNS bool LANGUAGE sql
-RETURN pg_temp.await(format('SELECT count(*) >= %s FROM pg_locks l WHERE l.relation = %s AND NOT l.granted', n, tbl::oid));
+\i sql/include/await.psql
+-- the session of pid p waits for a lock
 CREATE FUNCTION pg_temp.waits(p int) RETURNS bool LANGUAGE sql
 RETURN pg_temp.await(format('SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s AND wait_event_type = ''Lock'')', p));
 -- sends the query to the session conn, and says whether it comes to wait for a lock
