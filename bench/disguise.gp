@@ -25,6 +25,6 @@ set xtics ("1 reordered" 1, "2 +1/5 syn." 2, "3 +1/2 syn." 3, "4 +clauses" 4, "5
 set xlabel "strength of rewording"
 set ylabel "AUC"
 set key bottom left font ",8"
-pm = "containment (k = 5)|containment of words (k = 1)|containment of word pairs (k = 2)|rarity-weighted words (k = 1, common words subtracted)|pg_trgm similarity|pg_trgm word_similarity|content words (fingerprint_words)"
+pm = "containment (k = 5)|containment of words (k = 1)|containment of word pairs (k = 2)|rarity-weighted words (k = 1, common words subtracted)|pg_trgm similarity|pg_trgm word_similarity|words and stems (fingerprint_words)"
 p(i) = system(sprintf("echo '%s' | cut -d'|' -f%d", pm, i))
 plot for [i=1:7] sprintf("< awk -F'\\t' '$1 == \"sentence\" && $2 == \"%s\"' bench/out/disguise_auc.tsv", p(i)) using 3:4 with linespoints title p(i)

@@ -13,10 +13,12 @@
  *   statements or extracting a block into a function keeps the units whose
  *   text did not change; a k-gram set loses every k-gram that crossed a
  *   moved boundary, and short statements are all boundary.
- * - words: one hash per content word of prose, English function words
- *   left out and inflections folded by a light suffix stripper, so that
- *   reordered sentences, changed function words and most changes of
- *   number, tense and person leave the set as it was.
+ * - words: one hash per distinct word of prose as written and one per
+ *   stem of a content word (English function words have none), the stems
+ *   folded by a light suffix stripper: reordered sentences leave the set as
+ *   it was; a change of number, tense or person keeps the word's stem, a
+ *   changed function word costs one hash, and a content word replaced by
+ *   another costs two.
  *
  * The hashes are seeded with a constant of each measure, so unit and word
  * sets never share a hash with k-gram fingerprints, and a set built with
@@ -30,6 +32,8 @@
 /* The seeds that mark the two measures in a fingerprint header ("unit", "word"). */
 #define LC_UNITS_SEED 0x756e6974u
 #define LC_WORDS_SEED 0x776f7264u
+/* xored into LC_WORDS_SEED for the words as written ("writ") */
+#define LC_WORDS_WRITTEN UINT64_C(0x7772697400000000)
 /* units with names left out ("skel"), see lc_units_push */
 #define LC_SKELETON_SEED 0x736b656cu
 

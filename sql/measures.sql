@@ -114,9 +114,20 @@ SELECT p.name,
        round(containment(fingerprint_words(p.body), fingerprint_words(s.body))::numeric, 2) AS words,
        round(containment(fingerprint(p.body, 1, 1), fingerprint(s.body, 1, 1))::numeric, 2) AS plain_words
 FROM prose p, prose s WHERE s.name = 'source' AND p.name <> 'source' ORDER BY 1;
-SELECT jaccard(fingerprint_words('The whales were stopping'), fingerprint_words('a whale stopped')) AS folded,
+-- Each word as written, and each content word's stem: a changed
+-- inflection keeps the stem (2 of the 4 hashes of "whales stopping"), a
+-- function word is one hash (written only), a content word two; case is
+-- folded before either.
+SELECT (fingerprint_info(fingerprint_words('The whales were stopping') & fingerprint_words('a whale stopped'))).hashes AS stems_shared,
+       containment(fingerprint_words('whales stopping'), fingerprint_words('a whale stopped')) AS inflected,
+       containment(fingerprint_words('whale'), fingerprint_words('the whale')) AS kept,
        (fingerprint_info(fingerprint_words('the of and a to'))).hashes AS function_words,
+       (fingerprint_info(fingerprint_words('whale'))).hashes AS content_word,
        (fingerprint_info(fingerprint_words('Straße straße STRASSE'))).hashes AS casefolded;
+-- a replaced function word costs one hash, a replaced content word two
+-- (of the 6 hashes of "the whale in the sea")
+SELECT round(containment(fingerprint_words('the whale in the sea'), fingerprint_words('the whale on the sea'))::numeric, 3) AS function_word_changed,
+       round(containment(fingerprint_words('the whale in the sea'), fingerprint_words('the whale in the ocean'))::numeric, 3) AS content_word_changed;
 SELECT * FROM fingerprint_info(fingerprint_words('The whale rose'));
 SELECT containment(fingerprint_words('whale'), fingerprint('whale', 1, 1));
 

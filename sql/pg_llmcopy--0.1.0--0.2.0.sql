@@ -92,7 +92,7 @@ AS 'MODULE_PATHNAME', 'fingerprint_words'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1000;
 
 COMMENT ON FUNCTION fingerprint_words(text) IS
-'one hash per content word (English function words left out, inflections folded): containment that survives reworded prose';
+'one hash per distinct word as written and one per content word''s stem (inflections folded; English function words have none): containment that survives reworded prose';
 
 CREATE FUNCTION containment_smoothed(a fingerprint, b fingerprint, prior int DEFAULT 8) RETURNS float8
 AS 'MODULE_PATHNAME', 'fingerprint_containment_smoothed'

@@ -10,11 +10,14 @@
  * min_tokens tokens ("else", "return x") are left out: every program has
  * them, and in a set they would match anything.
  *
- * Words.  Tokens of text mode (already NFKC-casefolded), function words
- * left out, the rest cut to a stem by a few suffix rules in the spirit of
- * the first step of Porter's stemmer: plurals, -ed, -ing, -ly, a final -e,
- * a doubled final consonant.  The rules touch ASCII words only; words of
- * other scripts are kept whole.
+ * Words.  Tokens of text mode (already NFKC-casefolded), each twice: as
+ * written, and, unless it is a function word, cut to a stem by a few
+ * suffix rules in the spirit of the first step of Porter's stemmer:
+ * plurals, -ed, -ing, -ly, a final -e, a doubled final consonant.  The two
+ * forms are hashed with different seeds, so a content word kept as written
+ * is two shared hashes, one whose inflection changed is one (the stem),
+ * and a function word, which has no stem hash, is one.  The rules touch
+ * ASCII words only; words of other scripts are their own stem.
  *
  * Both push functions do O(1) work a token (amortized: see
  * hashset_make_room) plus the bytes between two tokens, so the tokenizer's
@@ -273,6 +276,7 @@ lc_words_push(void *arg, const lc_tok *tok)
 	size_t		n;
 
 	hs->ntokens++;
+	hashset_add(hs, lc_token_hash_inline(tok->norm, tok->normlen, hs->seed ^ LC_WORDS_WRITTEN));
 	if (lc_is_stopword(tok->norm, tok->normlen))
 		return;
 	if (tok->normlen > sizeof(buf))

