@@ -74,7 +74,7 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION containment_weighted(fingerprint, fingerprint, fingerprint_df) IS
 'containment of a in b with each hash weighted by its rarity in the corpus, ln((N + 1) / (df + 1))';
 
--- ---- disguised copies: statement units (moved code), content words (reworded prose) ----
+-- ---- disguised copies: statement units (moved code), words and stems (reworded prose) ----
 -- (src/measures.c, src/lc_measures.c)  Both build ordinary fingerprints whose
 -- seed names the measure (k = min_tokens or 1, w = 1), so containment, the
 -- operators and a fingerprint_ops index WITH (k, w = 1, seed) serve them.
@@ -103,7 +103,7 @@ COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
 
 -- The scores of a finding that survive disguise: for a code corpus (mode code or a language mode) the
 -- unit skeletons' smoothed containment (moved and renamed code), for a text
--- corpus the containment of content words (reworded prose); the other NULL.
+-- corpus the containment of words and stems (reworded prose); the other NULL.
 -- The scan calls the two scalar functions (values of a record type do not
 -- travel between Citus nodes).
 CREATE FUNCTION llmcopy_disguise_units(output text, work text, mode text) RETURNS float8
@@ -129,7 +129,7 @@ AS $$ SELECT @extschema@.llmcopy_disguise_units(output, work, mode), @extschema@
 COMMENT ON FUNCTION llmcopy_disguise_units(text, text, text) IS
 'the units score of llmcopy_disguise_scores: unit skeletons'' smoothed containment in the language of a code mode (for code:auto the language of the work, for both texts), else NULL';
 COMMENT ON FUNCTION llmcopy_disguise_words(text, text, text) IS
-'the words score of llmcopy_disguise_scores: content words'' containment for mode text, else NULL';
+'the words score of llmcopy_disguise_scores: the containment of fingerprint_words (words as written and content words'' stems) for mode text, else NULL';
 COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
 'the scores the scan records per finding that survive disguise: units (code corpora), words (text corpora)';
 

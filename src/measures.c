@@ -1,6 +1,6 @@
 /*
  * measures.c — fingerprint_units() and fingerprint_words(): fingerprints of
- * whole statements and of content words (the sets are built by
+ * whole statements and of words and their stems (the sets are built by
  * lc_measures.c; see lc_measures.h for why they exist).
  *
  * Both return an ordinary fingerprint whose header names the measure by its
@@ -35,7 +35,15 @@ hashset_fingerprint(const char *s, size_t len, lc_mode mode, int k, uint32 seed,
 	llmcopy_tokenize(s, len, mode, fn, &hs);
 	/* the limit is on distinct hashes: known once the last are sorted */
 	n = lc_hashset_finish(&hs);
-	if (hs.overflow || hs.ntokens > PG_UINT32_MAX)
+	if (hs.overflow)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("text is too large to fingerprint"),
+				 errdetail("It has more than %d distinct %s, the most a fingerprint holds.",
+						   (int) FINGERPRINT_MAX_HASHES,
+						   fn == lc_words_push ? "hashes (a content word has two: as written and its stem)"
+						   : "units")));
+	if (hs.ntokens > PG_UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("text is too large to fingerprint"),
