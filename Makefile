@@ -138,9 +138,9 @@ unitcheck: src/test/test_core src/test/test_spdx src/test/test_measures
 # more than a quarter of it at once) is a finding.
 FUZZ_SECONDS ?= 60
 FUZZ_RSS_MB ?= 1024
-src/test/fuzz_core: src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(wildcard include/*.h)
+src/test/fuzz_core: src/test/fuzz_core.c $(MEASURES_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(wildcard include/*.h)
 	clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ICU_CFLAGS) -o $@ \
-	    src/test/fuzz_core.c $(CORE_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(ICU_LIBS)
+	    src/test/fuzz_core.c $(MEASURES_SRCS) src/lc_spdx.c src/lc_spdx_correct.c src/lc_spdx_data.c $(ICU_LIBS)
 
 fuzz: src/test/fuzz_core
 	mkdir -p fuzz-corpus && cp data/samples/* fuzz-corpus/

@@ -1,9 +1,12 @@
 /*
  * fuzz_core.c — libFuzzer harness for the pure-C core, on arbitrary bytes:
  * the tokenizer (every mode, both paths, long runs cut short), the
- * fingerprint and MinHash sinks, set operations in blocks, spans, and the
- * SPDX functions as the SQL functions use them (parse, normalize, ids,
- * DNF, satisfies, correct).  Invalid UTF-8 must give an error, never a
+ * fingerprint and MinHash sinks, the word and unit sets (lc_measures.c),
+ * set operations in blocks, spans, and the SPDX functions as the SQL
+ * functions use them (parse, normalize, ids, DNF, satisfies, correct).  A
+ * word or unit set must come out sorted and distinct, at most two hashes a
+ * token (words) or one (units), with overflow set exactly when it has more
+ * distinct hashes than its limit.  Invalid UTF-8 must give an error, never a
  * crash; the fast path must equal ICU on valid input; set operations in
  * blocks must equal the plain merges.  Run with a memory limit, so that
  * memory out of proportion to the input is a finding.
@@ -11,6 +14,7 @@
  *   make fuzz        (clang -fsanitize=fuzzer,address,undefined; FUZZ_SECONDS)
  */
 #include "lc_core.h"
+#include "lc_measures.h"
 #include "lc_spdx.h"
 
 #include <stdlib.h>
@@ -102,6 +106,48 @@ fuzz_sketches(const char *s, size_t size)
 					   &ntok, err, sizeof err);
 	lc_winnow_finish(&w);
 	free(w.out);
+}
+
+/* A word (min_tokens 0) or unit set of the text, with at most maxout distinct hashes. */
+static lc_hashset
+measure_set(const char *s, size_t size, lc_mode mode, int min_tokens, bool skeleton, size_t maxout)
+{
+	char err[128];
+	lc_hashset hs;
+
+	lc_hashset_init(&hs, s, min_tokens ? LC_UNITS_SEED : LC_WORDS_SEED, min_tokens, &env, maxout);
+	if (skeleton)
+		lc_hashset_skeleton(&hs);
+	lc_tokenize(s, size, mode, 0, &env, min_tokens ? lc_units_push : lc_words_push, &hs, err, sizeof err);
+	lc_hashset_finish(&hs);
+	return hs;
+}
+
+static void
+fuzz_measures(const char *s, size_t size)
+{
+	static const struct { lc_mode mode; int min_tokens; bool skeleton; } cases[] = {
+		{LC_MODE_TEXT, 0, false}, {LC_MODE_CODE, 1, false}, {LC_MODE_CODE, 3, false},
+		{LC_MODE_CODE, 2, true}, {LC_MODE_TEXT, 1, false}};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	{
+		lc_hashset all = measure_set(s, size, cases[c].mode, cases[c].min_tokens, cases[c].skeleton,
+									 (size_t) 1 << 20);
+		lc_hashset few = measure_set(s, size, cases[c].mode, cases[c].min_tokens, cases[c].skeleton, 8);
+
+		if (all.overflow || all.nout > (cases[c].min_tokens ? 1 : 2) * all.ntokens)
+			abort();
+		for (size_t i = 1; i < all.nout; i++)
+			if (all.out[i - 1] >= all.out[i])
+				abort();
+		/* the limit: refused exactly when there are more distinct hashes than it */
+		if (few.overflow != (all.nout > 8) || (!few.overflow && (few.nout != all.nout ||
+			memcmp(few.out, all.out, all.nout * sizeof(uint64_t)) != 0)))
+			abort();
+		free(all.out);
+		free(few.out);
+	}
 }
 
 /* Two sets from the bytes (odd and even positions); blocks = plain merges. */
@@ -239,6 +285,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_tokenizer(s, size);
 	fuzz_sketches(s, size);
+	fuzz_measures(s, size);
 	fuzz_sets(data, size);
 	fuzz_spans(data, size);
 	fuzz_spdx(s, size);
