@@ -157,6 +157,13 @@ SELECT sum((fingerprint_info(fingerprint(body))).hashes) FROM fp_rows, generate_
 \! cat bench/out/scale_fingerprint_profile.txt
 DROP TABLE fp_rows;
 
+-- Every index below is built as the README's sizing section advises, with
+-- maintenance_work_mem = 256MB (bench/run gives the cluster 2GB: an index
+-- built in one pass of a 2GB accumulator has its entry pages half full and,
+-- at 1M, one level more; BENCHMARKS.md, "Half-full index pages").  The
+-- boilerplate refresh takes the same setting as its work_mem.
+SET maintenance_work_mem = '256MB';
+
 \echo '## The corpora'
 -- (psql -v scale_docs=N makes a smaller one, for trying the script out)
 \if :{?scale_docs}
