@@ -89,7 +89,8 @@ REGRESS = \
 	redteam_lock_check \
 	redteam_fill_owner \
 	online_trigger \
-	scan_unregister
+	scan_unregister \
+	redteam_name_reuse
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

@@ -1203,6 +1203,7 @@ CREATE TABLE llmcopy_corpus_tables (
     fp_col name NOT NULL DEFAULT 'llmcopy_fp',
     fp_kind text NOT NULL DEFAULT 'generated' CHECK (fp_kind IN ('generated', 'trigger', 'column')),
     filling bool NOT NULL DEFAULT false,
+    table_owner name,               -- the table's owner when registered: a table of the name another role owns is not it
     UNIQUE (schema_name, table_name)
 );
 CREATE TABLE llmcopy_output_tables (
@@ -1219,6 +1220,7 @@ CREATE TABLE llmcopy_output_tables (
     fp_col name NOT NULL DEFAULT 'llmcopy_fp',
     fp_kind text NOT NULL DEFAULT 'generated' CHECK (fp_kind IN ('generated', 'trigger', 'column')),
     filling bool NOT NULL DEFAULT false,
+    table_owner name,               -- the table's owner when registered: a table of the name another role owns is not it
     UNIQUE (schema_name, table_name)
 );
 CREATE TABLE llmcopy_boilerplate (
@@ -1531,6 +1533,13 @@ BEGIN
         code := '42809';
         RETURN;
     END IF;
+    IF pg_get_userbyid(rel.relowner) IS DISTINCT FROM r ->> 'table_owner' THEN
+        problem := format('it is owned by role %I, %s', pg_get_userbyid(rel.relowner),
+                          CASE WHEN r ->> 'table_owner' IS NULL THEN 'and the owner of the table registered under its name is not recorded'
+                               ELSE format('not by %I, which owned the table registered under its name', r ->> 'table_owner') END);
+        code := '42501';
+        RETURN;
+    END IF;
     FOR c IN SELECT v.field, v.role FROM (VALUES ('id_col', 'id'), ('text_col', 'text'), ('logged_at_col', 'time'),
                                                  ('model_col', 'label'), ('license_col', 'text'), ('author_col', 'text'),
                                                  ('title_col', 'text'), ('source_col', 'text')) v(field, role)
@@ -1670,6 +1679,10 @@ BEGIN
             p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN nm.table_name IS NULL THEN 'There is no registration of that id: it was removed, or never made.'
+                              WHEN p.problem LIKE 'it is owned by role %' THEN
+                                  format('If its owner was changed (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records the new one: UPDATE %s.%I SET table_owner = %L WHERE id = %s. If it is another table, remove the registration: DELETE FROM %1$s.%2$I WHERE id = %4$s.',
+                                         '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
+                                         (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = p.tbl), registration)
                               WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
                               WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
                                                                 '@extschema@', registration)
@@ -1704,15 +1717,32 @@ BEGIN ATOMIC
     WHERE n.nspname = schema_name AND c.relname = table_name;
 END;
 
+-- The same for a registration: the table must also still be owned by the
+-- role that owned it when it was registered (table_owner).  A table of
+-- the same name that another role owns (made after the registered one was
+-- dropped or renamed) is not the registered table: its owner, and the
+-- roles it grants SELECT to, neither read the registration's findings nor
+-- change or remove the registration.
+CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
+                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                                        AND pg_catalog.pg_get_userbyid(c.relowner) OPERATOR(pg_catalog.=) table_owner), false)
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = schema_name AND c.relname = table_name;
+END;
+
 -- The ids of the registrations whose table the current role may read: the
 -- row-level security of findings, scan records, boilerplate and runs.
 CREATE FUNCTION llmcopy_readable(kind text) RETURNS SETOF int
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name)
+    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name, c.table_owner)
     UNION ALL
-    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name);
+    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name, o.table_owner);
 END;
 
 -- Row-level security: a role reads and writes the workflow's rows of the
@@ -1729,10 +1759,10 @@ END;
 -- subject to row-level security.
 ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name));
+CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name, table_owner));
 ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name));
+CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name, table_owner));
 ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
@@ -2003,9 +2033,11 @@ BEGIN
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, coalesce(create_index, false), kind,
                                                 coalesce(fingerprint_col, 'llmcopy_fp'));
     INSERT INTO @extschema@.llmcopy_corpus_tables (schema_name, table_name, id_col, id_type, text_col, license_col,
-                                                   author_col, title_col, source_col, k, w, mode, fp_col, fp_kind, filling)
+                                                   author_col, title_col, source_col, k, w, mode, fp_col, fp_kind, filling,
+                                                   table_owner)
     VALUES (nm.schema_name, nm.table_name, id_col, id_type, text_col, license_col, author_col, title_col,
-            source_col, k, w, mode, coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger')
+            source_col, k, w, mode, coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger',
+            (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl))
     RETURNING id INTO rid;
     IF kind = 'trigger' THEN
         RAISE NOTICE 'fill the fingerprints of the rows already there: CALL %.llmcopy_fill(%)', '@extschema@', quote_literal(tbl::text);
@@ -2048,9 +2080,10 @@ BEGIN
     mode := coalesce((@extschema@.fingerprint_info(@extschema@.fingerprint(''::text, 5, 10, mode))).mode, mode);
     PERFORM @extschema@.llmcopy_add_fingerprint(tbl, text_col, k, w, mode, NULL, kind, coalesce(fingerprint_col, 'llmcopy_fp'));
     INSERT INTO @extschema@.llmcopy_output_tables (schema_name, table_name, id_col, id_type, text_col, logged_at_col,
-                                                   model_col, k, w, mode, fp_col, fp_kind, filling)
+                                                   model_col, k, w, mode, fp_col, fp_kind, filling, table_owner)
     VALUES (nm.schema_name, nm.table_name, id_col, id_type, text_col, logged_at_col, model_col, k, w, mode,
-            coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger')
+            coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger',
+            (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl))
     RETURNING id INTO rid;
     RETURN rid;
 END $$;
@@ -2264,7 +2297,7 @@ DECLARE
     nm record;
     added bool;
 BEGIN
-    SELECT n.nspname AS schema_name, c.relname AS table_name INTO nm
+    SELECT n.nspname AS schema_name, c.relname AS table_name, pg_get_userbyid(c.relowner) AS owner INTO nm
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
     IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
                    UNION ALL
@@ -2277,6 +2310,18 @@ BEGIN
     IF NOT @extschema@.llmcopy_may_read(nm.schema_name, nm.table_name) THEN
         RAISE EXCEPTION 'cannot unregister table %: permission denied: role % may not read it', tbl, current_user
             USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- (nor a table of the registered name that another role owns: the
+    -- registration and its findings are those of the table it replaced)
+    IF EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x
+               WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name) AND x.table_owner IS DISTINCT FROM nm.owner
+               UNION ALL
+               SELECT 1 FROM @extschema@.llmcopy_output_tables x
+               WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name) AND x.table_owner IS DISTINCT FROM nm.owner) THEN
+        RAISE EXCEPTION 'cannot unregister table %: it is owned by role %, not by the role that owned the table registered under its name',
+            tbl, nm.owner
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'If its owner was changed, the extension''s owner or a superuser records the new one in the registration''s table_owner; if it is another table, they remove the registration by deleting its row.';
     END IF;
     -- the column and trigger this extension added; an adopted column stays
     SELECT bool_or(x.fp_kind <> 'column') AS ours INTO added

@@ -1,0 +1,118 @@
+-- Red team: a table of a registered name, made by another role after the
+-- registered table was dropped.
+--
+-- Registrations name their table by schema and name, so that a table
+-- rebuilt under a new OID stays registered.  Before the fix, once Alice's
+-- corpus table was dropped, Mallory (who may create tables in its schema
+-- and read the outputs table, as a dashboard role does) made a table of the
+-- same name and, as its owner, "may read" the registered corpus: she read
+-- the findings of Alice's private works (their ids, spans and licenses),
+-- could point the registration elsewhere, and llmcopy_unregister of her
+-- table deleted Alice's findings.  Fix: a registration records its table's
+-- owner (table_owner), and a table of the name that another role owns is
+-- not the registered table: row-level security, llmcopy_unregister and the
+-- scan's checks all ask for the recorded owner.  The expected output shows
+-- the safe behaviour.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS regress_nr_alice, regress_nr_mallory;
+RESET client_min_messages;
+CREATE ROLE regress_nr_alice;
+CREATE ROLE regress_nr_mallory;
+SELECT llmcopy_grant('regress_nr_alice', 'admin');
+SELECT llmcopy_grant('regress_nr_mallory', 'admin');
+CREATE SCHEMA rt_nr;
+GRANT USAGE, CREATE ON SCHEMA rt_nr TO regress_nr_alice, regress_nr_mallory;
+
+-- Alice's private corpus and her outputs, which Mallory's dashboard reads.
+SET ROLE regress_nr_alice;
+CREATE TABLE rt_nr.works (id int PRIMARY KEY, body text, license text);
+INSERT INTO rt_nr.works VALUES (1, 'a private manuscript: the rain in the valley fell on seven silent houses all night long', 'LicenseRef-private');
+CREATE TABLE rt_nr.chats (id int PRIMARY KEY, body text, at timestamptz);
+INSERT INTO rt_nr.chats VALUES (1, 'it said: the rain in the valley fell on seven silent houses all night long, and more', now());
+GRANT SELECT ON rt_nr.chats TO regress_nr_mallory;
+SELECT llmcopy_register_corpus('rt_nr.works', 'id', 'body', license_col => 'license') IS NOT NULL AS works_registered;
+SELECT llmcopy_register_outputs('rt_nr.chats', 'id', 'body', 'at') IS NOT NULL AS chats_registered;
+SELECT table_name, table_owner FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr'
+UNION ALL
+SELECT table_name, table_owner FROM llmcopy_output_tables WHERE schema_name = 'rt_nr' ORDER BY 1;
+SET client_min_messages = warning;
+CALL llmcopy_scan(outputs => 'rt_nr.chats', corpus => 'rt_nr.works', threshold => 0.1);
+RESET client_min_messages;
+SELECT count(*) AS alices_findings, bool_or(license = 'LicenseRef-private') AS of_the_private_work
+FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+RESET ROLE;
+SET ROLE regress_nr_mallory;
+SELECT count(*) AS mallory_sees FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+RESET ROLE;
+
+-- Alice drops her corpus table (to load it again); its registration stays.
+SET ROLE regress_nr_alice;
+DROP TABLE rt_nr.works;
+RESET ROLE;
+
+-- Mallory makes a table of the same name.
+SET ROLE regress_nr_mallory;
+CREATE TABLE rt_nr.works (id int PRIMARY KEY, body text);
+-- she does not read the registration's findings ...
+SELECT count(*) AS mallory_sees, coalesce(bool_or(license = 'LicenseRef-private'), false) AS private_licenses_seen
+FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+SELECT count(*) AS scan_records_seen FROM llmcopy_scanned s JOIN llmcopy_corpus_tables c ON c.id = s.corpus_table WHERE c.schema_name = 'rt_nr';
+-- ... the registration says why
+SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' ORDER BY 1;
+-- ... she cannot claim it, point it elsewhere, or remove it
+WITH u AS (UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory'
+           WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS claimed FROM u;
+WITH u AS (UPDATE llmcopy_corpus_tables SET table_name = 'elsewhere'
+           WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS repointed FROM u;
+WITH d AS (DELETE FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS removed FROM d;
+\set VERBOSITY terse
+SELECT llmcopy_unregister('rt_nr.works');
+\set VERBOSITY default
+-- ... nor scan into it, nor store its boilerplate
+DO $$
+BEGIN
+    CALL llmcopy_scan(outputs => 'rt_nr.chats', corpus => 'rt_nr.works', threshold => 0.1);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'scan refused: %: %', SQLSTATE, regexp_replace(SQLERRM, 'registration \d+', 'registration N');
+END $$;
+DO $$
+BEGIN
+    PERFORM llmcopy_refresh_boilerplate('rt_nr.works', 1);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'refresh refused: %: %', SQLSTATE, regexp_replace(SQLERRM, 'registration \d+', 'registration N');
+END $$;
+RESET ROLE;
+SELECT count(*) AS findings_kept FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+
+-- Mallory's table goes; Alice rebuilds hers under the same name (a new OID,
+-- the same owner): it is the registered table again.
+SET ROLE regress_nr_mallory;
+DROP TABLE rt_nr.works;
+RESET ROLE;
+SET ROLE regress_nr_alice;
+CREATE TABLE rt_nr.works (id int PRIMARY KEY, body text, license text, llmcopy_fp fingerprint);
+SELECT count(*) AS alice_sees FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+RESET ROLE;
+
+-- A change of owner: the registration is not the new owner's until the
+-- extension's owner (here, a superuser) records it.
+ALTER TABLE rt_nr.chats OWNER TO regress_nr_mallory;
+SET ROLE regress_nr_mallory;
+SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
+RESET ROLE;
+UPDATE llmcopy_output_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'chats';
+SET ROLE regress_nr_mallory;
+SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
+RESET ROLE;
+
+-- clean up
+DELETE FROM llmcopy_runs WHERE corpus_table IN (SELECT id FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr');
+DELETE FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr';
+SELECT llmcopy_unregister('rt_nr.chats');
+DROP SCHEMA rt_nr CASCADE;
+SELECT llmcopy_revoke('regress_nr_alice');
+SELECT llmcopy_revoke('regress_nr_mallory');
+DROP ROLE regress_nr_alice, regress_nr_mallory;
