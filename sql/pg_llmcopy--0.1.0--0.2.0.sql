@@ -2282,6 +2282,21 @@ BEGIN
         RAISE EXCEPTION 'table % is not registered with online => true', tbl USING ERRCODE = 'undefined_object',
             HINT = 'Only a table registered with online => true has fingerprints to fill.';
     END IF;
+    -- (nor a table of the registered name that another role owns: it is
+    -- not the registered table, and row-level security would keep the
+    -- registration from being marked filled, after a fill that said it was)
+    IF EXISTS (SELECT 1
+               FROM (SELECT c.schema_name, c.table_name, c.fp_kind, c.table_owner FROM @extschema@.llmcopy_corpus_tables c
+                     UNION ALL
+                     SELECT o.schema_name, o.table_name, o.fp_kind, o.table_owner FROM @extschema@.llmcopy_output_tables o) x
+               JOIN pg_class cl ON cl.oid = tbl JOIN pg_namespace n ON n.oid = cl.relnamespace
+               WHERE (x.schema_name, x.table_name) = (n.nspname, cl.relname) AND x.fp_kind = 'trigger'
+                 AND x.table_owner IS DISTINCT FROM pg_get_userbyid(cl.relowner)) THEN
+        RAISE EXCEPTION 'cannot fill table %: it is owned by role %, not by the role that owned the table registered under its name',
+            tbl, (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'If its owner was changed, the extension''s owner or a superuser records the new one in the registration''s table_owner; if it is another table, they remove the registration by deleting its row.';
+    END IF;
 END $$;
 
 -- One batch of llmcopy_fill: the next batch_size rows after the id

@@ -108,6 +108,46 @@ SET ROLE regress_nr_mallory;
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
 RESET ROLE;
 
+-- A fill of a table the registration is not recorded as: refused, rather
+-- than "filled" while the registration stays unfilled (row-level security
+-- keeps its UPDATE from the registration).  Mallory's table of the name of
+-- Alice's online registration, with the trigger ...
+SET ROLE regress_nr_alice;
+CREATE TABLE rt_nr.live (id int PRIMARY KEY, body text);
+INSERT INTO rt_nr.live VALUES (1, 'a line of text long enough to be fingerprinted by the fill');
+SET client_min_messages = warning;
+SELECT llmcopy_register_corpus('rt_nr.live', 'id', 'body', online => true) IS NOT NULL AS live_registered;
+RESET client_min_messages;
+ALTER TABLE rt_nr.live RENAME TO live_old;
+RESET ROLE;
+SET ROLE regress_nr_mallory;
+CREATE TABLE rt_nr.live (id int PRIMARY KEY, body text, llmcopy_fp fingerprint);
+CREATE TRIGGER zz_llmcopy_fp BEFORE INSERT OR UPDATE ON rt_nr.live
+    FOR EACH ROW EXECUTE FUNCTION llmcopy_fp_trigger('body', '5', '10', 'text');
+ALTER TABLE rt_nr.live ENABLE ALWAYS TRIGGER zz_llmcopy_fp;
+\set VERBOSITY terse
+CALL llmcopy_fill('rt_nr.live');
+\set VERBOSITY default
+DROP TABLE rt_nr.live;
+RESET ROLE;
+-- ... and Alice's table after a change of owner: the fill asks for it to
+-- be recorded first, then fills and marks the registration filled
+ALTER TABLE rt_nr.live_old RENAME TO live;
+ALTER TABLE rt_nr.live OWNER TO regress_nr_mallory;
+SET ROLE regress_nr_mallory;
+CALL llmcopy_fill('rt_nr.live');
+SELECT filling, (SELECT count(*) FROM rt_nr.live WHERE llmcopy_fp IS NULL) AS unfilled
+FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
+RESET ROLE;
+UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'live';
+SET ROLE regress_nr_mallory;
+SET client_min_messages = warning;
+CALL llmcopy_fill('rt_nr.live');
+RESET client_min_messages;
+SELECT filling, (SELECT count(*) FROM rt_nr.live WHERE llmcopy_fp IS NULL) AS unfilled
+FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
+RESET ROLE;
+
 -- clean up
 DELETE FROM llmcopy_runs WHERE corpus_table IN (SELECT id FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr');
 DELETE FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr';
