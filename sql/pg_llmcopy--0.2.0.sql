@@ -1204,6 +1204,7 @@ CREATE TABLE llmcopy_corpus_tables (
     fp_kind text NOT NULL DEFAULT 'generated' CHECK (fp_kind IN ('generated', 'trigger', 'column')),
     filling bool NOT NULL DEFAULT false,
     table_owner name,               -- the table's owner when registered: a table of the name another role owns is not it
+    owner_oid oid,                  -- that role's OID, recorded when the table is dropped (llmcopy_table_dropped)
     UNIQUE (schema_name, table_name)
 );
 CREATE TABLE llmcopy_output_tables (
@@ -1221,6 +1222,7 @@ CREATE TABLE llmcopy_output_tables (
     fp_kind text NOT NULL DEFAULT 'generated' CHECK (fp_kind IN ('generated', 'trigger', 'column')),
     filling bool NOT NULL DEFAULT false,
     table_owner name,               -- the table's owner when registered: a table of the name another role owns is not it
+    owner_oid oid,                  -- that role's OID, recorded when the table is dropped (llmcopy_table_dropped)
     UNIQUE (schema_name, table_name)
 );
 CREATE TABLE llmcopy_boilerplate (
@@ -1492,6 +1494,52 @@ BEGIN
     END IF;
 END $$;
 
+-- Why a table is not the table registered under its schema and name, as
+-- far as owners tell (NULL when it may be): a registration records its
+-- table's owner when registered (table_owner), and the OID of that role
+-- when the table is dropped (owner_oid, llmcopy_table_dropped), so that a
+-- table of the name that another role made, or that a role made later
+-- under the same name made, is not taken for it.
+CREATE FUNCTION llmcopy_owner_problem(tbl regclass, table_owner name, owner_oid oid) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT CASE WHEN table_owner IS NULL
+                THEN pg_catalog.format('it is owned by role %I, and the owner of the table registered under its name is not recorded', o.name)
+                WHEN o.name OPERATOR(pg_catalog.<>) table_owner
+                THEN pg_catalog.format('it is owned by role %I, not by %I, which owned the table registered under its name', o.name, table_owner)
+                WHEN owner_oid IS NOT NULL AND c.relowner OPERATOR(pg_catalog.<>) owner_oid
+                THEN pg_catalog.format('it is owned by role %I, made after the role of that name that owned the table registered under its name', o.name)
+           END
+    FROM pg_catalog.pg_class c, LATERAL (SELECT pg_catalog.pg_get_userbyid(c.relowner) AS name) o
+    WHERE c.oid OPERATOR(pg_catalog.=) tbl::pg_catalog.oid;
+END;
+
+-- Refuses (42501) to act on a table of a registered name that is not the
+-- registered table by its owner (llmcopy_owner_problem): what = what the
+-- caller was to do with it.
+CREATE FUNCTION llmcopy_owner_check(tbl regclass, what text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    problem text;
+BEGIN
+    SELECT p.problem INTO problem
+    FROM (SELECT c.schema_name, c.table_name, c.table_owner, c.owner_oid FROM @extschema@.llmcopy_corpus_tables c
+          UNION ALL
+          SELECT o.schema_name, o.table_name, o.table_owner, o.owner_oid FROM @extschema@.llmcopy_output_tables o) x
+    JOIN pg_class cl ON cl.oid = tbl JOIN pg_namespace n ON n.oid = cl.relnamespace,
+    LATERAL (SELECT @extschema@.llmcopy_owner_problem(tbl, x.table_owner, x.owner_oid) AS problem) p
+    WHERE (x.schema_name, x.table_name) = (n.nspname, cl.relname) AND p.problem IS NOT NULL
+    LIMIT 1;
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot % table %: %', what, tbl, problem
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it in the registration (table_owner, and owner_oid set to NULL); otherwise it is another table, and they remove the registration by deleting its row.';
+    END IF;
+END $$;
+
 -- Why a registration cannot be scanned now, by the current role (NULL if
 -- it can), and its table if it exists.  The checks: the table exists under
 -- its registered name and is a plain or partitioned table; each registered
@@ -1533,10 +1581,8 @@ BEGIN
         code := '42809';
         RETURN;
     END IF;
-    IF pg_get_userbyid(rel.relowner) IS DISTINCT FROM r ->> 'table_owner' THEN
-        problem := format('it is owned by role %I, %s', pg_get_userbyid(rel.relowner),
-                          CASE WHEN r ->> 'table_owner' IS NULL THEN 'and the owner of the table registered under its name is not recorded'
-                               ELSE format('not by %I, which owned the table registered under its name', r ->> 'table_owner') END);
+    problem := @extschema@.llmcopy_owner_problem(tbl, (r ->> 'table_owner')::name, (r ->> 'owner_oid')::oid);
+    IF problem IS NOT NULL THEN
         code := '42501';
         RETURN;
     END IF;
@@ -1680,7 +1726,7 @@ BEGIN
             USING ERRCODE = p.code,
                   HINT = CASE WHEN nm.table_name IS NULL THEN 'There is no registration of that id: it was removed, or never made.'
                               WHEN p.problem LIKE 'it is owned by role %' THEN
-                                  format('If its owner was changed (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records the new one: UPDATE %s.%I SET table_owner = %L WHERE id = %s. If it is another table, remove the registration: DELETE FROM %1$s.%2$I WHERE id = %4$s.',
+                                  format('If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it: UPDATE %s.%I SET table_owner = %L, owner_oid = NULL WHERE id = %s. Otherwise it is another table: remove the registration, DELETE FROM %1$s.%2$I WHERE id = %4$s.',
                                          '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                          (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = p.tbl), registration)
                               WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
@@ -1717,19 +1763,20 @@ BEGIN ATOMIC
     WHERE n.nspname = schema_name AND c.relname = table_name;
 END;
 
--- The same for a registration: the table must also still be owned by the
--- role that owned it when it was registered (table_owner).  A table of
--- the same name that another role owns (made after the registered one was
--- dropped or renamed) is not the registered table: its owner, and the
--- roles it grants SELECT to, neither read the registration's findings nor
--- change or remove the registration.
-CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name) RETURNS bool
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+-- The same for a registration: the table must also be the registered
+-- table as far as owners tell (llmcopy_owner_problem: owned by the role
+-- recorded, and by the same role of that name once the registered table
+-- was dropped).  A table of the name that another role owns is not the
+-- registered table: its owner, and the roles it grants SELECT to, neither
+-- read the registration's findings nor change or remove the registration.
+CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name, owner_oid oid) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
                                         AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
-                                        AND pg_catalog.pg_get_userbyid(c.relowner) OPERATOR(pg_catalog.=) table_owner), false)
+                                        AND pg_catalog.pg_get_userbyid(c.relowner) OPERATOR(pg_catalog.=) table_owner
+                                        AND (owner_oid IS NULL OR c.relowner OPERATOR(pg_catalog.=) owner_oid)), false)
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = schema_name AND c.relname = table_name;
 END;
@@ -1740,9 +1787,9 @@ CREATE FUNCTION llmcopy_readable(kind text) RETURNS SETOF int
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name, c.table_owner)
+    SELECT c.id FROM llmcopy_corpus_tables c WHERE kind = 'corpus' AND llmcopy_may_read(c.schema_name, c.table_name, c.table_owner, c.owner_oid)
     UNION ALL
-    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name, o.table_owner);
+    SELECT o.id FROM llmcopy_output_tables o WHERE kind = 'outputs' AND llmcopy_may_read(o.schema_name, o.table_name, o.table_owner, o.owner_oid);
 END;
 
 -- Row-level security: a role reads and writes the workflow's rows of the
@@ -1759,10 +1806,10 @@ END;
 -- subject to row-level security.
 ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name, table_owner));
+CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid));
 ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name, table_owner));
+CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid));
 ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
@@ -2171,21 +2218,10 @@ BEGIN
         RAISE EXCEPTION 'table % is not registered with online => true', tbl USING ERRCODE = 'undefined_object',
             HINT = 'Only a table registered with online => true has fingerprints to fill.';
     END IF;
-    -- (nor a table of the registered name that another role owns: it is
-    -- not the registered table, and row-level security would keep the
-    -- registration from being marked filled, after a fill that said it was)
-    IF EXISTS (SELECT 1
-               FROM (SELECT c.schema_name, c.table_name, c.fp_kind, c.table_owner FROM @extschema@.llmcopy_corpus_tables c
-                     UNION ALL
-                     SELECT o.schema_name, o.table_name, o.fp_kind, o.table_owner FROM @extschema@.llmcopy_output_tables o) x
-               JOIN pg_class cl ON cl.oid = tbl JOIN pg_namespace n ON n.oid = cl.relnamespace
-               WHERE (x.schema_name, x.table_name) = (n.nspname, cl.relname) AND x.fp_kind = 'trigger'
-                 AND x.table_owner IS DISTINCT FROM pg_get_userbyid(cl.relowner)) THEN
-        RAISE EXCEPTION 'cannot fill table %: it is owned by role %, not by the role that owned the table registered under its name',
-            tbl, (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl)
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'If its owner was changed, the extension''s owner or a superuser records the new one in the registration''s table_owner; if it is another table, they remove the registration by deleting its row.';
-    END IF;
+    -- (nor a table of the registered name that is not the registered table
+    -- by its owner: row-level security would keep the registration from
+    -- being marked filled, after a fill that said it was)
+    PERFORM @extschema@.llmcopy_owner_check(tbl, 'fill');
 END $$;
 
 -- One batch of llmcopy_fill: the next batch_size rows after the id
@@ -2312,7 +2348,7 @@ DECLARE
     nm record;
     added bool;
 BEGIN
-    SELECT n.nspname AS schema_name, c.relname AS table_name, pg_get_userbyid(c.relowner) AS owner INTO nm
+    SELECT n.nspname AS schema_name, c.relname AS table_name INTO nm
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
     IF NOT EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name)
                    UNION ALL
@@ -2326,18 +2362,10 @@ BEGIN
         RAISE EXCEPTION 'cannot unregister table %: permission denied: role % may not read it', tbl, current_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    -- (nor a table of the registered name that another role owns: the
-    -- registration and its findings are those of the table it replaced)
-    IF EXISTS (SELECT 1 FROM @extschema@.llmcopy_corpus_tables x
-               WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name) AND x.table_owner IS DISTINCT FROM nm.owner
-               UNION ALL
-               SELECT 1 FROM @extschema@.llmcopy_output_tables x
-               WHERE (x.schema_name, x.table_name) = (nm.schema_name, nm.table_name) AND x.table_owner IS DISTINCT FROM nm.owner) THEN
-        RAISE EXCEPTION 'cannot unregister table %: it is owned by role %, not by the role that owned the table registered under its name',
-            tbl, nm.owner
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'If its owner was changed, the extension''s owner or a superuser records the new one in the registration''s table_owner; if it is another table, they remove the registration by deleting its row.';
-    END IF;
+    -- (nor a table of the registered name that is not the registered table
+    -- by its owner: the registration and its findings are those of the
+    -- table it replaced)
+    PERFORM @extschema@.llmcopy_owner_check(tbl, 'unregister');
     -- the column and trigger this extension added; an adopted column stays
     SELECT bool_or(x.fp_kind <> 'column') AS ours INTO added
     FROM (SELECT c.fp_kind FROM @extschema@.llmcopy_corpus_tables c WHERE (c.schema_name, c.table_name) = (nm.schema_name, nm.table_name)
@@ -3046,6 +3074,32 @@ CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
 CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_corpus_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
+
+-- When a registered table is dropped, its registrations record the OID of
+-- the role recorded as its owner (owner_oid; 0 when no role has that name
+-- any more), so that a table of the name made afterwards is the registered
+-- table only if that same role owns it, not a role made later under the
+-- same name (llmcopy_owner_problem).  Run as the extension's owner: the
+-- registration tables' row-level security hides the rows of a table that
+-- no one may read any more.  Enabled always, so that a drop with
+-- session_replication_role = replica is recorded too.
+CREATE FUNCTION llmcopy_table_dropped() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE @extschema@.llmcopy_corpus_tables x
+    SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
+    FROM pg_event_trigger_dropped_objects() d
+    WHERE d.object_type = 'table' AND (x.schema_name, x.table_name) = (d.schema_name, d.object_name) AND x.owner_oid IS NULL;
+    UPDATE @extschema@.llmcopy_output_tables x
+    SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
+    FROM pg_event_trigger_dropped_objects() d
+    WHERE d.object_type = 'table' AND (x.schema_name, x.table_name) = (d.schema_name, d.object_name) AND x.owner_oid IS NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION llmcopy_table_dropped() FROM PUBLIC;
+CREATE EVENT TRIGGER llmcopy_table_dropped ON sql_drop EXECUTE FUNCTION llmcopy_table_dropped();
+ALTER EVENT TRIGGER llmcopy_table_dropped ENABLE ALWAYS;
 
 -- Closes a run, and releases the call's lock after its last run.
 CREATE FUNCTION llmcopy_scan_end(run int) RETURNS void

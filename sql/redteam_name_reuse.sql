@@ -14,7 +14,7 @@
 -- scan's checks all ask for the recorded owner.  The expected output shows
 -- the safe behaviour.
 SET client_min_messages = warning;
-DROP ROLE IF EXISTS regress_nr_alice, regress_nr_mallory;
+DROP ROLE IF EXISTS regress_nr_alice, regress_nr_mallory, regress_nr_dave;
 RESET client_min_messages;
 CREATE ROLE regress_nr_alice;
 CREATE ROLE regress_nr_mallory;
@@ -103,7 +103,7 @@ ALTER TABLE rt_nr.chats OWNER TO regress_nr_mallory;
 SET ROLE regress_nr_mallory;
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
 RESET ROLE;
-UPDATE llmcopy_output_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'chats';
+UPDATE llmcopy_output_tables SET table_owner = 'regress_nr_mallory', owner_oid = NULL WHERE schema_name = 'rt_nr' AND table_name = 'chats';
 SET ROLE regress_nr_mallory;
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
 RESET ROLE;
@@ -139,13 +139,51 @@ CALL llmcopy_fill('rt_nr.live');
 SELECT filling, (SELECT count(*) FROM rt_nr.live WHERE llmcopy_fp IS NULL) AS unfilled
 FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
 RESET ROLE;
-UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'live';
+UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory', owner_oid = NULL WHERE schema_name = 'rt_nr' AND table_name = 'live';
 SET ROLE regress_nr_mallory;
 SET client_min_messages = warning;
 CALL llmcopy_fill('rt_nr.live');
 RESET client_min_messages;
 SELECT filling, (SELECT count(*) FROM rt_nr.live WHERE llmcopy_fp IS NULL) AS unfilled
 FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
+RESET ROLE;
+
+-- A role dropped and made again under its name is not the role that owned
+-- the registered table.  Dave registers and scans a corpus table, drops
+-- it, and his role is dropped; a new role of his name (made by a role with
+-- CREATEROLE, which from PostgreSQL 16 on may not otherwise become other
+-- roles) makes a table of the name.  The registration recorded the old
+-- role's OID when its table was dropped (an event trigger).
+CREATE ROLE regress_nr_dave;
+SELECT llmcopy_grant('regress_nr_dave', 'admin');
+GRANT USAGE, CREATE ON SCHEMA rt_nr TO regress_nr_dave;
+GRANT SELECT ON rt_nr.chats TO regress_nr_dave;
+SET ROLE regress_nr_dave;
+CREATE TABLE rt_nr.drafts (id int PRIMARY KEY, body text, license text);
+INSERT INTO rt_nr.drafts VALUES (1, 'a private draft: the rain in the valley fell on seven silent houses all night long', 'LicenseRef-dave');
+SELECT llmcopy_register_corpus('rt_nr.drafts', 'id', 'body', license_col => 'license') IS NOT NULL AS drafts_registered;
+SET client_min_messages = warning;
+CALL llmcopy_scan(outputs => 'rt_nr.chats', corpus => 'rt_nr.drafts', threshold => 0.1);
+RESET client_min_messages;
+SELECT count(*) AS daves_findings FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table
+WHERE c.schema_name = 'rt_nr' AND c.table_name = 'drafts';
+DROP TABLE rt_nr.drafts;
+RESET ROLE;
+SELECT owner_oid IS NOT NULL AS drop_recorded FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'drafts';
+SELECT llmcopy_revoke('regress_nr_dave');
+REVOKE ALL ON SCHEMA rt_nr FROM regress_nr_dave;
+REVOKE ALL ON rt_nr.chats FROM regress_nr_dave;
+DROP ROLE regress_nr_dave;
+CREATE ROLE regress_nr_dave;
+SELECT llmcopy_grant('regress_nr_dave', 'read');
+GRANT USAGE, CREATE ON SCHEMA rt_nr TO regress_nr_dave;
+GRANT SELECT ON rt_nr.chats TO regress_nr_dave;
+SET ROLE regress_nr_dave;
+CREATE TABLE rt_nr.drafts (id int PRIMARY KEY, body text, license text);
+SELECT count(*) AS new_dave_sees, coalesce(bool_or(license = 'LicenseRef-dave'), false) AS daves_licenses_seen
+FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr' AND c.table_name = 'drafts';
+SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND table_name = 'drafts';
+DROP TABLE rt_nr.drafts;
 RESET ROLE;
 
 -- clean up
@@ -155,4 +193,5 @@ SELECT llmcopy_unregister('rt_nr.chats');
 DROP SCHEMA rt_nr CASCADE;
 SELECT llmcopy_revoke('regress_nr_alice');
 SELECT llmcopy_revoke('regress_nr_mallory');
-DROP ROLE regress_nr_alice, regress_nr_mallory;
+SELECT llmcopy_revoke('regress_nr_dave');
+DROP ROLE regress_nr_alice, regress_nr_mallory, regress_nr_dave;
