@@ -1405,7 +1405,7 @@ ALTER TABLE llmcopy_output_tables ADD COLUMN fp_col name NOT NULL DEFAULT 'llmco
     ADD COLUMN filling bool NOT NULL DEFAULT false;
 -- the role that owned a registered table when it was registered (a table
 -- of the same name that another role owns is not the registered table),
--- and its OID, recorded when the table is dropped (llmcopy_table_dropped)
+-- and its OID, recorded when the table leaves its name (llmcopy_table_gone)
 ALTER TABLE llmcopy_corpus_tables ADD COLUMN table_owner name, ADD COLUMN owner_oid oid;
 ALTER TABLE llmcopy_output_tables ADD COLUMN table_owner name, ADD COLUMN owner_oid oid;
 UPDATE llmcopy_corpus_tables x
@@ -1607,7 +1607,7 @@ END $$;
 -- Why a table is not the table registered under its schema and name, as
 -- far as owners tell (NULL when it may be): a registration records its
 -- table's owner when registered (table_owner), and the OID of that role
--- when the table is dropped (owner_oid, llmcopy_table_dropped), so that a
+-- when the table leaves its name (owner_oid, llmcopy_table_gone), so that a
 -- table of the name that another role made, or that a role made later
 -- under the same name made, is not taken for it.
 CREATE FUNCTION llmcopy_owner_problem(tbl regclass, table_owner name, owner_oid oid) RETURNS text
@@ -1876,7 +1876,7 @@ END;
 -- The same for a registration: the table must also be the registered
 -- table as far as owners tell (llmcopy_owner_problem: owned by the role
 -- recorded, and by the same role of that name once the registered table
--- was dropped).  A table of the name that another role owns is not the
+-- was dropped or renamed).  A table of the name that another role owns is not the
 -- registered table: its owner, and the roles it grants SELECT to, neither
 -- read the registration's findings nor change or remove the registration.
 CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name, owner_oid oid) RETURNS bool
@@ -3185,31 +3185,33 @@ CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
 CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_corpus_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
 
--- When a registered table is dropped, its registrations record the OID of
--- the role recorded as its owner (owner_oid; 0 when no role has that name
--- any more), so that a table of the name made afterwards is the registered
--- table only if that same role owns it, not a role made later under the
--- same name (llmcopy_owner_problem).  Run as the extension's owner: the
--- registration tables' row-level security hides the rows of a table that
--- no one may read any more.  Enabled always, so that a drop with
--- session_replication_role = replica is recorded too.
-CREATE FUNCTION llmcopy_table_dropped() RETURNS event_trigger
+-- When a registered table leaves its name (dropped, renamed, moved to
+-- another schema, its schema renamed), its registrations record the OID
+-- of the role recorded as its owner (owner_oid; 0 when no role has that
+-- name any more), so that a table of the name made afterwards is the
+-- registered table only if that same role owns it, not a role made later
+-- under the same name (llmcopy_owner_problem).  Run as the extension's
+-- owner: the registration tables' row-level security hides the rows of a
+-- table that no one may read any more.  Enabled always, so that a change
+-- made with session_replication_role = replica is recorded too.
+CREATE FUNCTION llmcopy_table_gone() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     UPDATE @extschema@.llmcopy_corpus_tables x
     SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
-    FROM pg_event_trigger_dropped_objects() d
-    WHERE d.object_type = 'table' AND (x.schema_name, x.table_name) = (d.schema_name, d.object_name) AND x.owner_oid IS NULL;
+    WHERE x.owner_oid IS NULL AND @extschema@.llmcopy_lookup(x.schema_name, x.table_name) IS NULL;
     UPDATE @extschema@.llmcopy_output_tables x
     SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
-    FROM pg_event_trigger_dropped_objects() d
-    WHERE d.object_type = 'table' AND (x.schema_name, x.table_name) = (d.schema_name, d.object_name) AND x.owner_oid IS NULL;
+    WHERE x.owner_oid IS NULL AND @extschema@.llmcopy_lookup(x.schema_name, x.table_name) IS NULL;
 END $$;
-REVOKE EXECUTE ON FUNCTION llmcopy_table_dropped() FROM PUBLIC;
-CREATE EVENT TRIGGER llmcopy_table_dropped ON sql_drop EXECUTE FUNCTION llmcopy_table_dropped();
+REVOKE EXECUTE ON FUNCTION llmcopy_table_gone() FROM PUBLIC;
+CREATE EVENT TRIGGER llmcopy_table_dropped ON sql_drop EXECUTE FUNCTION llmcopy_table_gone();
 ALTER EVENT TRIGGER llmcopy_table_dropped ENABLE ALWAYS;
+CREATE EVENT TRIGGER llmcopy_table_renamed ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA')
+    EXECUTE FUNCTION llmcopy_table_gone();
+ALTER EVENT TRIGGER llmcopy_table_renamed ENABLE ALWAYS;
 
 -- Closes a run, and releases the call's lock after its last run.
 CREATE FUNCTION llmcopy_scan_end(run int) RETURNS void

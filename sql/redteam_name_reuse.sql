@@ -119,6 +119,9 @@ SET client_min_messages = warning;
 SELECT llmcopy_register_corpus('rt_nr.live', 'id', 'body', online => true) IS NOT NULL AS live_registered;
 RESET client_min_messages;
 ALTER TABLE rt_nr.live RENAME TO live_old;
+-- (the rename, like a drop, records the owner's role by its OID)
+SELECT owner_oid = 'regress_nr_alice'::regrole::oid AS rename_recorded
+FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
 RESET ROLE;
 SET ROLE regress_nr_mallory;
 CREATE TABLE rt_nr.live (id int PRIMARY KEY, body text, llmcopy_fp fingerprint);
