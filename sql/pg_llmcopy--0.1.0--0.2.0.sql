@@ -1403,17 +1403,19 @@ ALTER TABLE llmcopy_corpus_tables ADD COLUMN fp_col name NOT NULL DEFAULT 'llmco
 ALTER TABLE llmcopy_output_tables ADD COLUMN fp_col name NOT NULL DEFAULT 'llmcopy_fp',
     ADD COLUMN fp_kind text NOT NULL DEFAULT 'generated' CHECK (fp_kind IN ('generated', 'trigger', 'column')),
     ADD COLUMN filling bool NOT NULL DEFAULT false;
--- the role that owned a registered table when it was registered (a table
--- of the same name that another role owns is not the registered table),
--- and its OID, recorded when the table leaves its name (llmcopy_table_gone)
+-- the role that owned a registered table when it was registered, by name
+-- and by OID (a table of the same name that another role owns, or that a
+-- role made later under the same name owns, is not the registered table)
 ALTER TABLE llmcopy_corpus_tables ADD COLUMN table_owner name, ADD COLUMN owner_oid oid;
 ALTER TABLE llmcopy_output_tables ADD COLUMN table_owner name, ADD COLUMN owner_oid oid;
 UPDATE llmcopy_corpus_tables x
-SET table_owner = (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                   WHERE n.nspname = x.schema_name AND c.relname = x.table_name);
+SET (table_owner, owner_oid) = (SELECT pg_catalog.pg_get_userbyid(c.relowner), c.relowner
+                                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE n.nspname = x.schema_name AND c.relname = x.table_name);
 UPDATE llmcopy_output_tables x
-SET table_owner = (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                   WHERE n.nspname = x.schema_name AND c.relname = x.table_name);
+SET (table_owner, owner_oid) = (SELECT pg_catalog.pg_get_userbyid(c.relowner), c.relowner
+                                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE n.nspname = x.schema_name AND c.relname = x.table_name);
 ALTER TABLE llmcopy_boilerplate ADD COLUMN min_share float8;
 -- the scores of prior art weighed by rarity and of the origin, per finding
 ALTER TABLE llmcopy_findings ADD COLUMN weighted float8, ADD COLUMN exact bool, ADD COLUMN copies int,
@@ -1606,19 +1608,19 @@ END $$;
 
 -- Why a table is not the table registered under its schema and name, as
 -- far as owners tell (NULL when it may be): a registration records its
--- table's owner when registered (table_owner), and the OID of that role
--- when the table leaves its name (owner_oid, llmcopy_table_gone), so that a
--- table of the name that another role made, or that a role made later
--- under the same name made, is not taken for it.
+-- table's owner when registered, by name (table_owner) and by OID
+-- (owner_oid, trigger llmcopy_owner), so that a table of the name that
+-- another role made, or that a role made later under the same name made,
+-- is not taken for it.
 CREATE FUNCTION llmcopy_owner_problem(tbl regclass, table_owner name, owner_oid oid) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT CASE WHEN table_owner IS NULL
-                THEN pg_catalog.format('it is owned by role %I, and the owner of the table registered under its name is not recorded', o.name)
-                WHEN o.name OPERATOR(pg_catalog.<>) table_owner
+    SELECT CASE WHEN o.name OPERATOR(pg_catalog.<>) table_owner
                 THEN pg_catalog.format('it is owned by role %I, not by %I, which owned the table registered under its name', o.name, table_owner)
-                WHEN owner_oid IS NOT NULL AND c.relowner OPERATOR(pg_catalog.<>) owner_oid
+                WHEN table_owner IS NULL OR owner_oid IS NULL OR owner_oid OPERATOR(pg_catalog.=) 0::pg_catalog.oid
+                THEN pg_catalog.format('it is owned by role %I, and the role that owned the table registered under its name is not recorded', o.name)
+                WHEN c.relowner OPERATOR(pg_catalog.<>) owner_oid
                 THEN pg_catalog.format('it is owned by role %I, made after the role of that name that owned the table registered under its name', o.name)
            END
     FROM pg_catalog.pg_class c, LATERAL (SELECT pg_catalog.pg_get_userbyid(c.relowner) AS name) o
@@ -1646,7 +1648,7 @@ BEGIN
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'cannot % table %: %', what, tbl, problem
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it in the registration (table_owner, and owner_oid set to NULL); otherwise it is another table, and they remove the registration by deleting its row.';
+                  HINT = 'If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it in the registration''s table_owner; otherwise it is another table, and they remove the registration by deleting its row.';
     END IF;
 END $$;
 
@@ -1836,7 +1838,7 @@ BEGIN
             USING ERRCODE = p.code,
                   HINT = CASE WHEN nm.table_name IS NULL THEN 'There is no registration of that id: it was removed, or never made.'
                               WHEN p.problem LIKE 'it is owned by role %' THEN
-                                  format('If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it: UPDATE %s.%I SET table_owner = %L, owner_oid = NULL WHERE id = %s. Otherwise it is another table: remove the registration, DELETE FROM %1$s.%2$I WHERE id = %4$s.',
+                                  format('If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it: UPDATE %s.%I SET table_owner = %L WHERE id = %s. Otherwise it is another table: remove the registration, DELETE FROM %1$s.%2$I WHERE id = %4$s.',
                                          '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                          (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = p.tbl), registration)
                               WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
@@ -1875,8 +1877,7 @@ END;
 
 -- The same for a registration: the table must also be the registered
 -- table as far as owners tell (llmcopy_owner_problem: owned by the role
--- recorded, and by the same role of that name once the registered table
--- was dropped or renamed).  A table of the name that another role owns is not the
+-- recorded, that very role and not one made later under its name).  A table of the name that another role owns is not the
 -- registered table: its owner, and the roles it grants SELECT to, neither
 -- read the registration's findings nor change or remove the registration.
 CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name, owner_oid oid) RETURNS bool
@@ -1886,7 +1887,7 @@ BEGIN ATOMIC
     SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
                                         AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
                                         AND pg_catalog.pg_get_userbyid(c.relowner) OPERATOR(pg_catalog.=) table_owner
-                                        AND (owner_oid IS NULL OR c.relowner OPERATOR(pg_catalog.=) owner_oid)), false)
+                                        AND c.relowner OPERATOR(pg_catalog.=) owner_oid), false)
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = schema_name AND c.relname = table_name;
 END;
@@ -3185,33 +3186,31 @@ CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_output_tables
 CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_corpus_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_removed();
 
--- When a registered table leaves its name (dropped, renamed, moved to
--- another schema, its schema renamed), its registrations record the OID
--- of the role recorded as its owner (owner_oid; 0 when no role has that
--- name any more), so that a table of the name made afterwards is the
--- registered table only if that same role owns it, not a role made later
--- under the same name (llmcopy_owner_problem).  Run as the extension's
--- owner: the registration tables' row-level security hides the rows of a
--- table that no one may read any more.  Enabled always, so that a change
--- made with session_replication_role = replica is recorded too.
-CREATE FUNCTION llmcopy_table_gone() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER
+-- A registration's owner_oid: the OID of the role that owns the table of
+-- its schema and name, when that role's name is table_owner (else 0, which
+-- no table's owner has), set whenever a row is written with a table_owner,
+-- schema or name: by registration, when the extension's owner records an
+-- owner, and by a restore's COPY, so that the OID is the one of the
+-- cluster the row is in.  A table of the name that a role made later under
+-- the same name (the registered table's owner dropped) then does not match
+-- (llmcopy_owner_problem), whatever was done to the registered table in
+-- between.  (A restore with triggers disabled keeps the OIDs of the dumped
+-- cluster: its registrations are refused until an owner is recorded.)
+CREATE FUNCTION llmcopy_registration_owner() RETURNS trigger
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE @extschema@.llmcopy_corpus_tables x
-    SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
-    WHERE x.owner_oid IS NULL AND @extschema@.llmcopy_lookup(x.schema_name, x.table_name) IS NULL;
-    UPDATE @extschema@.llmcopy_output_tables x
-    SET owner_oid = coalesce((SELECT r.oid FROM pg_roles r WHERE r.rolname = x.table_owner), 0)
-    WHERE x.owner_oid IS NULL AND @extschema@.llmcopy_lookup(x.schema_name, x.table_name) IS NULL;
+    NEW.owner_oid := coalesce((SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                               WHERE n.nspname = NEW.schema_name AND c.relname = NEW.table_name
+                                 AND pg_get_userbyid(c.relowner) = NEW.table_owner), 0);
+    RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION llmcopy_table_gone() FROM PUBLIC;
-CREATE EVENT TRIGGER llmcopy_table_dropped ON sql_drop EXECUTE FUNCTION llmcopy_table_gone();
-ALTER EVENT TRIGGER llmcopy_table_dropped ENABLE ALWAYS;
-CREATE EVENT TRIGGER llmcopy_table_renamed ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA')
-    EXECUTE FUNCTION llmcopy_table_gone();
-ALTER EVENT TRIGGER llmcopy_table_renamed ENABLE ALWAYS;
+REVOKE EXECUTE ON FUNCTION llmcopy_registration_owner() FROM PUBLIC;
+CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner ON llmcopy_output_tables
+    FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
+CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner ON llmcopy_corpus_tables
+    FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
 
 -- Closes a run, and releases the call's lock after its last run.
 CREATE FUNCTION llmcopy_scan_end(run int) RETURNS void

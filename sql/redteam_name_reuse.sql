@@ -103,7 +103,7 @@ ALTER TABLE rt_nr.chats OWNER TO regress_nr_mallory;
 SET ROLE regress_nr_mallory;
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
 RESET ROLE;
-UPDATE llmcopy_output_tables SET table_owner = 'regress_nr_mallory', owner_oid = NULL WHERE schema_name = 'rt_nr' AND table_name = 'chats';
+UPDATE llmcopy_output_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'chats';
 SET ROLE regress_nr_mallory;
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'outputs';
 RESET ROLE;
@@ -119,9 +119,6 @@ SET client_min_messages = warning;
 SELECT llmcopy_register_corpus('rt_nr.live', 'id', 'body', online => true) IS NOT NULL AS live_registered;
 RESET client_min_messages;
 ALTER TABLE rt_nr.live RENAME TO live_old;
--- (the rename, like a drop, records the owner's role by its OID)
-SELECT owner_oid = 'regress_nr_alice'::regrole::oid AS rename_recorded
-FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
 RESET ROLE;
 SET ROLE regress_nr_mallory;
 CREATE TABLE rt_nr.live (id int PRIMARY KEY, body text, llmcopy_fp fingerprint);
@@ -142,7 +139,7 @@ CALL llmcopy_fill('rt_nr.live');
 SELECT filling, (SELECT count(*) FROM rt_nr.live WHERE llmcopy_fp IS NULL) AS unfilled
 FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
 RESET ROLE;
-UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory', owner_oid = NULL WHERE schema_name = 'rt_nr' AND table_name = 'live';
+UPDATE llmcopy_corpus_tables SET table_owner = 'regress_nr_mallory' WHERE schema_name = 'rt_nr' AND table_name = 'live';
 SET ROLE regress_nr_mallory;
 SET client_min_messages = warning;
 CALL llmcopy_fill('rt_nr.live');
@@ -152,11 +149,12 @@ FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'live';
 RESET ROLE;
 
 -- A role dropped and made again under its name is not the role that owned
--- the registered table.  Dave registers and scans a corpus table, drops
--- it, and his role is dropped; a new role of his name (made by a role with
--- CREATEROLE, which from PostgreSQL 16 on may not otherwise become other
--- roles) makes a table of the name.  The registration recorded the old
--- role's OID when its table was dropped (an event trigger).
+-- the registered table.  Dave registers and scans a corpus table; his
+-- role is dropped the way PostgreSQL's documentation says (what he owns
+-- reassigned, here to Alice, then DROP OWNED and DROP ROLE); a new role of
+-- his name (made by a role with CREATEROLE, which from PostgreSQL 16 on may
+-- not otherwise become other roles) waits for the table to be dropped and
+-- makes one of its name.  The registration recorded Dave's role by OID.
 CREATE ROLE regress_nr_dave;
 SELECT llmcopy_grant('regress_nr_dave', 'admin');
 GRANT USAGE, CREATE ON SCHEMA rt_nr TO regress_nr_dave;
@@ -170,24 +168,41 @@ CALL llmcopy_scan(outputs => 'rt_nr.chats', corpus => 'rt_nr.drafts', threshold 
 RESET client_min_messages;
 SELECT count(*) AS daves_findings FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table
 WHERE c.schema_name = 'rt_nr' AND c.table_name = 'drafts';
-DROP TABLE rt_nr.drafts;
 RESET ROLE;
-SELECT owner_oid IS NOT NULL AS drop_recorded FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'drafts';
+SELECT table_owner, owner_oid = 'regress_nr_dave'::regrole::oid AS by_oid FROM llmcopy_corpus_tables
+WHERE schema_name = 'rt_nr' AND table_name = 'drafts';
 SELECT llmcopy_revoke('regress_nr_dave');
-REVOKE ALL ON SCHEMA rt_nr FROM regress_nr_dave;
-REVOKE ALL ON rt_nr.chats FROM regress_nr_dave;
+REASSIGN OWNED BY regress_nr_dave TO regress_nr_alice;
+DROP OWNED BY regress_nr_dave;
 DROP ROLE regress_nr_dave;
 CREATE ROLE regress_nr_dave;
-SELECT llmcopy_grant('regress_nr_dave', 'read');
+SELECT llmcopy_grant('regress_nr_dave', 'admin');
 GRANT USAGE, CREATE ON SCHEMA rt_nr TO regress_nr_dave;
 GRANT SELECT ON rt_nr.chats TO regress_nr_dave;
+DROP TABLE rt_nr.drafts;
 SET ROLE regress_nr_dave;
 CREATE TABLE rt_nr.drafts (id int PRIMARY KEY, body text, license text);
 SELECT count(*) AS new_dave_sees, coalesce(bool_or(license = 'LicenseRef-dave'), false) AS daves_licenses_seen
 FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr' AND c.table_name = 'drafts';
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND table_name = 'drafts';
+WITH u AS (UPDATE llmcopy_corpus_tables SET table_name = 'drafts'
+           WHERE schema_name = 'rt_nr' AND table_name = 'drafts' RETURNING 1)
+SELECT count(*) AS rebound FROM u;
 DROP TABLE rt_nr.drafts;
 RESET ROLE;
+
+-- A restore loads the registrations with COPY: the OID is worked out again
+-- in the cluster the row is written in, from the table of its name (the
+-- OID a dump carries is of another cluster).
+CREATE TEMP TABLE dumped AS SELECT * FROM llmcopy_output_tables WHERE schema_name = 'rt_nr' AND table_name = 'chats';
+UPDATE dumped SET owner_oid = 4242, id = id + 1000, table_name = 'chats2';
+CREATE TABLE rt_nr.chats2 (id int PRIMARY KEY, body text, at timestamptz);
+ALTER TABLE rt_nr.chats2 OWNER TO regress_nr_mallory;
+INSERT INTO llmcopy_output_tables SELECT * FROM dumped;     -- (as a restore's COPY does: both fire the trigger)
+SELECT table_name, table_owner, owner_oid = 'regress_nr_mallory'::regrole::oid AS oid_of_this_cluster
+FROM llmcopy_output_tables WHERE schema_name = 'rt_nr' AND table_name = 'chats2';
+DELETE FROM llmcopy_output_tables WHERE schema_name = 'rt_nr' AND table_name = 'chats2';
+DROP TABLE rt_nr.chats2;
 
 -- clean up
 DELETE FROM llmcopy_runs WHERE corpus_table IN (SELECT id FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr');
