@@ -383,7 +383,8 @@ normalize_u16(tokctx *t, const UChar *src, int32_t srclen, size_t at, size_t *ou
 	for (;;)
 	{
 		st = U_ZERO_ERROR;
-		u_strToUTF8(t->nbuf + at, (int32_t) (t->nbufcap - at), &ulen, t->n16, nlen, &st);
+		/* (no buffer yet: a preflight, with no pointer arithmetic on NULL) */
+		u_strToUTF8(t->nbuf ? t->nbuf + at : NULL, (int32_t) (t->nbufcap - at), &ulen, t->n16, nlen, &st);
 		if (st != U_BUFFER_OVERFLOW_ERROR)
 			break;
 		t->nbuf = grow(t, t->nbuf, &t->nbufcap, at + (size_t) ulen + 1, 1, at);
