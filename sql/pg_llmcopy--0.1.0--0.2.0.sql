@@ -1621,7 +1621,7 @@ BEGIN ATOMIC
                 WHEN table_owner IS NULL OR owner_oid IS NULL OR owner_oid OPERATOR(pg_catalog.=) 0::pg_catalog.oid
                 THEN pg_catalog.format('it is owned by role %I, and the role that owned the table registered under its name is not recorded', o.name)
                 WHEN c.relowner OPERATOR(pg_catalog.<>) owner_oid
-                THEN pg_catalog.format('it is owned by role %I, made after the role of that name that owned the table registered under its name', o.name)
+                THEN pg_catalog.format('it is owned by role %I, not by the role of that name that owned the table registered under its name (dropped, or of another cluster)', o.name)
            END
     FROM pg_catalog.pg_class c, LATERAL (SELECT pg_catalog.pg_get_userbyid(c.relowner) AS name) o
     WHERE c.oid OPERATOR(pg_catalog.=) tbl::pg_catalog.oid;
@@ -1837,6 +1837,9 @@ BEGIN
             p.problem
             USING ERRCODE = p.code,
                   HINT = CASE WHEN nm.table_name IS NULL THEN 'There is no registration of that id: it was removed, or never made.'
+                              WHEN p.problem LIKE 'it is owned by role %, not by the role of that name %' THEN
+                                  format('A role of that name is not the role that owned the table: remove the registration, DELETE FROM %s.%I WHERE id = %s. If that role is to have it (the same owner, made again), the extension''s owner or a superuser records it: UPDATE %1$s.%2$I SET table_owner = table_owner WHERE id = %3$s.',
+                                         '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END, registration)
                               WHEN p.problem LIKE 'it is owned by role %' THEN
                                   format('If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it: UPDATE %s.%I SET table_owner = %L WHERE id = %s. Otherwise it is another table: remove the registration, DELETE FROM %1$s.%2$I WHERE id = %4$s.',
                                          '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
@@ -3211,6 +3214,10 @@ CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name,
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
 CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner ON llmcopy_corpus_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
+-- (enabled always: rows a logical replication subscriber receives get the
+-- subscriber's OIDs, as a restore's do)
+ALTER TABLE llmcopy_output_tables ENABLE ALWAYS TRIGGER llmcopy_owner;
+ALTER TABLE llmcopy_corpus_tables ENABLE ALWAYS TRIGGER llmcopy_owner;
 
 -- Closes a run, and releases the call's lock after its last run.
 CREATE FUNCTION llmcopy_scan_end(run int) RETURNS void
