@@ -1648,7 +1648,9 @@ BEGIN
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'cannot % table %: %', what, tbl, problem
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it in the registration''s table_owner; otherwise it is another table, and they remove the registration by deleting its row.';
+                  HINT = CASE WHEN problem LIKE '%, not by the role of that name %'
+                              THEN 'A role of that name is not the role that owned the table: the extension''s owner or a superuser removes the registration by deleting its row, or, if that role is to have it (the same owner, made again), records it (SET table_owner = table_owner).'
+                              ELSE 'If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it in the registration''s table_owner; otherwise it is another table, and they remove the registration by deleting its row.' END;
     END IF;
 END $$;
 
@@ -1880,9 +1882,10 @@ END;
 
 -- The same for a registration: the table must also be the registered
 -- table as far as owners tell (llmcopy_owner_problem: owned by the role
--- recorded, that very role and not one made later under its name).  A table of the name that another role owns is not the
--- registered table: its owner, and the roles it grants SELECT to, neither
--- read the registration's findings nor change or remove the registration.
+-- recorded, that very role and not one made later under its name).  A
+-- table of the name that another role owns is not the registered table:
+-- its owner, and the roles it grants SELECT to, neither read the
+-- registration's findings nor change or remove the registration.
 CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner name, owner_oid oid) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
