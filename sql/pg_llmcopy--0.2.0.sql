@@ -1778,12 +1778,8 @@ CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name, table_owner 
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
-                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
-                                        AND pg_catalog.pg_get_userbyid(c.relowner) OPERATOR(pg_catalog.=) table_owner
-                                        AND c.relowner OPERATOR(pg_catalog.=) owner_oid), false)
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = schema_name AND c.relname = table_name;
+    SELECT llmcopy_may_read(schema_name, table_name)
+           AND llmcopy_owner_problem(llmcopy_lookup(schema_name, table_name), table_owner, owner_oid) IS NULL;
 END;
 
 -- The ids of the registrations whose table the current role may read: the
@@ -1828,9 +1824,9 @@ CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT USING (true);
 CREATE POLICY llmcopy_readable ON llmcopy_runs
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 
--- The schema and name of a table to register, which must be a plain or
--- partitioned table that lives longer than the session.
-CREATE FUNCTION llmcopy_registrable(tbl regclass, OUT schema_name name, OUT table_name name)
+-- The schema, name and owner of a table to register, which must be a
+-- plain or partitioned table that lives longer than the session.
+CREATE FUNCTION llmcopy_registrable(tbl regclass, OUT schema_name name, OUT table_name name, OUT table_owner name)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1857,6 +1853,7 @@ BEGIN
     END IF;
     schema_name := rel.nspname;
     table_name := rel.relname;
+    table_owner := pg_get_userbyid(rel.relowner);
 END $$;
 
 -- Raises the problem of a column (llmcopy_column_problem), if any.
@@ -2088,8 +2085,7 @@ BEGIN
                                                    author_col, title_col, source_col, k, w, mode, fp_col, fp_kind, filling,
                                                    table_owner)
     VALUES (nm.schema_name, nm.table_name, id_col, id_type, text_col, license_col, author_col, title_col,
-            source_col, k, w, mode, coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger',
-            (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl))
+            source_col, k, w, mode, coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger', nm.table_owner)
     RETURNING id INTO rid;
     IF kind = 'trigger' THEN
         RAISE NOTICE 'fill the fingerprints of the rows already there: CALL %.llmcopy_fill(%)', '@extschema@', quote_literal(tbl::text);
@@ -2134,8 +2130,7 @@ BEGIN
     INSERT INTO @extschema@.llmcopy_output_tables (schema_name, table_name, id_col, id_type, text_col, logged_at_col,
                                                    model_col, k, w, mode, fp_col, fp_kind, filling, table_owner)
     VALUES (nm.schema_name, nm.table_name, id_col, id_type, text_col, logged_at_col, model_col, k, w, mode,
-            coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger',
-            (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = tbl))
+            coalesce(fingerprint_col, 'llmcopy_fp'), kind, kind = 'trigger', nm.table_owner)
     RETURNING id INTO rid;
     RETURN rid;
 END $$;
