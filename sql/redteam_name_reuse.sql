@@ -188,7 +188,6 @@ SELECT kind, table_name, problem FROM llmcopy_registrations WHERE schema_name = 
 WITH u AS (UPDATE llmcopy_corpus_tables SET table_name = 'drafts'
            WHERE schema_name = 'rt_nr' AND table_name = 'drafts' RETURNING 1)
 SELECT count(*) AS rebound FROM u;
-\set VERBOSITY default
 SELECT llmcopy_unregister('rt_nr.drafts');
 DROP TABLE rt_nr.drafts;
 RESET ROLE;
