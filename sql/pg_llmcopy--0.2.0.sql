@@ -1782,6 +1782,20 @@ BEGIN ATOMIC
            AND llmcopy_owner_problem(llmcopy_lookup(schema_name, table_name), table_owner, owner_oid) IS NULL;
 END;
 
+-- Whether the current role has the privileges of the role a registration
+-- records as its table's owner, by OID (a role made later under the name is
+-- not it; 0 is no role): that role may change or remove its registration
+-- when no table of the registered name is its own any more, as after
+-- ALTER TABLE ... RENAME, which leaves the registration naming a table that
+-- does not exist.
+CREATE FUNCTION llmcopy_recorded_owner(owner_oid oid) RETURNS bool
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT coalesce((SELECT pg_catalog.pg_has_role(r.oid, 'USAGE') FROM pg_catalog.pg_roles r
+                     WHERE r.oid OPERATOR(pg_catalog.=) owner_oid), false);
+END;
+
 -- The ids of the registrations whose table the current role may read: the
 -- row-level security of findings, scan records, boilerplate and runs.
 CREATE FUNCTION llmcopy_readable(kind text) RETURNS SETOF int
@@ -1803,14 +1817,18 @@ END;
 -- registration at a table of its own, delete it (and its findings with
 -- it), change another table's runs, or store a boilerplate set for a
 -- corpus it may not read.  The registration of a table that no longer
--- exists is removed by the extension's owner or a superuser, who are not
--- subject to row-level security.
+-- exists under its name (dropped, renamed) is changed or removed by the
+-- role recorded as its owner (llmcopy_recorded_owner: after a rename, it
+-- points the registration at the new name), the extension's owner or a
+-- superuser, who are not subject to row-level security.
 ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid));
+CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables
+    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(owner_oid));
 ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
-CREATE POLICY llmcopy_readable ON llmcopy_output_tables USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid));
+CREATE POLICY llmcopy_readable ON llmcopy_output_tables
+    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(owner_oid));
 ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
@@ -3078,8 +3096,10 @@ CREATE TRIGGER llmcopy_removed BEFORE DELETE ON llmcopy_corpus_tables
 -- A registration's owner_oid: the OID of the role that owns the table of
 -- its schema and name, when that role's name is table_owner (else 0, which
 -- no table's owner has), set whenever a row is written with a table_owner,
--- schema or name: by registration, when the extension's owner records an
--- owner, and by a restore's COPY, so that the OID is the one of the
+-- schema or name, or one that sets owner_oid itself (which only this
+-- trigger sets: the OID grants the rights of the recorded owner,
+-- llmcopy_recorded_owner): by registration, when the extension's owner
+-- records an owner, and by a restore's COPY, so that the OID is the one of the
 -- cluster the row is in.  A table of the name that a role made later under
 -- the same name (the registered table's owner dropped) then does not match
 -- (llmcopy_owner_problem), whatever was done to the registered table in
@@ -3096,9 +3116,9 @@ BEGIN
     RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION llmcopy_registration_owner() FROM PUBLIC;
-CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner ON llmcopy_output_tables
+CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner, owner_oid ON llmcopy_output_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
-CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner ON llmcopy_corpus_tables
+CREATE TRIGGER llmcopy_owner BEFORE INSERT OR UPDATE OF schema_name, table_name, table_owner, owner_oid ON llmcopy_corpus_tables
     FOR EACH ROW EXECUTE FUNCTION llmcopy_registration_owner();
 -- (enabled always: rows a logical replication subscriber receives get the
 -- subscriber's OIDs, as a restore's do)

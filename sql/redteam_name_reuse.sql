@@ -97,6 +97,44 @@ CREATE TABLE rt_nr.works (id int PRIMARY KEY, body text, license text, llmcopy_f
 SELECT count(*) AS alice_sees FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
 RESET ROLE;
 
+-- A rename leaves the registration naming a table that does not exist, and
+-- its findings hidden.  The role recorded as its owner (by OID) points it
+-- at the new name; Mallory may neither do that nor remove it, and an OID
+-- she writes into a registration she may read (once Alice grants her
+-- SELECT) is worked out again, so it gives her no rights of an owner.
+SET ROLE regress_nr_alice;
+ALTER TABLE rt_nr.works RENAME TO works_v2;
+SELECT table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'corpus';
+SELECT count(*) AS alice_sees_after_rename FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+RESET ROLE;
+SET ROLE regress_nr_mallory;
+WITH u AS (UPDATE llmcopy_corpus_tables SET table_name = 'works_v2'
+           WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS mallory_repointed FROM u;
+WITH d AS (DELETE FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS mallory_removed FROM d;
+RESET ROLE;
+SET ROLE regress_nr_alice;
+WITH u AS (UPDATE llmcopy_corpus_tables SET table_name = 'works_v2'
+           WHERE schema_name = 'rt_nr' AND table_name = 'works' RETURNING 1)
+SELECT count(*) AS alice_repointed FROM u;
+SELECT table_name, problem FROM llmcopy_registrations WHERE schema_name = 'rt_nr' AND kind = 'corpus';
+SELECT count(*) AS alice_sees_again FROM llmcopy_findings f JOIN llmcopy_corpus_tables c ON c.id = f.corpus_table WHERE c.schema_name = 'rt_nr';
+GRANT SELECT ON rt_nr.works_v2 TO regress_nr_mallory;
+RESET ROLE;
+SET ROLE regress_nr_mallory;
+WITH u AS (UPDATE llmcopy_corpus_tables SET owner_oid = 'regress_nr_mallory'::regrole::oid
+           WHERE schema_name = 'rt_nr' AND table_name = 'works_v2' RETURNING owner_oid = 'regress_nr_alice'::regrole::oid AS still_alices)
+SELECT * FROM u;
+RESET ROLE;
+SET ROLE regress_nr_alice;
+REVOKE SELECT ON rt_nr.works_v2 FROM regress_nr_mallory;
+RESET ROLE;
+SET ROLE regress_nr_mallory;
+WITH d AS (DELETE FROM llmcopy_corpus_tables WHERE schema_name = 'rt_nr' AND table_name = 'works_v2' RETURNING 1)
+SELECT count(*) AS mallory_removed FROM d;
+RESET ROLE;
+
 -- A change of owner: the registration is not the new owner's until the
 -- extension's owner (here, a superuser) records it.
 ALTER TABLE rt_nr.chats OWNER TO regress_nr_mallory;
