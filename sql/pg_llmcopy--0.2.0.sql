@@ -1783,17 +1783,19 @@ BEGIN ATOMIC
 END;
 
 -- Whether the current role has the privileges of the role a registration
--- records as its table's owner, by OID (a role made later under the name is
--- not it; 0 is no role): that role may change or remove its registration
--- when no table of the registered name is its own any more, as after
--- ALTER TABLE ... RENAME, which leaves the registration naming a table that
--- does not exist.
-CREATE FUNCTION llmcopy_recorded_owner(owner_oid oid) RETURNS bool
+-- records as its table's owner, by OID and by name: that role may change
+-- or remove its registration when no table of the registered name is its
+-- own any more, as after ALTER TABLE ... RENAME, which leaves the
+-- registration naming a table that does not exist.  Both must match: a
+-- role made later under the name has another OID, and an OID of another
+-- cluster (a data-only restore with triggers disabled keeps the dumped
+-- ones) may be a role of another name here; 0 is no role.
+CREATE FUNCTION llmcopy_recorded_owner(table_owner name, owner_oid oid) RETURNS bool
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT coalesce((SELECT pg_catalog.pg_has_role(r.oid, 'USAGE') FROM pg_catalog.pg_roles r
-                     WHERE r.oid OPERATOR(pg_catalog.=) owner_oid), false);
+                     WHERE r.oid OPERATOR(pg_catalog.=) owner_oid AND r.rolname OPERATOR(pg_catalog.=) table_owner), false);
 END;
 
 -- The ids of the registrations whose table the current role may read: the
@@ -1824,11 +1826,11 @@ END;
 ALTER TABLE llmcopy_corpus_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_corpus_tables FOR SELECT USING (true);
 CREATE POLICY llmcopy_readable ON llmcopy_corpus_tables
-    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(owner_oid));
+    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(table_owner, owner_oid));
 ALTER TABLE llmcopy_output_tables ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_visible ON llmcopy_output_tables FOR SELECT USING (true);
 CREATE POLICY llmcopy_readable ON llmcopy_output_tables
-    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(owner_oid));
+    USING (llmcopy_may_read(schema_name, table_name, table_owner, owner_oid) OR llmcopy_recorded_owner(table_owner, owner_oid));
 ALTER TABLE llmcopy_boilerplate ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_boilerplate USING (corpus_id IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_findings ENABLE ROW LEVEL SECURITY;
