@@ -90,7 +90,8 @@ REGRESS = \
 	redteam_fill_owner \
 	online_trigger \
 	scan_unregister \
-	redteam_name_reuse
+	redteam_name_reuse \
+	sketch_memo
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
