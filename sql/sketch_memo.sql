@@ -107,12 +107,13 @@ CREATE INDEX memo_works_sig ON memo_works USING gin (sig minhash_ops (bands = 32
 ANALYZE memo_works, memo_outputs;
 SELECT count(*) AS outputs, count(DISTINCT length(body)) AS lengths FROM memo_outputs;
 
+\i test/explain.sql
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
 SET enable_memoize = off;
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp;
-EXPLAIN (COSTS OFF) SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON minhash_similar(minhash(o.body), w.sig, 0.3);
+SELECT * FROM pg_temp.explain($$SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp$$);
+SELECT * FROM pg_temp.explain($$SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON minhash_similar(minhash(o.body), w.sig, 0.3)$$);
 
 -- The recheck builds fingerprint(o.body) for tens of candidates of each
 -- output (EXPLAIN's figures are averages per loop) and rejects most of them.
@@ -160,8 +161,8 @@ SELECT name, d.* FROM memo_queries, LATERAL memo_differ(q, ref) d ORDER BY name;
 SET enable_seqscan = on;
 SET enable_bitmapscan = off;
 SET enable_indexscan = off;
-EXPLAIN (COSTS OFF) SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp;
-EXPLAIN (COSTS OFF) SELECT o.id AS output, w.id AS work FROM memo_outputs o, LATERAL (SELECT w.id FROM memo_works w WHERE fingerprint(o.body) && w.fp OFFSET 0) w;
+SELECT * FROM pg_temp.explain($$SELECT o.id AS output, w.id AS work FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp$$);
+SELECT * FROM pg_temp.explain($$SELECT o.id AS output, w.id AS work FROM memo_outputs o, LATERAL (SELECT w.id FROM memo_works w WHERE fingerprint(o.body) && w.fp OFFSET 0) w$$);
 SELECT name, d.* FROM memo_queries, LATERAL memo_differ(q, ref) d ORDER BY name;
 RESET enable_bitmapscan;
 RESET enable_indexscan;
@@ -175,9 +176,8 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT count(*) AS pairs, count(*) FILTER (WHERE o.ref_fp && w.fp) AS precomputed
-FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp;
+SELECT * FROM pg_temp.explain($$SELECT count(*) AS pairs, count(*) FILTER (WHERE o.ref_fp && w.fp) AS precomputed
+FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp$$);
 SELECT count(*) AS pairs, count(*) FILTER (WHERE o.ref_fp && w.fp) AS precomputed
 FROM memo_outputs o JOIN memo_works w ON fingerprint(o.body) && w.fp;
 SELECT count(*) AS pairs, count(*) FILTER (WHERE minhash_similar(o.ref_sig, w.sig, 0.3)) AS precomputed
@@ -191,18 +191,16 @@ SET enable_seqscan = off;
 
 -- A prepared statement's generic plan: fingerprint($1) is no constant there.
 SET plan_cache_mode = force_generic_plan;
-PREPARE memo_fp(text) AS SELECT array_agg(w.id ORDER BY w.id) FROM memo_works w WHERE fingerprint($1) && w.fp;
-EXPLAIN (COSTS OFF) EXECUTE memo_fp('any text');
-CREATE FUNCTION memo_prepared(body text) RETURNS bigint[] LANGUAGE plpgsql AS $$
-DECLARE r bigint[];
+PREPARE memo_fp(text) AS SELECT w.id FROM memo_works w WHERE fingerprint($1) && w.fp;
+SELECT * FROM pg_temp.explain($$EXECUTE memo_fp('any text')$$);
+CREATE FUNCTION memo_prepared(body text) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format('EXECUTE memo_fp(%L)', body) INTO r;
-    RETURN r;
+    RETURN QUERY EXECUTE format('EXECUTE memo_fp(%L)', body);
 END $$;
 SELECT count(*) AS outputs, count(r.ids) AS with_candidates,
        count(*) FILTER (WHERE r.ids IS DISTINCT FROM
                         (SELECT array_agg(w.id ORDER BY w.id) FROM memo_works w WHERE o.ref_fp && w.fp)) AS differ
-FROM memo_outputs o, LATERAL (SELECT memo_prepared(o.body) AS ids) r;
+FROM memo_outputs o, LATERAL (SELECT array_agg(id ORDER BY id) AS ids FROM memo_prepared(o.body) id) r;
 DEALLOCATE memo_fp;
 RESET plan_cache_mode;
 
