@@ -91,7 +91,8 @@ REGRESS = \
 	online_trigger \
 	scan_unregister \
 	redteam_name_reuse \
-	redteam_foreign_owner_oid
+	redteam_foreign_owner_oid \
+	sketch_memo
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)

@@ -46,20 +46,7 @@ SELECT pg_size_pretty(sum(octet_length(body))) AS text,
        pg_size_pretty(pg_relation_size('corpus_trgm')) AS gin_trgm
 FROM corpus;
 
--- 200 outputs of about 2 KB: held-out mail text with 300 characters of one
--- corpus document (code or prose) copied into the middle, cut at spaces.
-CREATE TABLE sources AS
-SELECT row_number() OVER (ORDER BY id) AS rn, id FROM corpus WHERE kind <> 'intl' AND length(body) >= 1000;
-CREATE TABLE queries AS
-SELECT q.n, d.id AS source, d.kind, c.copy,
-       (SELECT count(*) FROM llmcopy_tokens(c.copy)) AS copied_tokens,
-       left(h.body, 850) || ' ' || c.copy || ' ' || substr(h.body, 851, 850) AS body
-FROM generate_series(1, 200) q(n)
-JOIN sources s ON s.rn = 1 + (q.n * 7919::bigint * 104729) % (SELECT count(*) FROM sources)
-JOIN corpus d ON d.id = s.id
-JOIN heldout h ON h.id = 1 + q.n % (SELECT count(*) FROM heldout)
-CROSS JOIN LATERAL (SELECT coalesce(substring(substr(d.body, length(d.body) / 2 - 150, 300) FROM '\s(.*)\s'),
-                            substr(d.body, length(d.body) / 2 - 150, 300)) AS copy) c;
+\ir queries.psql
 SELECT count(*) AS queries, round(avg(length(body))) AS avg_chars, round(avg(length(copy))) AS avg_copied_chars,
        count(*) FILTER (WHERE copied_tokens >= 14) AS copies_of_14_tokens_or_more
 FROM queries;

@@ -185,13 +185,16 @@ extern void llmcopy_check_params(const LlmcopyType *ty, int shingle, int size);
 extern LlmcopySketch *llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params,
 										   uint32 n);
 
+/* Builds a value from UTF-8 text with the header params (parameters checked, tokens 0). */
+typedef LlmcopySketch *(*LlmcopySketchBuild) (LlmcopySketch params, const char *s, size_t len);
+
 /*
- * The arguments of a constructor <type>(text, param[0], param[1], mode):
- * the header of the value it builds (parameters checked, seed 0, tokens
- * still 0) and the text as UTF-8.
+ * A constructor <type>(text, param[0], param[1], mode): its arguments
+ * checked (seed 0) and the value built, or a copy of the one its call site
+ * built last from the same text and arguments (the memo, sketch.c).
  */
-extern LlmcopySketch llmcopy_sketch_args(const LlmcopyType *ty, FunctionCallInfo fcinfo,
-										 char **s, size_t *len);
+extern Datum llmcopy_sketch_make(const LlmcopyType *ty, FunctionCallInfo fcinfo,
+								 LlmcopySketchBuild build);
 
 /* Values built with different parameters are never compared (22000). */
 extern void llmcopy_check_match(const LlmcopyType *ty, const LlmcopySketch *a,

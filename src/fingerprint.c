@@ -23,18 +23,14 @@ fingerprint_set_count(Fingerprint *f, uint32 n)
 
 /* ---- construction ---- */
 
-PG_FUNCTION_INFO_V1(fingerprint_make);
-/* fingerprint(text, k, w, mode): winnowed k-gram hashes of a text */
-Datum
-fingerprint_make(PG_FUNCTION_ARGS)
+/* The winnowed k-gram hashes of UTF-8 text (a LlmcopySketchBuild). */
+static LlmcopySketch *
+fingerprint_build(LlmcopySketch params, const char *s, size_t len)
 {
-	char	   *s;
-	size_t		len,
-				n;
-	LlmcopySketch params = llmcopy_sketch_args(&llmcopy_fingerprint_type, fcinfo, &s, &len);
 	lc_mode		mode = (lc_mode) params.mode;
 	lc_winnow	win;
 	uint64		ntokens;
+	size_t		n;
 	Fingerprint *f;
 
 	/* up to 1 GB of selected hashes before duplicates go; fingerprint_alloc checks the rest */
@@ -53,7 +49,15 @@ fingerprint_make(PG_FUNCTION_ARGS)
 		memcpy(f->hashes, win.out, n * sizeof(uint64));
 	if (win.out)
 		pfree(win.out);
-	PG_RETURN_FINGERPRINT_P(f);
+	return (LlmcopySketch *) f;
+}
+
+PG_FUNCTION_INFO_V1(fingerprint_make);
+/* fingerprint(text, k, w, mode): winnowed k-gram hashes of a text */
+Datum
+fingerprint_make(PG_FUNCTION_ARGS)
+{
+	return llmcopy_sketch_make(&llmcopy_fingerprint_type, fcinfo, fingerprint_build);
 }
 
 /* ---- measures ---- */

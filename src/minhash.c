@@ -6,14 +6,10 @@
  */
 #include "pg_llmcopy.h"
 
-PG_FUNCTION_INFO_V1(minhash_make);
-/* minhash(text, num_perm, ngram, mode): a MinHash signature of the text's shingles */
-Datum
-minhash_make(PG_FUNCTION_ARGS)
+/* A MinHash signature of UTF-8 text (a LlmcopySketchBuild). */
+static LlmcopySketch *
+minhash_build(LlmcopySketch params, const char *s, size_t len)
 {
-	char	   *s;
-	size_t		len;
-	LlmcopySketch params = llmcopy_sketch_args(&llmcopy_minhash_type, fcinfo, &s, &len);
 	int			num_perm = params.size;
 	uint32	   *sig = palloc(sizeof(uint32) * num_perm);
 	uint8	   *filled = palloc(num_perm);
@@ -31,7 +27,15 @@ minhash_make(PG_FUNCTION_ARGS)
 		memcpy(m->values, sig, sizeof(uint32) * num_perm);
 	pfree(sig);
 	pfree(filled);
-	PG_RETURN_POINTER(m);
+	return (LlmcopySketch *) m;
+}
+
+PG_FUNCTION_INFO_V1(minhash_make);
+/* minhash(text, num_perm, ngram, mode): a MinHash signature of the text's shingles */
+Datum
+minhash_make(PG_FUNCTION_ARGS)
+{
+	return llmcopy_sketch_make(&llmcopy_minhash_type, fcinfo, minhash_build);
 }
 
 /* The share of equal bins; 0 when either text had no shingle. */

@@ -178,8 +178,153 @@ llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params, uint32 
 	return s;
 }
 
-LlmcopySketch
-llmcopy_sketch_args(const LlmcopyType *ty, FunctionCallInfo fcinfo, char **s, size_t *len)
+/* ---- the constructors, and their memo of the last call ---- */
+
+/*
+ * A join such as `outputs o JOIN works w ON fingerprint(o.body) && w.fp`
+ * runs as a nested loop over a parameterized bitmap heap scan, and
+ * PostgreSQL evaluates fingerprint(o.body) once for the index search and
+ * again for every heap row it rechecks, with the same text each time: it
+ * caches no subexpression.  So each call site (FmgrInfo) keeps in fn_extra
+ * a copy of its last input text (detoasted, compared byte for byte: a
+ * toast pointer or an address proves nothing over the life of an
+ * FmgrInfo), its parameters and a copy of its result, and a call with the
+ * same text and parameters gets a fresh copy of that result (callers may
+ * free what they get).  The result depends on nothing else: seed and
+ * format version are the type's, the database encoding is the backend's,
+ * and the ASCII fast path gives the same tokens (it is in the key all the
+ * same, so that a test that turns it off compares two computations).  A
+ * memo is per FmgrInfo, so per backend: parallel workers have their own.
+ *
+ * What it costs a call site whose texts never repeat (a bulk SELECT, a
+ * column being filled, an index build): a copy of each text and result,
+ * about 2 % of building it (memcpy runs at several GB/s, fingerprint() at
+ * 50 to 250 MB/s), and only until LLMCOPY_MEMO_MISSES calls have missed
+ * with no hit ever; then the site keeps nothing more.  A join's recheck
+ * hits from the second candidate of the first output that has two, so a
+ * site with no hit in 1,000 calls is taken for one that will never have
+ * one (the index search's own call site, once per output, is such a site),
+ * and what it wasted is bounded: 1,000 copies.  Texts and results of more
+ * than LLMCOPY_MEMO_MAX_BYTES together are not kept.  That bound is about
+ * memory, not time (a copy costs the same share of a build at any size):
+ * the memo lives as long as its FmgrInfo, which for a cached plan or a
+ * PL/pgSQL expression can outlive the query, and a text over 1 MB is a
+ * document, not the output a join looks up.
+ */
+#define LLMCOPY_MEMO_MISSES 1000
+#define LLMCOPY_MEMO_MAX_BYTES (1024 * 1024)
+
+typedef struct SketchMemo
+{
+	const LlmcopyType *ty;
+	LlmcopySketch params;		/* the parameters of the last call (tokens 0) */
+	bool		fast_path;		/* pg_llmcopy.ascii_fast_path then */
+	bool		valid;			/* text and result are a pair */
+	bool		hit;			/* a call ever found its text here */
+	bool		off;			/* LLMCOPY_MEMO_MISSES misses and no hit: keep nothing */
+	uint32		misses;
+	Size		textlen;
+	char	   *buf;			/* the text, then the result at MAXALIGN(textlen) */
+	Size		cap;
+} SketchMemo;
+
+/* The memo of the call site, or NULL when there is none (DirectFunctionCall) or it is off. */
+static SketchMemo *
+memo_of(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *fl = fcinfo->flinfo;
+
+	if (fl == NULL)
+		return NULL;
+	if (fl->fn_extra == NULL)
+		fl->fn_extra = MemoryContextAllocZero(fl->fn_mcxt, sizeof(SketchMemo));
+	return ((SketchMemo *) fl->fn_extra)->off ? NULL : (SketchMemo *) fl->fn_extra;
+}
+
+static inline LlmcopySketch *
+memo_result(const SketchMemo *m)
+{
+	return (LlmcopySketch *) (m->buf + MAXALIGN(m->textlen));
+}
+
+static bool
+memo_matches(const SketchMemo *m, const LlmcopyType *ty, const LlmcopySketch *params,
+			 const char *text, Size len)
+{
+	return m->valid && m->textlen == len && m->ty == ty &&
+		m->fast_path == llmcopy_ascii_fast_path &&
+		memcmp(&m->params, params, sizeof(LlmcopySketch)) == 0 &&
+		memcmp(m->buf, text, len) == 0;
+}
+
+/* After a miss: the text and result kept, or, past the misses with no hit, nothing ever again. */
+static void
+memo_store(SketchMemo *m, MemoryContext cxt, const LlmcopyType *ty,
+		   const LlmcopySketch *params, const char *text, Size len, const LlmcopySketch *r)
+{
+	Size		need = MAXALIGN(len) + VARSIZE(r);
+
+	if (!m->hit && ++m->misses >= LLMCOPY_MEMO_MISSES)
+	{
+		m->valid = false;
+		m->off = true;
+		if (m->buf)
+			pfree(m->buf);
+		m->buf = NULL;
+		return;
+	}
+	if (need > LLMCOPY_MEMO_MAX_BYTES)
+		return;
+	m->valid = false;			/* until both are written: an error may come between */
+	if (need > m->cap)
+	{
+		if (m->buf)
+			pfree(m->buf);
+		m->buf = NULL;
+		m->cap = 0;
+		m->buf = MemoryContextAlloc(cxt, need);
+		m->cap = need;
+	}
+	m->ty = ty;
+	m->params = *params;
+	m->fast_path = llmcopy_ascii_fast_path;
+	m->textlen = len;
+	memcpy(m->buf, text, len);
+	memcpy(memo_result(m), r, VARSIZE(r));
+	m->valid = true;
+}
+
+/*
+ * The value build makes of text t with params, or a copy of the call
+ * site's last one when t and params are those of its last call.
+ */
+static Datum
+sketch_memo(const LlmcopyType *ty, FunctionCallInfo fcinfo, text *t,
+			const LlmcopySketch *params, LlmcopySketchBuild build)
+{
+	SketchMemo *m = memo_of(fcinfo);
+	const char *text = VARDATA_ANY(t);
+	Size		len = VARSIZE_ANY_EXHDR(t);
+	LlmcopySketch *r;
+	char	   *s;
+	size_t		slen;
+
+	if (m && memo_matches(m, ty, params, text, len))
+	{
+		m->hit = true;
+		r = palloc(VARSIZE(memo_result(m)));
+		memcpy(r, memo_result(m), VARSIZE(memo_result(m)));
+		return PointerGetDatum(r);
+	}
+	s = llmcopy_text_utf8(t, &slen);
+	r = build(*params, s, slen);
+	if (m)
+		memo_store(m, fcinfo->flinfo->fn_mcxt, ty, params, text, len, r);
+	return PointerGetDatum(r);
+}
+
+Datum
+llmcopy_sketch_make(const LlmcopyType *ty, FunctionCallInfo fcinfo, LlmcopySketchBuild build)
 {
 	LlmcopySketch p;
 	int32		v[2] = {PG_GETARG_INT32(1), PG_GETARG_INT32(2)};
@@ -193,8 +338,7 @@ llmcopy_sketch_args(const LlmcopyType *ty, FunctionCallInfo fcinfo, char **s, si
 	p.shingle = (uint8) shingle;
 	p.size = (uint16) size;
 	p.seed = 0;					/* the constructors' seed */
-	*s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(0), len);
-	return p;
+	return sketch_memo(ty, fcinfo, PG_GETARG_TEXT_PP(0), &p, build);
 }
 
 double
