@@ -196,6 +196,14 @@ typedef LlmcopySketch *(*LlmcopySketchBuild) (LlmcopySketch params, const char *
 extern Datum llmcopy_sketch_make(const LlmcopyType *ty, FunctionCallInfo fcinfo,
 								 LlmcopySketchBuild build);
 
+/*
+ * The value build makes of text t with the header params (checked), or a
+ * copy of the one the call site built last from the same text and params:
+ * for constructors whose arguments are not llmcopy_sketch_make's.
+ */
+extern Datum llmcopy_sketch_memo(const LlmcopyType *ty, FunctionCallInfo fcinfo, text *t,
+								 const LlmcopySketch *params, LlmcopySketchBuild build);
+
 /* Values built with different parameters are never compared (22000). */
 extern void llmcopy_check_match(const LlmcopyType *ty, const LlmcopySketch *a,
 								const LlmcopySketch *b);

@@ -253,15 +253,31 @@ RESET enable_hashjoin;
 RESET enable_mergejoin;
 RESET enable_memoize;
 
+-- fingerprint_words() and fingerprint_units() go through the same memo: one
+-- call site each over memo_texts (units with other min_tokens, modes and
+-- names from the rows), every value as a fresh one.
+CREATE FUNCTION memo_fresh_units(t text, min_tokens int, mode text, names bool) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+    EXECUTE 'SELECT fingerprint_units($1, $2, $3, $4)::text' INTO r USING t, min_tokens, mode, names;
+    RETURN r;
+END $$;
+SELECT id FROM memo_texts
+WHERE fingerprint_words(body)::text <> memo_fresh('fingerprint_words', body)
+   OR fingerprint_units(body, 1 + id % 3, mode, id % 2 = 0)::text <> memo_fresh_units(body, 1 + id % 3, mode, id % 2 = 0);
+SELECT count(DISTINCT fingerprint_units(body, 1 + id % 3, mode, id % 2 = 0)::text) AS units_values,
+       count(DISTINCT fingerprint_words(body)::text) AS words_values
+FROM memo_texts;
+
 -- The constructors keep their marks: what the planner may assume of them.
 SELECT p.oid::regprocedure, provolatile, proisstrict, proparallel FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_llmcopy'
-WHERE proname IN ('fingerprint', 'minhash')
+WHERE proname IN ('fingerprint', 'minhash', 'fingerprint_words', 'fingerprint_units')
 ORDER BY proname;
 
 DROP PROCEDURE memo_proc();
-DROP FUNCTION memo_fresh(text, text, int, int, text), memo_toasted(regclass), memo_recheck(text),
+DROP FUNCTION memo_fresh(text, text, int, int, text), memo_fresh_units(text, int, text, bool), memo_toasted(regclass), memo_recheck(text),
     memo_differ(text, text), memo_prepared(text), memo_plpgsql_fp(text);
 DROP TABLE memo_texts, memo_long, memo_packed, memo_works, memo_outputs, memo_queries, memo_slot, memo_seen;
 DROP ROLE regress_memo_reader;

@@ -8,27 +8,28 @@
  * (units) or 1 (words) and w = 1: containment, jaccard, the operators and a
  * fingerprint_ops index built WITH (k = .., w = 1, seed = ..) serve them,
  * and comparing one with a k-gram fingerprint is the usual parameter error.
+ * Both go through the constructors' memo of their last call (sketch.c), as
+ * fingerprint() does: in a join's recheck the same text comes again.
  */
 #include "pg_llmcopy.h"
 
 #include "lc_measures.h"
 
-/* Tokenize s into hs with fn and return the fingerprint of the set. */
-static Fingerprint *
-hashset_fingerprint(const char *s, size_t len, lc_mode mode, int k, uint32 seed, lc_tok_fn fn)
+/*
+ * Tokenize s into hs with fn and return the fingerprint of the set; params
+ * is its header (mode, k, w = 1, the measure's seed).
+ */
+static LlmcopySketch *
+hashset_fingerprint(LlmcopySketch params, const char *s, size_t len, lc_tok_fn fn)
 {
+	uint32		seed = params.seed;
+	int			k = params.shingle;
+	lc_mode		mode = (lc_mode) params.mode;
 	bool		skeleton = seed == LC_SKELETON_SEED;
 	lc_hashset	hs;
-	LlmcopySketch params;
 	Fingerprint *f;
 	size_t		n;
 
-	memset(&params, 0, sizeof(params));
-	params.version = FINGERPRINT_VERSION;
-	params.mode = (uint8) mode;
-	params.shingle = (uint8) k;
-	params.size = 1;
-	params.seed = seed;
 	lc_hashset_init(&hs, s, seed, k, llmcopy_env(), (size_t) FINGERPRINT_MAX_HASHES);
 	if (skeleton)
 		lc_hashset_skeleton(&hs);
@@ -54,7 +55,35 @@ hashset_fingerprint(const char *s, size_t len, lc_mode mode, int k, uint32 seed,
 		memcpy(f->hashes, hs.out, n * sizeof(uint64));
 	if (hs.out)
 		pfree(hs.out);
-	return f;
+	return (LlmcopySketch *) f;
+}
+
+/* The LlmcopySketchBuild of each measure. */
+static LlmcopySketch *
+units_build(LlmcopySketch params, const char *s, size_t len)
+{
+	return hashset_fingerprint(params, s, len, lc_units_push);
+}
+
+static LlmcopySketch *
+words_build(LlmcopySketch params, const char *s, size_t len)
+{
+	return hashset_fingerprint(params, s, len, lc_words_push);
+}
+
+/* The header of a measure's fingerprint, and the value (through the constructors' memo). */
+static Datum
+measure_make(FunctionCallInfo fcinfo, lc_mode mode, int k, uint32 seed, LlmcopySketchBuild build)
+{
+	LlmcopySketch params;
+
+	memset(&params, 0, sizeof(params));
+	params.version = FINGERPRINT_VERSION;
+	params.mode = (uint8) mode;
+	params.shingle = (uint8) k;
+	params.size = 1;
+	params.seed = seed;
+	return llmcopy_sketch_memo(&llmcopy_fingerprint_type, fcinfo, PG_GETARG_TEXT_PP(0), &params, build);
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_units);
@@ -62,22 +91,16 @@ PG_FUNCTION_INFO_V1(fingerprint_units);
 Datum
 fingerprint_units(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	int32		min_tokens = PG_GETARG_INT32(1);
 	lc_mode		mode = llmcopy_parse_mode(PG_GETARG_TEXT_PP(2));
 	bool		names = PG_GETARG_BOOL(3);
-	size_t		len;
-	char	   *s;
 
 	if (min_tokens < LC_UNITS_MIN_TOKENS || min_tokens > LC_UNITS_MAX_TOKENS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_tokens must be between %d and %d, not %d",
 						LC_UNITS_MIN_TOKENS, LC_UNITS_MAX_TOKENS, min_tokens)));
-	s = llmcopy_text_utf8(t, &len);
-	PG_RETURN_FINGERPRINT_P(hashset_fingerprint(s, len, mode, min_tokens,
-												names ? LC_UNITS_SEED : LC_SKELETON_SEED,
-												lc_units_push));
+	return measure_make(fcinfo, mode, min_tokens, names ? LC_UNITS_SEED : LC_SKELETON_SEED, units_build);
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_words);
@@ -85,11 +108,7 @@ PG_FUNCTION_INFO_V1(fingerprint_words);
 Datum
 fingerprint_words(PG_FUNCTION_ARGS)
 {
-	size_t		len;
-	char	   *s = llmcopy_text_utf8(PG_GETARG_TEXT_PP(0), &len);
-
-	PG_RETURN_FINGERPRINT_P(hashset_fingerprint(s, len, LC_MODE_TEXT, 1, LC_WORDS_SEED,
-												lc_words_push));
+	return measure_make(fcinfo, LC_MODE_TEXT, 1, LC_WORDS_SEED, words_build);
 }
 
 PG_FUNCTION_INFO_V1(fingerprint_containment_smoothed);

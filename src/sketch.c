@@ -298,9 +298,9 @@ memo_store(SketchMemo *m, MemoryContext cxt, const LlmcopyType *ty,
  * The value build makes of text t with params, or a copy of the call
  * site's last one when t and params are those of its last call.
  */
-static Datum
-sketch_memo(const LlmcopyType *ty, FunctionCallInfo fcinfo, text *t,
-			const LlmcopySketch *params, LlmcopySketchBuild build)
+Datum
+llmcopy_sketch_memo(const LlmcopyType *ty, FunctionCallInfo fcinfo, text *t,
+					const LlmcopySketch *params, LlmcopySketchBuild build)
 {
 	SketchMemo *m = memo_of(fcinfo);
 	const char *text = VARDATA_ANY(t);
@@ -338,7 +338,7 @@ llmcopy_sketch_make(const LlmcopyType *ty, FunctionCallInfo fcinfo, LlmcopySketc
 	p.shingle = (uint8) shingle;
 	p.size = (uint16) size;
 	p.seed = 0;					/* the constructors' seed */
-	return sketch_memo(ty, fcinfo, PG_GETARG_TEXT_PP(0), &p, build);
+	return llmcopy_sketch_memo(ty, fcinfo, PG_GETARG_TEXT_PP(0), &p, build);
 }
 
 double
