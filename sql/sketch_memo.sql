@@ -276,6 +276,79 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_llmcopy'
 WHERE proname IN ('fingerprint', 'minhash', 'fingerprint_words', 'fingerprint_units')
 ORDER BY proname;
 
+-- What the memos of a backend hold together stays bounded, however many
+-- call sites keep one: each of these makes about a hundred call sites that
+-- see a text of 900 kB once (every one a text and result the memo may keep),
+-- where nothing else holds more than a few kB per site.  The figure is the
+-- growth of the backend's memory contexts while the sites are alive.
+CREATE FUNCTION memo_held() RETURNS bigint LANGUAGE sql AS $$
+    SELECT sum(total_bytes)::bigint FROM pg_backend_memory_contexts $$;
+CREATE TABLE memo_growth (name text, mb bigint);
+-- A PL/pgSQL expression planned again after search_path changes: its old
+-- tree, with its call site, stays in the transaction until it ends.
+CREATE SCHEMA memo_other;
+DO $$
+DECLARE
+    big text := left(repeat('alpha beta gamma delta epsilon zeta eta theta ', 20000), 900000);
+    f fingerprint;
+    before bigint := memo_held();
+BEGIN
+    FOR i IN 1..100 LOOP
+        PERFORM set_config('search_path', CASE WHEN i % 2 = 0 THEN 'public' ELSE 'memo_other, public' END, true);
+        f := fingerprint(big || i);
+    END LOOP;
+    INSERT INTO memo_growth VALUES ('replanned expression', (memo_held() - before) / (1024 * 1024));
+END $$;
+-- A domain whose CHECK builds a fingerprint, rejecting a value caught in an
+-- exception block: PL/pgSQL builds its conversion to the domain anew after
+-- each failed one, and the old tree stays until the transaction ends.
+CREATE DOMAIN memo_short_doc AS text CHECK ((fingerprint_info(fingerprint(VALUE))).tokens < 1000);
+DO $$
+DECLARE
+    big text := left(repeat('alpha beta gamma delta epsilon zeta eta theta ', 20000), 900000);
+    d memo_short_doc;
+    rejected int := 0;
+    before bigint := memo_held();
+BEGIN
+    FOR i IN 1..100 LOOP
+        BEGIN
+            SELECT big || i INTO d;
+        EXCEPTION WHEN check_violation THEN
+            rejected := rejected + 1;
+        END;
+    END LOOP;
+    INSERT INTO memo_growth VALUES ('rejected domain values: ' || rejected, (memo_held() - before) / (1024 * 1024));
+END $$;
+-- A scan of a table of 100 partitions, with a call site for each.
+CREATE TABLE memo_parts (id int, body text) PARTITION BY LIST (id);
+DO $$
+BEGIN
+    FOR i IN 1..100 LOOP
+        EXECUTE format('CREATE TABLE memo_parts_%s PARTITION OF memo_parts FOR VALUES IN (%s)', i, i);
+    END LOOP;
+END $$;
+INSERT INTO memo_parts
+SELECT i, left(repeat('alpha beta gamma delta epsilon zeta eta theta ' || i || ' ', 20000), 900000)
+FROM generate_series(1, 100) i;
+SET max_parallel_workers_per_gather = 0;
+DO $$
+DECLARE
+    before bigint := memo_held();
+    during bigint;
+BEGIN
+    SELECT max(n) INTO during FROM (
+        SELECT count(*) AS n FROM memo_parts WHERE fingerprint(body) IS NOT NULL
+        UNION ALL SELECT memo_held()) q;
+    INSERT INTO memo_growth VALUES ('partitions', (during - before) / (1024 * 1024));
+END $$;
+RESET max_parallel_workers_per_gather;
+SELECT name, mb < 32 AS bounded FROM memo_growth ORDER BY name;
+
+DROP TABLE memo_growth, memo_parts;
+DROP DOMAIN memo_short_doc;
+DROP SCHEMA memo_other;
+DROP FUNCTION memo_held();
+
 DROP PROCEDURE memo_proc();
 DROP FUNCTION memo_fresh(text, text, int, int, text), memo_fresh_units(text, int, text, bool), memo_toasted(regclass), memo_recheck(text),
     memo_differ(text, text), memo_prepared(text), memo_plpgsql_fp(text);

@@ -209,10 +209,20 @@ llmcopy_sketch_alloc(const LlmcopyType *ty, const LlmcopySketch *params, uint32 
  * memory, not time (a copy costs the same share of a build at any size):
  * the memo lives as long as its FmgrInfo, which for a cached plan or a
  * PL/pgSQL expression can outlive the query, and a text over 1 MB is a
- * document, not the output a join looks up.
+ * document, not the output a join looks up.  Call sites are many where a
+ * plan has one per partition, or where PL/pgSQL leaves a tree of
+ * expressions to its transaction and builds another (an expression planned
+ * again when search_path changes, a conversion to a domain after a failed
+ * CHECK): so all the memos of a backend hold at most
+ * LLMCOPY_MEMO_BACKEND_BYTES together, each giving its share back when the
+ * memory context of its call site is reset or deleted.
  */
 #define LLMCOPY_MEMO_MISSES 1000
 #define LLMCOPY_MEMO_MAX_BYTES (1024 * 1024)
+#define LLMCOPY_MEMO_BACKEND_BYTES (16 * 1024 * 1024)
+
+/* The bytes the memos of the backend hold now (the sum of their cap). */
+static Size memo_held = 0;
 
 typedef struct SketchMemo
 {
@@ -225,8 +235,19 @@ typedef struct SketchMemo
 	uint32		misses;
 	Size		textlen;
 	char	   *buf;			/* the text, then the result at MAXALIGN(textlen) */
-	Size		cap;
+	Size		cap;			/* bytes at buf, counted in memo_held */
+	MemoryContextCallback gone; /* fn_mcxt reset or deleted: cap given back */
 } SketchMemo;
+
+/* The memory context of the call site goes, and the memo with it. */
+static void
+memo_gone(void *arg)
+{
+	SketchMemo *m = (SketchMemo *) arg;
+
+	memo_held -= m->cap;
+	m->cap = 0;
+}
 
 /* The memo of the call site, or NULL when there is none (DirectFunctionCall) or it is off. */
 static SketchMemo *
@@ -237,8 +258,27 @@ memo_of(FunctionCallInfo fcinfo)
 	if (fl == NULL)
 		return NULL;
 	if (fl->fn_extra == NULL)
-		fl->fn_extra = MemoryContextAllocZero(fl->fn_mcxt, sizeof(SketchMemo));
+	{
+		SketchMemo *m = MemoryContextAllocZero(fl->fn_mcxt, sizeof(SketchMemo));
+
+		m->gone.func = memo_gone;
+		m->gone.arg = m;
+		MemoryContextRegisterResetCallback(fl->fn_mcxt, &m->gone);
+		fl->fn_extra = m;
+	}
 	return ((SketchMemo *) fl->fn_extra)->off ? NULL : (SketchMemo *) fl->fn_extra;
+}
+
+/* The memo keeps nothing, and its bytes count no more. */
+static void
+memo_release(SketchMemo *m)
+{
+	m->valid = false;
+	if (m->buf)
+		pfree(m->buf);
+	m->buf = NULL;
+	memo_held -= m->cap;
+	m->cap = 0;
 }
 
 static inline LlmcopySketch *
@@ -266,11 +306,8 @@ memo_store(SketchMemo *m, MemoryContext cxt, const LlmcopyType *ty,
 
 	if (!m->hit && ++m->misses >= LLMCOPY_MEMO_MISSES)
 	{
-		m->valid = false;
+		memo_release(m);
 		m->off = true;
-		if (m->buf)
-			pfree(m->buf);
-		m->buf = NULL;
 		return;
 	}
 	if (need > LLMCOPY_MEMO_MAX_BYTES)
@@ -278,12 +315,13 @@ memo_store(SketchMemo *m, MemoryContext cxt, const LlmcopyType *ty,
 	m->valid = false;			/* until both are written: an error may come between */
 	if (need > m->cap)
 	{
-		if (m->buf)
-			pfree(m->buf);
-		m->buf = NULL;
-		m->cap = 0;
+		memo_release(m);
+		/* the backend's memos hold their share: this one keeps nothing for now */
+		if (memo_held + need > LLMCOPY_MEMO_BACKEND_BYTES)
+			return;
 		m->buf = MemoryContextAlloc(cxt, need);
 		m->cap = need;
+		memo_held += need;
 	}
 	m->ty = ty;
 	m->params = *params;
