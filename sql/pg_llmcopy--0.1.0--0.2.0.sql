@@ -99,7 +99,7 @@ AS 'MODULE_PATHNAME', 'fingerprint_containment_smoothed'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
-'|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
+'|a & b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
 
 -- The scores of a finding that survive disguise: for a code corpus (mode code or a language mode) the
 -- unit skeletons' smoothed containment (moved and renamed code), for a text
@@ -849,7 +849,7 @@ BEGIN
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src ''none''; style-src ''unsafe-inline''; script-src ''sha256-%s''">'
         '<title>%s</title><style>%s</style></head><body>'
-        '<header class="top"><h1>%s</h1><p>Copied passages and what their licenses require · pg_llmcopy %s · %s</p></header><main>',
+        '<header class="top"><h1>%s</h1><p>Copied passages and what their licenses require &middot; pg_llmcopy %s &middot; %s</p></header><main>',
         encode(sha256(convert_to(js, 'UTF8')), 'base64'), @extschema@.llmcopy_html_escape(title), css,
         @extschema@.llmcopy_html_escape(title),
         (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_llmcopy'),
@@ -903,7 +903,7 @@ BEGIN
         otext := o ->> 'text';
         -- why the output's text is missing: not read (text_problem), or deleted
         omissing := CASE WHEN otext IS NULL THEN
-                        coalesce('The output’s text is not shown: '
+                        coalesce('The output&rsquo;s text is not shown: '
                                  || @extschema@.llmcopy_html_escape(o ->> 'text_problem') || '.',
                                  'The output is no longer in its table.') END;
         body := '{}';
@@ -915,7 +915,9 @@ BEGIN
             -- spans that no longer fit the texts (edited since the scan), or
             -- whose offsets are not positive integers, are left out; the others
             -- are rebuilt from their offsets, token count and excerpt alone
-            -- (a work not shown leaves its passages marked in the output)
+            -- (a work not shown leaves its passages marked in the output); an
+            -- excerpt is compared without its ellipsis, which depends on the
+            -- database encoding: its first 200 characters are the span's
             SELECT coalesce(jsonb_agg(e.span ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
                    count(*) FILTER (WHERE NOT e.fits)
             INTO spans, dropped
@@ -925,7 +927,7 @@ BEGIN
                          coalesce(q.p[1] + q.p[2] - 1 <= length(otext)
                                   AND (wtext IS NULL OR q.p[3] + q.p[4] - 1 <= length(wtext))
                                   AND (x.s ->> 'excerpt' IS NULL
-                                       OR starts_with(substr(otext, q.p[1]), rtrim(x.s ->> 'excerpt', '…'))),
+                                       OR starts_with(substr(otext, q.p[1]), left(x.s ->> 'excerpt', least(q.p[2], 200)))),
                                   false) AS fits
                   FROM jsonb_array_elements(CASE jsonb_typeof(f -> 'spans') WHEN 'array' THEN f -> 'spans' ELSE '[]' END)
                            WITH ORDINALITY x(s, n),
@@ -939,9 +941,9 @@ BEGIN
             legend := array_append(legend, format('<li><span class="swatch c%s"></span><a href="#o%sf%s">%s</a></li>', fi, oi, fi,
                                        @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', (f ->> 'corpus') || ' ' || (f ->> 'work_id')))));
             body := array_append(body, format(
-                '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">· %s %s</span></h3>'
+                '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">&middot; %s %s</span></h3>'
                 '<dl class="meta"><dt>Author</dt><dd>%s</dd><dt>Source</dt><dd>%s</dd><dt>License</dt><dd>%s</dd>'
-                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s · longest run %s tokens · coverage %s · %s</dd></dl>%s',
+                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s &middot; longest run %s tokens &middot; coverage %s &middot; %s</dd></dl>%s',
                 oi, fi, fi,
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', 'untitled work')),
                 @extschema@.llmcopy_html_escape(f ->> 'corpus'), @extschema@.llmcopy_html_escape(f ->> 'work_id'),
@@ -949,7 +951,7 @@ BEGIN
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'source', 'not recorded')),
                 CASE WHEN f ->> 'license' IS NULL THEN
                          format('<span class="badge warn">unknown</span> %s',
-                                @extschema@.llmcopy_html_escape(coalesce('recorded as “' || (f ->> 'license_raw') || '”', 'none recorded')))
+                                coalesce('recorded as &ldquo;' || @extschema@.llmcopy_html_escape(f ->> 'license_raw') || '&rdquo;', 'none recorded'))
                      ELSE @extschema@.llmcopy_html_escape(coalesce((f ->> 'license_name') || ' (' || (f ->> 'license') || ')', f ->> 'license'))
                 END,
                 CASE WHEN ob IS NULL OR jsonb_typeof(ob) = 'null' OR ob ->> 'copyleft' IS NULL THEN
@@ -980,7 +982,7 @@ BEGIN
                 ELSE '' END)
                 || CASE WHEN otext IS NULL OR wtext IS NULL THEN
                        format('<p class="note warn">%s</p>',
-                              coalesce(omissing, 'The work’s text is not shown: '
+                              coalesce(omissing, 'The work&rsquo;s text is not shown: '
                                                  || @extschema@.llmcopy_html_escape(f ->> 'text_problem') || '.',
                                        'The work is no longer in its table.'))
                    ELSE format(
@@ -1009,11 +1011,11 @@ BEGIN
                 || '</tbody></table></details></article>');
         END LOOP;
 
-        toc := array_append(toc, format('<li><a href="#o%s">%s %s</a> <span class="muted">· %s · %s works</span></li>', oi,
+        toc := array_append(toc, format('<li><a href="#o%s">%s %s</a> <span class="muted">&middot; %s &middot; %s works</span></li>', oi,
                              @extschema@.llmcopy_html_escape(o ->> 'table'), @extschema@.llmcopy_html_escape(o ->> 'id'),
                              @extschema@.llmcopy_html_escape(coalesce(o ->> 'model', 'model not recorded')), fi));
         doc := array_append(doc, format(
-            '<section class="output" id="o%s"><h2>Output %s %s</h2><p class="note">%s · logged %s · %s</p>',
+            '<section class="output" id="o%s"><h2>Output %s %s</h2><p class="note">%s &middot; logged %s &middot; %s</p>',
             oi, @extschema@.llmcopy_html_escape(o ->> 'table'), @extschema@.llmcopy_html_escape(o ->> 'id'),
             @extschema@.llmcopy_html_escape(coalesce(o ->> 'model', 'model not recorded')),
             @extschema@.llmcopy_html_escape(coalesce(left(o ->> 'logged_at', 16), 'at an unknown time')),
@@ -2031,7 +2033,7 @@ LANGUAGE C;
 -- fingerprint hashes.  A query's key matches, besides the works that hold
 -- its hash, every work holding another hash with the same key, and each of
 -- those is fetched and rechecked.  With four keys for every hash indexed
--- (bits = ceil(log2(4 × hashes))) and mixed keys (mixed = true, what
+-- (bits = ceil(log2(4 * hashes))) and mixed keys (mixed = true, what
 -- registration builds), a query of 50 hashes fetches about a dozen such
 -- works, whatever the corpus's size; with top-bit keys, which winnowed
 -- hashes crowd into the low keys, three or four times as many
@@ -2535,7 +2537,7 @@ END $$;
 -- Stores the shingles (every k-gram, w = 1) common to at least min_docs
 -- works, or to at least the share min_share of them (a document frequency,
 -- which keeps its meaning as the corpus grows: min_docs is then what it
--- came to, ceil(min_share × works)); scans subtract them.  Shingles rather
+-- came to, ceil(min_share * works)); scans subtract them.  Shingles rather
 -- than the works' winnowed hashes, because winnowing selects a passage's
 -- hashes differently in each work: every hash of a common passage must go,
 -- not only those most works happened to select.  The aggregate runs with

@@ -363,7 +363,7 @@ AS 'MODULE_PATHNAME', 'fingerprint_containment_smoothed'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 100;
 
 COMMENT ON FUNCTION containment_smoothed(fingerprint, fingerprint, int) IS
-'|a ∩ b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
+'|a & b| / (|a| + prior): containment that a short a cannot win by being short; never above containment(a, b)';
 
 -- The scores of a finding that survive disguise: for a code corpus (mode code or a language mode) the
 -- unit skeletons' smoothed containment (moved and renamed code), for a text
@@ -891,10 +891,10 @@ FROM (VALUES
   ('BSD-4-Clause', true, true, 'none', false, false, false, 'license text (advertising clause); FSF list: GPL-incompatible'),
   ('ISC', true, true, 'none', false, false, false, 'license text; FSF list'),
   ('Apache-1.1', true, true, 'none', false, false, false, 'license text; FSF list'),
-  ('Apache-2.0', true, true, 'none', false, false, false, 'license text §4 (NOTICE); FSF list: compatible with GPLv3 only'),
-  ('Zlib', true, true, 'none', false, false, false, 'license text §3 (notice in source copies); FSF list'),
+  ('Apache-2.0', true, true, 'none', false, false, false, 'license text {S}4 (NOTICE); FSF list: compatible with GPLv3 only'),
+  ('Zlib', true, true, 'none', false, false, false, 'license text {S}3 (notice in source copies); FSF list'),
   ('BSL-1.0', true, true, 'none', false, false, false, 'license text (notice in source copies); FSF list'),
-  ('PSF-2.0', true, true, 'none', false, false, false, 'license text §2; FSF list (Python)'),
+  ('PSF-2.0', true, true, 'none', false, false, false, 'license text {S}2; FSF list (Python)'),
   ('Python-2.0', true, true, 'none', false, false, false, 'license text; FSF list'),
   ('Artistic-2.0', true, true, 'none', false, false, false, 'license text; FSF list'),
   ('BlueOak-1.0.0', NULL, true, 'none', false, false, false, 'license text (notice)'),
@@ -902,8 +902,8 @@ FROM (VALUES
   ('Unlicense', true, false, 'none', false, false, false, 'license text; FSF list'),
   ('WTFPL', true, false, 'none', false, false, false, 'license text; FSF list'),
   ('CC0-1.0', true, false, 'none', false, false, false, 'legal code; FSF list'),
-  ('CC-BY-3.0', NULL, true, 'none', false, false, false, 'legal code §4(b)'),
-  ('CC-BY-4.0', true, true, 'none', false, false, false, 'legal code §3(a); FSF list: compatible with GPLv3'),
+  ('CC-BY-3.0', NULL, true, 'none', false, false, false, 'legal code {S}4(b)'),
+  ('CC-BY-4.0', true, true, 'none', false, false, false, 'legal code {S}3(a); FSF list: compatible with GPLv3'),
   -- weak copyleft: the licensed files or library stay under the license
   ('LGPL-2.0-only', true, true, 'weak', true, false, false, 'license text; FSF list'),
   ('LGPL-2.0-or-later', true, true, 'weak', true, false, false, 'license text; FSF list'),
@@ -912,11 +912,11 @@ FROM (VALUES
   ('LGPL-3.0-only', true, true, 'weak', true, false, false, 'license text; FSF list'),
   ('LGPL-3.0-or-later', true, true, 'weak', true, false, false, 'license text; FSF list'),
   ('MPL-1.1', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
-  ('MPL-2.0', true, true, 'weak', true, false, false, 'license text §3.3 (secondary licenses); FSF list'),
+  ('MPL-2.0', true, true, 'weak', true, false, false, 'license text {S}3.3 (secondary licenses); FSF list'),
   ('EPL-1.0', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
   ('EPL-2.0', true, true, 'weak', true, false, false, 'license text; FSF list'),
   ('CDDL-1.0', true, true, 'weak', true, false, false, 'license text; FSF list: GPL-incompatible'),
-  ('MS-PL', true, true, 'weak', true, false, false, 'license text §3(D); FSF list'),
+  ('MS-PL', true, true, 'weak', true, false, false, 'license text {S}3(D); FSF list'),
   ('OFL-1.1', true, true, 'weak', true, false, false, 'license text; FSF list'),
   -- strong and network copyleft
   ('GPL-1.0-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
@@ -926,19 +926,19 @@ FROM (VALUES
   ('GPL-3.0-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
   ('GPL-3.0-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
   ('EUPL-1.2', true, true, 'strong', true, false, false, 'license text; FSF list'),
-  ('AGPL-3.0-only', true, true, 'network', true, false, false, 'license text §13; FSF list'),
-  ('AGPL-3.0-or-later', true, true, 'network', true, false, false, 'license text §13; FSF list'),
+  ('AGPL-3.0-only', true, true, 'network', true, false, false, 'license text {S}13; FSF list'),
+  ('AGPL-3.0-or-later', true, true, 'network', true, false, false, 'license text {S}13; FSF list'),
   ('GFDL-1.3-only', true, true, 'strong', true, false, false, 'license text; FSF list'),
   ('GFDL-1.3-or-later', true, true, 'strong', true, false, false, 'license text; FSF list'),
-  ('CC-BY-SA-3.0', NULL, true, 'strong', true, false, false, 'legal code §4(b)'),
-  ('CC-BY-SA-4.0', true, true, 'strong', true, false, false, 'legal code §3(b); CC compatible licenses'),
+  ('CC-BY-SA-3.0', NULL, true, 'strong', true, false, false, 'legal code {S}4(b)'),
+  ('CC-BY-SA-4.0', true, true, 'strong', true, false, false, 'legal code {S}3(b); CC compatible licenses'),
   -- non-commercial and no-derivatives
-  ('CC-BY-NC-3.0', false, true, 'none', false, true, false, 'legal code §4(b)'),
-  ('CC-BY-NC-4.0', false, true, 'none', false, true, false, 'legal code §2(a)(1); FSF list: non-free'),
-  ('CC-BY-ND-3.0', false, true, 'none', false, false, true, 'legal code §3'),
-  ('CC-BY-ND-4.0', false, true, 'none', false, false, true, 'legal code §2(a)(1)(B); FSF list: non-free'),
-  ('CC-BY-NC-SA-4.0', false, true, 'strong', true, true, false, 'legal code §3(b)'),
-  ('CC-BY-NC-ND-4.0', false, true, 'none', false, true, true, 'legal code §2(a)(1)')
+  ('CC-BY-NC-3.0', false, true, 'none', false, true, false, 'legal code {S}4(b)'),
+  ('CC-BY-NC-4.0', false, true, 'none', false, true, false, 'legal code {S}2(a)(1); FSF list: non-free'),
+  ('CC-BY-ND-3.0', false, true, 'none', false, false, true, 'legal code {S}3'),
+  ('CC-BY-ND-4.0', false, true, 'none', false, false, true, 'legal code {S}2(a)(1)(B); FSF list: non-free'),
+  ('CC-BY-NC-SA-4.0', false, true, 'strong', true, true, false, 'legal code {S}3(b)'),
+  ('CC-BY-NC-ND-4.0', false, true, 'none', false, true, true, 'legal code {S}2(a)(1)')
 ) AS o(id, fsf, attribution, copyleft, sa, nc, nd, source)
 WHERE l.id = o.id;
 
@@ -962,26 +962,43 @@ INSERT INTO llmcopy_license_rules VALUES
   ('EPL-1.0', '%GPL-%', false, 'FSF license list: EPL 1.0 is GPL-incompatible', true),
   ('CDDL-1.0', '%GPL-%', false, 'FSF license list: CDDL is GPL-incompatible', true),
   ('CC-BY-SA-4.0', 'GPL-3.0-%', true, 'Creative Commons compatible licenses: BY-SA 4.0 to GPLv3, one-way', true),
-  ('CC-BY-SA-3.0', 'CC-BY-SA-4.0', true, 'CC BY-SA 3.0 §4(b): a later version of the license', true),
-  ('GPL-3.0-only', 'AGPL-3.0-%', true, 'GPLv3 §13: combination with AGPLv3 works', true),
-  ('GPL-3.0-or-later', 'AGPL-3.0-%', true, 'GPLv3 §13: combination with AGPLv3 works', true),
-  ('GPL-2.0-or-later', 'AGPL-3.0-%', true, 'GPLv2 or later: take GPLv3, then GPLv3 §13', true),
-  ('LGPL-2.0-only', 'GPL-%', true, 'LGPL 2.0 §3: the GPL may be applied instead', true),
-  ('LGPL-2.0-or-later', 'GPL-%', true, 'LGPL 2.0 §3: the GPL may be applied instead', true),
-  ('LGPL-2.1-only', 'GPL-%', true, 'LGPL 2.1 §3: GPL version 2 or later may be applied instead', true),
-  ('LGPL-2.1-or-later', 'GPL-%', true, 'LGPL 2.1 §3: GPL version 2 or later may be applied instead', true),
+  ('CC-BY-SA-3.0', 'CC-BY-SA-4.0', true, 'CC BY-SA 3.0 {S}4(b): a later version of the license', true),
+  ('GPL-3.0-only', 'AGPL-3.0-%', true, 'GPLv3 {S}13: combination with AGPLv3 works', true),
+  ('GPL-3.0-or-later', 'AGPL-3.0-%', true, 'GPLv3 {S}13: combination with AGPLv3 works', true),
+  ('GPL-2.0-or-later', 'AGPL-3.0-%', true, 'GPLv2 or later: take GPLv3, then GPLv3 {S}13', true),
+  ('LGPL-2.0-only', 'GPL-%', true, 'LGPL 2.0 {S}3: the GPL may be applied instead', true),
+  ('LGPL-2.0-or-later', 'GPL-%', true, 'LGPL 2.0 {S}3: the GPL may be applied instead', true),
+  ('LGPL-2.1-only', 'GPL-%', true, 'LGPL 2.1 {S}3: GPL version 2 or later may be applied instead', true),
+  ('LGPL-2.1-or-later', 'GPL-%', true, 'LGPL 2.1 {S}3: GPL version 2 or later may be applied instead', true),
   ('LGPL-2.1-or-later', 'LGPL-3.0-%', true, 'or later: LGPL 3.0', true),
   ('LGPL-3.0-only', 'GPL-3.0-%', true, 'LGPLv3 is GPLv3 with additional permissions', true),
   ('LGPL-3.0-or-later', 'GPL-3.0-%', true, 'LGPLv3 is GPLv3 with additional permissions', true),
-  ('LGPL-3.0-only', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 §13', true),
-  ('LGPL-3.0-or-later', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 §13', true),
-  ('MPL-2.0', 'GPL-2.0-or-later', true, 'MPL 2.0 §3.3: secondary license', true),
-  ('MPL-2.0', 'GPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
-  ('MPL-2.0', 'LGPL-2.1-or-later', true, 'MPL 2.0 §3.3: secondary license', true),
-  ('MPL-2.0', 'LGPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
-  ('MPL-2.0', 'AGPL-3.0-%', true, 'MPL 2.0 §3.3: secondary license', true),
-  ('EPL-2.0', 'GPL-2.0-or-later', true, 'EPL 2.0 §3 when the secondary license is designated', true);
+  ('LGPL-3.0-only', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 {S}13', true),
+  ('LGPL-3.0-or-later', 'AGPL-3.0-%', true, 'LGPLv3 through GPLv3 {S}13', true),
+  ('MPL-2.0', 'GPL-2.0-or-later', true, 'MPL 2.0 {S}3.3: secondary license', true),
+  ('MPL-2.0', 'GPL-3.0-%', true, 'MPL 2.0 {S}3.3: secondary license', true),
+  ('MPL-2.0', 'LGPL-2.1-or-later', true, 'MPL 2.0 {S}3.3: secondary license', true),
+  ('MPL-2.0', 'LGPL-3.0-%', true, 'MPL 2.0 {S}3.3: secondary license', true),
+  ('MPL-2.0', 'AGPL-3.0-%', true, 'MPL 2.0 {S}3.3: secondary license', true),
+  ('EPL-2.0', 'GPL-2.0-or-later', true, 'EPL 2.0 {S}3 when the secondary license is designated', true);
 SELECT pg_catalog.pg_extension_config_dump('llmcopy_license_rules', 'WHERE NOT builtin');
+
+-- The sources above write the section sign as {S}: this script is ASCII, so
+-- it reads the same in every server encoding.  The sign is U+00A7 in the
+-- database encoding (UTF-8 bytes in SQL_ASCII, as 0.1.0 stored it), or
+-- "section " where the encoding has none (KOI8-R, WIN866, WIN874).
+DO $$
+DECLARE
+    sect text;
+BEGIN
+    BEGIN
+        sect := convert_from(decode('c2a7', 'hex'), 'UTF8');
+    EXCEPTION WHEN untranslatable_character OR feature_not_supported THEN
+        sect := 'section ';
+    END;
+    UPDATE @extschema@.llmcopy_licenses SET source = replace(source, '{S}', sect) WHERE builtin AND source LIKE '%{S}%';
+    UPDATE @extschema@.llmcopy_license_rules SET source = replace(source, '{S}', sect) WHERE builtin AND source LIKE '%{S}%';
+END $$;
 
 -- Can material under one license be included in a work distributed under
 -- another?  Both are single licenses (an id, maybe WITH an exception, which
@@ -1919,7 +1936,7 @@ LANGUAGE C;
 -- fingerprint hashes.  A query's key matches, besides the works that hold
 -- its hash, every work holding another hash with the same key, and each of
 -- those is fetched and rechecked.  With four keys for every hash indexed
--- (bits = ceil(log2(4 × hashes))) and mixed keys (mixed = true, what
+-- (bits = ceil(log2(4 * hashes))) and mixed keys (mixed = true, what
 -- registration builds), a query of 50 hashes fetches about a dozen such
 -- works, whatever the corpus's size; with top-bit keys, which winnowed
 -- hashes crowd into the low keys, three or four times as many
@@ -2423,7 +2440,7 @@ END $$;
 -- Stores the shingles (every k-gram, w = 1) common to at least min_docs
 -- works, or to at least the share min_share of them (a document frequency,
 -- which keeps its meaning as the corpus grows: min_docs is then what it
--- came to, ceil(min_share × works)); scans subtract them.  Shingles rather
+-- came to, ceil(min_share * works)); scans subtract them.  Shingles rather
 -- than the works' winnowed hashes, because winnowing selects a passage's
 -- hashes differently in each work: every hash of a common passage must go,
 -- not only those most works happened to select.  The aggregate runs with
@@ -3680,7 +3697,7 @@ BEGIN
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src ''none''; style-src ''unsafe-inline''; script-src ''sha256-%s''">'
         '<title>%s</title><style>%s</style></head><body>'
-        '<header class="top"><h1>%s</h1><p>Copied passages and what their licenses require · pg_llmcopy %s · %s</p></header><main>',
+        '<header class="top"><h1>%s</h1><p>Copied passages and what their licenses require &middot; pg_llmcopy %s &middot; %s</p></header><main>',
         encode(sha256(convert_to(js, 'UTF8')), 'base64'), @extschema@.llmcopy_html_escape(title), css,
         @extschema@.llmcopy_html_escape(title),
         (SELECT e.extversion FROM pg_extension e WHERE e.extname = 'pg_llmcopy'),
@@ -3734,7 +3751,7 @@ BEGIN
         otext := o ->> 'text';
         -- why the output's text is missing: not read (text_problem), or deleted
         omissing := CASE WHEN otext IS NULL THEN
-                        coalesce('The output’s text is not shown: '
+                        coalesce('The output&rsquo;s text is not shown: '
                                  || @extschema@.llmcopy_html_escape(o ->> 'text_problem') || '.',
                                  'The output is no longer in its table.') END;
         body := '{}';
@@ -3746,7 +3763,9 @@ BEGIN
             -- spans that no longer fit the texts (edited since the scan), or
             -- whose offsets are not positive integers, are left out; the others
             -- are rebuilt from their offsets, token count and excerpt alone
-            -- (a work not shown leaves its passages marked in the output)
+            -- (a work not shown leaves its passages marked in the output); an
+            -- excerpt is compared without its ellipsis, which depends on the
+            -- database encoding: its first 200 characters are the span's
             SELECT coalesce(jsonb_agg(e.span ORDER BY e.n) FILTER (WHERE e.fits), '[]'),
                    count(*) FILTER (WHERE NOT e.fits)
             INTO spans, dropped
@@ -3756,7 +3775,7 @@ BEGIN
                          coalesce(q.p[1] + q.p[2] - 1 <= length(otext)
                                   AND (wtext IS NULL OR q.p[3] + q.p[4] - 1 <= length(wtext))
                                   AND (x.s ->> 'excerpt' IS NULL
-                                       OR starts_with(substr(otext, q.p[1]), rtrim(x.s ->> 'excerpt', '…'))),
+                                       OR starts_with(substr(otext, q.p[1]), left(x.s ->> 'excerpt', least(q.p[2], 200)))),
                                   false) AS fits
                   FROM jsonb_array_elements(CASE jsonb_typeof(f -> 'spans') WHEN 'array' THEN f -> 'spans' ELSE '[]' END)
                            WITH ORDINALITY x(s, n),
@@ -3770,9 +3789,9 @@ BEGIN
             legend := array_append(legend, format('<li><span class="swatch c%s"></span><a href="#o%sf%s">%s</a></li>', fi, oi, fi,
                                        @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', (f ->> 'corpus') || ' ' || (f ->> 'work_id')))));
             body := array_append(body, format(
-                '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">· %s %s</span></h3>'
+                '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">&middot; %s %s</span></h3>'
                 '<dl class="meta"><dt>Author</dt><dd>%s</dd><dt>Source</dt><dd>%s</dd><dt>License</dt><dd>%s</dd>'
-                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s · longest run %s tokens · coverage %s · %s</dd></dl>%s',
+                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s &middot; longest run %s tokens &middot; coverage %s &middot; %s</dd></dl>%s',
                 oi, fi, fi,
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', 'untitled work')),
                 @extschema@.llmcopy_html_escape(f ->> 'corpus'), @extschema@.llmcopy_html_escape(f ->> 'work_id'),
@@ -3780,7 +3799,7 @@ BEGIN
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'source', 'not recorded')),
                 CASE WHEN f ->> 'license' IS NULL THEN
                          format('<span class="badge warn">unknown</span> %s',
-                                @extschema@.llmcopy_html_escape(coalesce('recorded as “' || (f ->> 'license_raw') || '”', 'none recorded')))
+                                coalesce('recorded as &ldquo;' || @extschema@.llmcopy_html_escape(f ->> 'license_raw') || '&rdquo;', 'none recorded'))
                      ELSE @extschema@.llmcopy_html_escape(coalesce((f ->> 'license_name') || ' (' || (f ->> 'license') || ')', f ->> 'license'))
                 END,
                 CASE WHEN ob IS NULL OR jsonb_typeof(ob) = 'null' OR ob ->> 'copyleft' IS NULL THEN
@@ -3811,7 +3830,7 @@ BEGIN
                 ELSE '' END)
                 || CASE WHEN otext IS NULL OR wtext IS NULL THEN
                        format('<p class="note warn">%s</p>',
-                              coalesce(omissing, 'The work’s text is not shown: '
+                              coalesce(omissing, 'The work&rsquo;s text is not shown: '
                                                  || @extschema@.llmcopy_html_escape(f ->> 'text_problem') || '.',
                                        'The work is no longer in its table.'))
                    ELSE format(
@@ -3840,11 +3859,11 @@ BEGIN
                 || '</tbody></table></details></article>');
         END LOOP;
 
-        toc := array_append(toc, format('<li><a href="#o%s">%s %s</a> <span class="muted">· %s · %s works</span></li>', oi,
+        toc := array_append(toc, format('<li><a href="#o%s">%s %s</a> <span class="muted">&middot; %s &middot; %s works</span></li>', oi,
                              @extschema@.llmcopy_html_escape(o ->> 'table'), @extschema@.llmcopy_html_escape(o ->> 'id'),
                              @extschema@.llmcopy_html_escape(coalesce(o ->> 'model', 'model not recorded')), fi));
         doc := array_append(doc, format(
-            '<section class="output" id="o%s"><h2>Output %s %s</h2><p class="note">%s · logged %s · %s</p>',
+            '<section class="output" id="o%s"><h2>Output %s %s</h2><p class="note">%s &middot; logged %s &middot; %s</p>',
             oi, @extschema@.llmcopy_html_escape(o ->> 'table'), @extschema@.llmcopy_html_escape(o ->> 'id'),
             @extschema@.llmcopy_html_escape(coalesce(o ->> 'model', 'model not recorded')),
             @extschema@.llmcopy_html_escape(coalesce(left(o ->> 'logged_at', 16), 'at an unknown time')),

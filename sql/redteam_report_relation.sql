@@ -89,7 +89,7 @@ RESET ROLE;
 -- the policed table's text is in it (a superuser is not subject to
 -- row-level security: no policy runs).  The report of one output whose
 -- registration cannot be used is an error that says why.
-SELECT position('The output’s text is not shown: outputs registration' IN r) > 0
+SELECT position('The output&rsquo;s text is not shown: outputs registration' IN r) > 0
            AND position('(table rt_rep.outputs) cannot be used: it is not a table.' IN r) > 0 AS view_left_out,
        position('She wrote:' IN r) = 0 AS view_text_absent,
        position('And here:' IN r) > 0 AS policed_text_shown

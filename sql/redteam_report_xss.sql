@@ -68,7 +68,7 @@ SELECT pg_temp.injected(format('SELECT llmcopy_scan_report(since => %L)', :'sinc
 -- is printed escaped; an obligation that is not true is not required.
 SELECT position('2 of the passages no longer match the texts' IN d) > 0 AS bad_spans_left_out,
        (SELECT count(*) FROM regexp_matches(d, 'data-f=''o1f1'' data-side=''a''', 'g')) AS good_span_marks,
-       position('containment &lt;i&gt; ·' IN d) > 0 AS containment_escaped,
+       position('containment &lt;i&gt; &middot;' IN d) > 0 AS containment_escaped,
        position('no attribution required' IN d) > 0 AS not_required
 FROM llmcopy_report_html('r', '[{"table": "t", "id": "1", "text": "abc def", "findings": [{"corpus": "c", "work_id": "w",
          "text": "abc def", "containment": "<i>", "obligations": {"copyleft": "none", "attribution": "maybe"},

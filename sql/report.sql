@@ -102,7 +102,7 @@ FROM doc;
 SELECT position('Apache License 2.0 (Apache-2.0)' IN html) > 0 AS license_named,
        position('<span class="badge warn">attribution required</span>' IN html) > 0 AS attribution_badge,
        position('<span class="badge warn">strong copyleft</span>' IN html) > 0 AS copyleft_badge,
-       position('<span class="badge warn">unknown</span> recorded as “my own terms &lt;/pre&gt;”' IN html) > 0 AS unknown_license,
+       position('<span class="badge warn">unknown</span> recorded as &ldquo;my own terms &lt;/pre&gt;&rdquo;' IN html) > 0 AS unknown_license,
        position('<pre class="attribution">' || llmcopy_html_escape(
            (SELECT a.attribution FROM llmcopy_output_attribution a JOIN llmcopy_output_tables o ON o.id = a.output_table
             WHERE o.table_name = 'rep_outputs' AND a.output_id = '1')) || '</pre>' IN html) > 0 AS attribution_text
@@ -126,7 +126,7 @@ SELECT position('The output is no longer in its table' IN llmcopy_report('rep_ou
 -- renamed) is not read: each finding says why its work is not shown, and
 -- the output keeps its passages marked.
 ALTER TABLE rep_works RENAME COLUMN body TO body_renamed;
-SELECT (SELECT count(*) FROM regexp_matches(r, 'The work’s text is not shown: corpus registration \d+ \(table public\.rep_works\) cannot be used: column body does not exist\.', 'g'))
+SELECT (SELECT count(*) FROM regexp_matches(r, 'The work&rsquo;s text is not shown: corpus registration \d+ \(table public\.rep_works\) cannot be used: column body does not exist\.', 'g'))
            = (SELECT count(*) FROM regexp_matches(r, '<article class="finding"', 'g')) AS works_not_read,
        position('<mark' IN r) > 0 AS output_still_marked, position('no longer match' IN r) = 0 AS no_passage_dropped
 FROM llmcopy_report('rep_outputs', '1') r;

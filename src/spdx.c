@@ -9,6 +9,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -67,15 +68,45 @@ spdx_bytes(text *t, size_t *len)
 	return s;
 }
 
-/* A message of the core (UTF-8) in the database encoding. */
+/*
+ * A text of the core (UTF-8: a message, a license's name) in the database
+ * encoding.  A character the encoding lacks (the en dash of "Licence Libre
+ * du Québec – ..." in LATIN1, everything but ASCII in KOI8-R) is
+ * written as its ASCII look-alike: a dash as "-", an e with an accent as
+ * "e", anything else as "?".
+ */
 static const char *
 spdx_server_text(const char *utf8)
 {
 	int			enc = GetDatabaseEncoding();
+	size_t		len = strlen(utf8);
+	size_t		n;
+	char	   *whole;
+	StringInfoData buf;
 
 	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
 		return utf8;
-	return pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
+	whole = llmcopy_utf8_to_server_or_null(utf8, len, &n);
+	if (whole != NULL)
+		return whole;
+	initStringInfo(&buf);
+	for (size_t i = 0; i < len;)
+	{
+		const unsigned char *c = (const unsigned char *) utf8 + i;
+		int			l = pg_utf_mblen(c);
+		char	   *one = llmcopy_utf8_to_server_or_null(utf8 + i, l, &n);
+
+		if (one != NULL)
+			appendBinaryStringInfo(&buf, one, (int) n);
+		else if (l == 3 && c[0] == 0xE2 && c[1] == 0x80 && c[2] >= 0x90 && c[2] <= 0x95)
+			appendStringInfoChar(&buf, '-');	/* U+2010..U+2015, the dashes */
+		else if (l == 2 && c[0] == 0xC3 && c[1] >= 0xA8 && c[1] <= 0xAB)
+			appendStringInfoChar(&buf, 'e');	/* U+00E8..U+00EB */
+		else
+			appendStringInfoChar(&buf, '?');
+		i += l;
+	}
+	return buf.data;
 }
 
 /* The input for an error message: its first SPDX_QUOTE_CHARS characters. */
@@ -352,7 +383,7 @@ llmcopy_spdx_list(PG_FUNCTION_ARGS)
 		bool		nulls[4] = {0};
 
 		v[0] = CStringGetTextDatum(lc_spdx_licenses[i].id);
-		v[1] = CStringGetTextDatum(lc_spdx_licenses[i].name);
+		v[1] = CStringGetTextDatum(spdx_server_text(lc_spdx_licenses[i].name));
 		v[2] = BoolGetDatum(lc_spdx_licenses[i].osi);
 		v[3] = BoolGetDatum(lc_spdx_licenses[i].deprecated);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
