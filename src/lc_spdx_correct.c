@@ -1384,7 +1384,7 @@ compound(cx *c, const char *s, size_t len, char *out, size_t cap)
 		{
 			char		a[ANSWER_MAX];
 			int			v = correct_one(c, parts[k].s, parts[k].len, a, sizeof a);
-			bool		paren = !is_or && strstr(a, " OR ") != NULL;
+			bool		paren;
 
 			if (v != ANSWER)
 			{
@@ -1395,6 +1395,8 @@ compound(cx *c, const char *s, size_t len, char *out, size_t cap)
 				}
 				return REFUSED;
 			}
+			/* a holds an answer only now */
+			paren = !is_or && strstr(a, " OR ") != NULL;
 			if (used + strlen(a) + 8 >= ANSWER_MAX)
 				return NONE;
 			used += (size_t) sprintf(buf + used, "%s%s%s%s", k ? (is_or ? " OR " : " AND ") : "",
