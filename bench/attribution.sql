@@ -178,3 +178,20 @@ JOIN (SELECT x.*, llmcopy_origin_key(span_tokens, exact, coverage, weighted, con
 CROSS JOIN LATERAL (SELECT c.package, c.file, c.file_bytes, llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) AS key
                     FROM cand c WHERE c.id = t.id AND c.right_work ORDER BY 4 DESC LIMIT 1) s
 GROUP BY ROLLUP (1) ORDER BY 1;
+
+\echo '## The works ranked first, ties shared: rank() over llmcopy_origin_key, as the scan numbers origin_rank'
+-- A work ranked first is one no other candidate beats on any signal of the
+-- key; works tied on every signal share rank 1 rather than being ordered by
+-- id.  Right: the source or a byte-identical copy is among them.  Ranked
+-- first: works, and distinct bodies (byte-identical copies are one text).
+SELECT t.l, count(*) AS copies,
+       round(100.0 * count(*) FILTER (WHERE f.right) / count(*), 1) AS source_ranked_first_pct,
+       round(100.0 * count(*) FILTER (WHERE f.right AND f.bodies = 1) / count(*), 1) AS source_alone_first_pct,
+       round(avg(f.works), 2) AS works_ranked_first, round(avg(f.bodies), 2) AS bodies_ranked_first,
+       max(f.bodies) AS most_bodies_ranked_first
+FROM truth t
+JOIN LATERAL (SELECT bool_or(c.right_work) AS right, count(*) AS works, count(DISTINCT c.grp) AS bodies
+              FROM (SELECT x.*, rank() OVER (ORDER BY llmcopy_origin_key(span_tokens, exact, coverage, weighted, containment, copies) DESC) AS rk
+                    FROM cand x WHERE x.id = t.id) c
+              WHERE c.rk = 1) f ON f.works > 0
+GROUP BY ROLLUP (1) ORDER BY 1;

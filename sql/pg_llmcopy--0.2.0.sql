@@ -402,7 +402,8 @@ COMMENT ON FUNCTION llmcopy_disguise_scores(text, text, text) IS
 -- with the longest span, then the one holding it byte for byte, then more
 -- of the output contained, rarer shared text, plain containment, and the
 -- text most works hold (token-identical copies among the candidates).
--- Sort by it descending, then by work id.
+-- Sort by it descending; works equal on every signal tie (the scan gives
+-- them the same origin_rank).
 CREATE FUNCTION llmcopy_origin_key(span_tokens int, exact bool, coverage float8,
                                    weighted float8, containment float8, copies int DEFAULT 1)
 RETURNS float8[]
@@ -1269,7 +1270,7 @@ CREATE TABLE llmcopy_findings (
     weighted float8,                -- containment_weighted, document frequencies from the corpus's index
     exact bool,                     -- the longest span's text is in the work byte for byte
     copies int,                     -- token-identical works among the output's findings in this corpus
-    origin_rank int,                -- 1 for the likeliest origin among them (llmcopy_origin_key)
+    origin_rank int,                -- 1 for the likeliest origin among them (llmcopy_origin_key; ties share a rank)
     units float8,                   -- code: unit skeletons' containment_smoothed (llmcopy_disguise_scores)
     words float8,                   -- text: containment of words and stems (llmcopy_disguise_scores)
     PRIMARY KEY (output_table, output_id, corpus_table, work_id)
@@ -2977,9 +2978,9 @@ BEGIN
                  SELECT $5, s.output_id, $6, s.work_id, s.logged_at, s.model, s.containment, s.longest, s.coverage,
                         s.spans, lic.norm, s.license_raw, lic.obligations, s.author, s.title, s.source, $7,
                         s.weighted, s.exact, s.copies,
-                        row_number() OVER (PARTITION BY s.output_id
-                                           ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
-                                                                            s.containment, s.copies::int) DESC, s.work_key),
+                        rank() OVER (PARTITION BY s.output_id
+                                     ORDER BY %1$s.llmcopy_origin_key(s.longest, s.exact, s.coverage, s.weighted,
+                                                                      s.containment, s.copies::int) DESC),
                         s.units, s.words
                  FROM s LEFT JOIN lic ON lic.raw = s.license_raw
                  ON CONFLICT DO NOTHING
@@ -3204,18 +3205,22 @@ FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 
 -- The likeliest origin of each output's copied text in each corpus: its
 -- finding ranked first by llmcopy_origin_key, with how many works hold the
--- same text (candidates) and the scores to filter on.
+-- same text (candidates), how many are ranked first with it (tied: works
+-- equal on every signal, which nothing in the output tells apart; 1 when
+-- the origin is certain) and the scores to filter on.
 CREATE VIEW llmcopy_origins WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id, f.corpus_table, f.work_id, f.logged_at, f.model, f.title, f.author, f.source,
        f.license, f.containment, f.weighted, f.longest_tokens, f.coverage, f.exact, f.copies,
-       (SELECT pg_catalog.count(*) FROM llmcopy_findings g
-        WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) AS candidates,
-       f.units, f.words
+       n.candidates, n.tied, f.units, f.words
 FROM llmcopy_findings f
+CROSS JOIN LATERAL (
+    SELECT pg_catalog.count(*) AS candidates, pg_catalog.count(*) FILTER (WHERE g.origin_rank = 1) AS tied
+    FROM llmcopy_findings g
+    WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) n
 WHERE f.origin_rank = 1;
 
 COMMENT ON VIEW llmcopy_origins IS
-'per output and corpus, the finding ranked first by llmcopy_origin_key (the likeliest origin), with its scores';
+'per output and corpus, the findings ranked first by llmcopy_origin_key (the likeliest origins; several when tied), with their scores';
 
 -- Whether two license expressions are incompatible both ways: neither may
 -- go into a work under the other.  A pair too large to compare (54000) or

@@ -126,7 +126,7 @@ CALL llmcopy_scan(outputs => 'sc_outputs', corpus => 'sc_works', threshold => 0.
 SELECT status, count(*) FROM llmcopy_scanned WHERE output_table = :outputs_id GROUP BY 1;
 SELECT output_id, work_id, round(containment::numeric, 3) AS containment, round(weighted::numeric, 3) AS weighted,
        longest_tokens, exact, copies, origin_rank, license
-FROM llmcopy_findings WHERE output_table = :outputs_id ORDER BY output_id::int, origin_rank;
+FROM llmcopy_findings WHERE output_table = :outputs_id ORDER BY output_id::int, origin_rank, work_id::int;
 
 -- The findings are those of a sequential scan with the same query
 -- (boilerplate subtracted), and each score is its definition.
@@ -159,13 +159,15 @@ SELECT count(*) AS findings,
        count(*) FILTER (WHERE f.copies IS DISTINCT FROM e.copies::int) AS copies_differ
 FROM (SELECT * FROM llmcopy_findings WHERE output_table = :outputs_id) f
 FULL JOIN expected e ON (e.output_id, e.work_id) = (f.output_id, f.work_id);
--- origin_rank is the order of llmcopy_origin_key, then the work's id
-SELECT count(*) AS ranked, count(*) FILTER (WHERE f.origin_rank <> r.rank) AS rank_differs
+-- origin_rank is the rank in the order of llmcopy_origin_key: works equal
+-- on every signal (a byte-identical copy) share it, whatever their ids
+SELECT count(*) AS ranked, count(*) FILTER (WHERE f.origin_rank <> r.rank) AS rank_differs,
+       count(*) FILTER (WHERE f.origin_rank = 1) AS ranked_first,
+       count(DISTINCT f.output_id) FILTER (WHERE f.origin_rank = 1) AS outputs
 FROM llmcopy_findings f
 JOIN (SELECT e.output_id, e.work_id,
-             row_number() OVER (PARTITION BY e.output_id
-                                ORDER BY llmcopy_origin_key(e.longest, e.exact, e.coverage, e.weighted, e.containment, e.copies::int) DESC,
-                                         e.work_id::int) AS rank
+             rank() OVER (PARTITION BY e.output_id
+                          ORDER BY llmcopy_origin_key(e.longest, e.exact, e.coverage, e.weighted, e.containment, e.copies::int) DESC) AS rank
       FROM expected e) r ON (r.output_id, r.work_id) = (f.output_id, f.work_id)
 WHERE f.output_table = :outputs_id;
 -- the rarity weights come from the whole corpus's frequencies (the run's corpus_docs)
@@ -173,7 +175,7 @@ SELECT corpus_docs = (SELECT count(*) FROM sc_works) AS corpus_docs, scores FROM
 WHERE output_table = :outputs_id AND status = 'done' ORDER BY run_id DESC LIMIT 1;
 
 -- Dashboards filter on the scores.
-SELECT output_id, work_id, exact, copies, candidates FROM llmcopy_origins WHERE output_table = :outputs_id ORDER BY output_id::int;
+SELECT output_id, work_id, exact, copies, candidates, tied FROM llmcopy_origins WHERE output_table = :outputs_id ORDER BY output_id::int, work_id::int;
 SELECT work_id, outputs, origin_of FROM llmcopy_top_works WHERE corpus_table = :corpus_id ORDER BY work_id::int;
 SELECT day, scanned, reproducing FROM llmcopy_reproduction_rates(8) r
 WHERE day >= '2031-03-01' AND day < '2031-03-04' ORDER BY day;
