@@ -704,10 +704,13 @@ BEGIN
                    'source', f.source, 'license', f.license, 'license_raw', f.license_raw,
                    'license_name', l.name, 'obligations', f.obligations, 'containment', f.containment,
                    'longest_tokens', f.longest_tokens, 'coverage', f.coverage,
+                   'origin_rank', f.origin_rank, 'tied', f.tied,
                    'text', texts -> ('w' || ct.id || ':' || f.work_id), 'text_problem', problems -> ('w' || ct.id),
                    'spans', f.spans)
-                   ORDER BY f.containment DESC, f.work_id) AS findings
-        FROM @extschema@.llmcopy_findings f
+                   ORDER BY f.origin_rank NULLS LAST, f.containment DESC, f.work_id) AS findings
+        FROM (SELECT g.*, pg_catalog.count(*) FILTER (WHERE g.origin_rank = 1) OVER (PARTITION BY g.corpus_table) AS tied
+              FROM @extschema@.llmcopy_findings g
+              WHERE g.output_table = ot.id AND g.output_id = k.id) f
         JOIN (SELECT x.*, coalesce((SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = x.schema_name AND c.relname = x.table_name), format('%I.%I', x.schema_name, x.table_name)) AS tbl
               FROM @extschema@.llmcopy_corpus_tables x) ct ON ct.id = f.corpus_table
@@ -719,7 +722,8 @@ END $$;
 -- The HTML document of a report, from plain inputs; reads no table.
 --   outputs: [{table, id, model, logged_at, text, attribution, findings: [{corpus,
 --             work_id, title, author, source, license, license_raw, license_name,
---             obligations, containment, longest_tokens, coverage, text, spans}]}]
+--             obligations, containment, longest_tokens, coverage, origin_rank, tied,
+--             text, spans}]}]
 --   summary (a scan's, or NULL): {findings, outputs, works, shown, since, until,
 --             daily: [{day, model, outputs, findings, licenses}],
 --             conflicts: [{table, id, sources, incompatible}]}
@@ -944,7 +948,7 @@ BEGIN
             body := array_append(body, format(
                 '<article class="finding" id="o%sf%s"><h3><span class="swatch c%s"></span>%s <span class="muted">&middot; %s %s</span></h3>'
                 '<dl class="meta"><dt>Author</dt><dd>%s</dd><dt>Source</dt><dd>%s</dd><dt>License</dt><dd>%s</dd>'
-                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s &middot; longest run %s tokens &middot; coverage %s &middot; %s</dd></dl>%s',
+                '<dt>Obligations</dt><dd>%s</dd><dt>Evidence</dt><dd>containment %s &middot; longest run %s tokens &middot; coverage %s &middot; %s%s</dd></dl>%s',
                 oi, fi, fi,
                 @extschema@.llmcopy_html_escape(coalesce(f ->> 'title', 'untitled work')),
                 @extschema@.llmcopy_html_escape(f ->> 'corpus'), @extschema@.llmcopy_html_escape(f ->> 'work_id'),
@@ -978,6 +982,14 @@ BEGIN
                 CASE jsonb_typeof(f -> 'coverage') WHEN 'number' THEN round((f -> 'coverage')::numeric, 2)::text
                      ELSE @extschema@.llmcopy_html_escape(f ->> 'coverage') END,
                 npassages,
+                -- the likeliest origin in its corpus (origin_rank 1), and
+                -- whether other works tie with it on every signal
+                CASE WHEN f -> 'origin_rank' = '1'::jsonb THEN
+                    CASE WHEN CASE WHEN f ->> 'tied' ~ '^[1-9][0-9]{0,8}$' THEN (f ->> 'tied')::int > 1 END THEN
+                        format(' &middot; <span class="badge warn">likeliest origin, tied with %s other work%s</span>',
+                               (f ->> 'tied')::int - 1, CASE WHEN (f ->> 'tied')::int = 2 THEN '' ELSE 's' END)
+                    ELSE ' &middot; <span class="badge ok">likeliest origin</span>' END
+                ELSE '' END,
                 CASE WHEN dropped > 0 THEN
                     format('<p class="note warn">%s of the passages no longer match the texts (edited since the scan) and are not shown.</p>', dropped)
                 ELSE '' END)

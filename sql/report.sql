@@ -73,7 +73,7 @@ CREATE TEMP TABLE marks AS
 SELECT m[1]::int AS finding, m[2] AS side, m[3]::int AS span, pg_temp.unescape(m[4]) AS marked
 FROM doc, regexp_matches(html, '<mark class=''m c\d+'' data-f=''o1f(\d+)'' data-side=''([ab])'' data-span=''(\d+)'' tabindex=''0''>([^<]*)</mark>', 'g') m;
 WITH f AS (
-    SELECT row_number() OVER (ORDER BY f.containment DESC, f.work_id) AS finding, f.work_id, f.spans
+    SELECT row_number() OVER (ORDER BY f.origin_rank, f.containment DESC, f.work_id) AS finding, f.work_id, f.spans
     FROM llmcopy_findings f JOIN llmcopy_output_tables o ON o.id = f.output_table
     WHERE o.table_name = 'rep_outputs' AND f.output_id = '1'),
 s AS (
@@ -107,6 +107,25 @@ SELECT position('Apache License 2.0 (Apache-2.0)' IN html) > 0 AS license_named,
            (SELECT a.attribution FROM llmcopy_output_attribution a JOIN llmcopy_output_tables o ON o.id = a.output_table
             WHERE o.table_name = 'rep_outputs' AND a.output_id = '1')) || '</pre>' IN html) > 0 AS attribution_text
 FROM doc;
+
+-- The likeliest origin first, marked; works tied with it on every signal
+-- say so (a hand-made document: one work ranked first alone, then three
+-- tied, then ill-typed ranks, which mark nothing and break nothing).
+SELECT (SELECT count(*) FROM regexp_matches(html, 'likeliest origin', 'g')) AS origin_badges,
+       (SELECT count(*) FROM llmcopy_findings f JOIN llmcopy_output_tables o ON o.id = f.output_table
+        WHERE o.table_name = 'rep_outputs' AND f.output_id = '1' AND f.origin_rank = 1) AS ranked_first,
+       position('likeliest origin' IN html) < position('<article class="finding" id="o1f2"' IN html) AS first_is_first
+FROM doc;
+SELECT (SELECT string_agg(m[1], ' | ') FROM regexp_matches(h, '<span class="badge (?:ok|warn)">(likeliest origin[^<]*)</span>', 'g') m) AS badges
+FROM llmcopy_report_html('ties', jsonb_build_array(jsonb_build_object('table', 't', 'id', '1', 'text', 'x', 'findings', jsonb_build_array(
+         jsonb_build_object('work_id', 'a', 'origin_rank', 1, 'tied', 1),
+         jsonb_build_object('work_id', 'b', 'origin_rank', 1, 'tied', 3),
+         jsonb_build_object('work_id', 'c', 'origin_rank', 1, 'tied', 2),
+         jsonb_build_object('work_id', 'd', 'origin_rank', 2, 'tied', 3),
+         jsonb_build_object('work_id', 'e', 'origin_rank', 1, 'tied', 'x<b>'),
+         jsonb_build_object('work_id', 'f', 'origin_rank', 1, 'tied', 1e20),
+         jsonb_build_object('work_id', 'g', 'origin_rank', '1', 'tied', 2),
+         jsonb_build_object('work_id', 'h', 'origin_rank', 1, 'tied', jsonb_build_array(2)))))) h;
 
 -- A row of a view over the findings names an output too.
 SELECT llmcopy_report(c) = llmcopy_report('rep_outputs', c.output_id) AS from_conflicts_view

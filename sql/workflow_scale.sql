@@ -176,6 +176,11 @@ WHERE output_table = :outputs_id AND status = 'done' ORDER BY run_id DESC LIMIT 
 
 -- Dashboards filter on the scores.
 SELECT output_id, work_id, exact, copies, candidates, tied FROM llmcopy_origins WHERE output_table = :outputs_id ORDER BY output_id::int, work_id::int;
+-- the report of output 1 puts the two tied works first and says they tie
+SELECT (SELECT count(*) FROM regexp_matches(r, 'likeliest origin, tied with 1 other work<', 'g')) AS tied_badges,
+       (SELECT array_agg(m[1] ORDER BY n) FROM regexp_matches(r, '<article class="finding" id="o1f\d+"><h3>[^&]*&middot; scale\.sc_works (\d+)</span>', 'g')
+                                               WITH ORDINALITY x(m, n)) AS works_in_order
+FROM llmcopy_report('sc_outputs', '1') r;
 SELECT work_id, outputs, origin_of FROM llmcopy_top_works WHERE corpus_table = :corpus_id ORDER BY work_id::int;
 SELECT day, scanned, reproducing FROM llmcopy_reproduction_rates(8) r
 WHERE day >= '2031-03-01' AND day < '2031-03-04' ORDER BY day;
