@@ -1699,9 +1699,30 @@ AS $$
 DECLARE
     locked regclass;
     nm record;
+    rechecked bool := false;
 BEGIN
     FOR i IN 1 .. 3 LOOP
         SELECT * INTO tbl, problem, code FROM @extschema@.llmcopy_registration_problem(kind, registration);
+        -- A table dropped or altered while it was checked (the check waits
+        -- for the other session's lock in pg_get_expr, then reads what is
+        -- left) can look broken in ways it never was: a problem of a table
+        -- that exists counts once seen again under the lock, or once the
+        -- table is gone, as that.  (Not for a relation that is not a
+        -- table, of another owner or out of the role's reach: nothing of it
+        -- is waited for.)
+        IF problem IS NOT NULL AND tbl IS NOT NULL AND NOT rechecked AND code NOT IN ('42P01', '42501', '42704', '42809') THEN
+            rechecked := true;
+            SELECT n.nspname, c.relname INTO nm FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+            IF FOUND THEN
+                BEGIN
+                    EXECUTE format('LOCK TABLE ONLY %I.%I IN ACCESS SHARE MODE', nm.nspname, nm.relname);
+                    locked := tbl;
+                EXCEPTION WHEN undefined_table OR insufficient_privilege THEN
+                    NULL;       -- gone or out of reach since: the next check says what it is
+                END;
+            END IF;
+            CONTINUE;
+        END IF;
         IF problem IS NOT NULL OR tbl = locked THEN
             IF problem IS NULL AND current_setting('transaction_isolation') <> 'read committed'
                AND (EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = tbl AND @extschema@.llmcopy_xid_committed(c.xmax))

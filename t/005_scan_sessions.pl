@@ -5,7 +5,8 @@
 # (here a lock on the corpus's index, or on the catalogue of licenses, not
 # had within lock_timeout) fails the batch and leaves its outputs pending,
 # rather than recording them as skipped, or their findings' licenses as
-# unknown, for good.
+# unknown, for good; and a corpus dropped while a scan checks it is named
+# as dropped.
 use strict;
 use warnings FATAL => 'all';
 
@@ -149,6 +150,33 @@ held_scan('the corpus\'s index rebuilt', 'outs2', q{
 	WHERE indrelid = 'works'::regclass AND NOT indisprimary \gexec
 });
 held_scan('the catalogue of licenses rewritten', 'outs3', 'LOCK TABLE llmcopy_licenses IN ACCESS EXCLUSIVE MODE');
+
+# --- the corpus dropped while a scan checks it: the check waits for the
+# dropping transaction's lock (in pg_get_expr), then reads what is left of
+# the table.  The scan fails saying the table does not exist, not that
+# its fingerprint column is wrong.
+$node->safe_psql('postgres', q{
+	CREATE TABLE works_gone (id int PRIMARY KEY, body text);
+	INSERT INTO works_gone SELECT id, body FROM works;
+	SELECT llmcopy_register_corpus('works_gone', 'id', 'body');
+});
+my ($dropper) = session();
+$dropper->query_safe('BEGIN; DROP TABLE works_gone');
+my ($gone_scan, $gone_pid) = session();
+$gone_scan->query_until(qr/started/, q{
+	SET client_min_messages = warning;
+	\echo started
+	CALL llmcopy_scan(outputs => 'outs', corpus => 'works_gone', threshold => 0.2);
+	\echo done
+});
+wait_for_lock($gone_pid, 'the scan of a corpus being dropped');
+$dropper->query_safe('COMMIT');
+$dropper->quit;
+$gone_scan->query_until(qr/done/, '');
+like($gone_scan->{stderr}, qr/corpus registration \d+ \(table public\.works_gone\) cannot be used: the table does not exist/,
+	'a corpus dropped while the scan checks it: the scan says the table does not exist');
+unlike($gone_scan->{stderr}, qr/not generated|changed/, 'and names no other problem');
+$gone_scan->quit;
 
 $node->stop;
 done_testing();
