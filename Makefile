@@ -150,6 +150,8 @@ fuzz: src/test/fuzz_core
 	printf '%s' 'mit and (apache-2.0 or GPL-2.0+ WITH Classpath-exception-2.0)|GPL-3.0-only' > fuzz-corpus/spdx-1
 	printf '%s' 'GPL-2.0-with-classpath-exception OR LicenseRef-x AND (MIT OR ISC)|MIT' > fuzz-corpus/spdx-2
 	printf '%s' 'Apache 2.0 / MIT, BSD-3-clause and GPL-2+' > fuzz-corpus/spdx-3
+	# found by the fuzzer: a code token that normalizes to nothing (U+061C)
+	printf '\000\000\000\030\330\234\221\215i@\000aand GPL-nd GPL-2+' > fuzz-corpus/empty-token
 	src/test/fuzz_core -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$$(($(FUZZ_RSS_MB) / 4)) fuzz-corpus
 

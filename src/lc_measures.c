@@ -109,23 +109,31 @@ unit_close(lc_hashset *hs)
 	hs->unit_anchors = 0;
 }
 
-/* A number or a string literal. */
+/*
+ * A number or a string literal.  (A token can normalize to nothing, a
+ * format character alone: its norm is then not to be read, and may be NULL.)
+ */
 static inline bool
 is_literal(const lc_tok *tok)
 {
-	unsigned char c = (unsigned char) tok->norm[0];
+	unsigned char c;
 
-	return tok->normlen > 0 && ((c >= '0' && c <= '9') || c == '\'' || c == '"' || c == '`');
+	if (tok->normlen == 0)
+		return false;
+	c = (unsigned char) tok->norm[0];
+	return (c >= '0' && c <= '9') || c == '\'' || c == '"' || c == '`';
 }
 
 /* A token that starts like a name: a letter, _, $ or any non-ASCII character. */
 static inline bool
 is_name(const lc_tok *tok)
 {
-	unsigned char c = (unsigned char) tok->norm[0];
+	unsigned char c;
 
-	return tok->normlen > 0 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-								c == '_' || c == '$' || c >= 0x80);
+	if (tok->normlen == 0)
+		return false;
+	c = (unsigned char) tok->norm[0];
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80;
 }
 
 static inline bool

@@ -15,6 +15,7 @@
  *    three words keeps a buffer of 64 hashes at most; and a set equals a
  *    plain one (every hash kept, then sorted) on texts of many words or
  *    lines, mostly repeated or mostly distinct.
+ * 5. A token that normalizes to nothing is taken without reading its norm.
  * Prints "N passed, N failed"; exits 1 if any failed.
  */
 #include "lc_measures.h"
@@ -322,6 +323,50 @@ test_plain(void)
 	}
 }
 
+/*
+ * 5. A token that normalizes to nothing (a format character alone, such as
+ *    U+061C) has no norm to read: the sets take it without reading one,
+ *    whether the tokenizer's buffer was allocated yet or not (it was not,
+ *    on the input a fuzzer found, and reading it crashed).
+ */
+static void
+test_empty_token(void)
+{
+	static const char found[] = "\0\0\0\x18\xd8\x9c\x91\x8di@\0aand GPL-nd GPL-2+";
+	const lc_tok empty = {NULL, 0, 0, 2, 0, 1};
+	const lc_tok semi = {";", 1, 2, 1, 1, 1};
+
+	for (int kind = 0; kind < 3; kind++)
+	{
+		lc_hashset	hs;
+
+		lc_hashset_init(&hs, "\xd8\x9c;", kind ? LC_UNITS_SEED : LC_WORDS_SEED, kind ? 1 : 0, &env, 64);
+		if (kind == 2)
+			lc_hashset_skeleton(&hs);
+		(kind ? lc_units_push : lc_words_push) (&hs, &empty);
+		(kind ? lc_units_push : lc_words_push) (&hs, &semi);
+		lc_hashset_finish(&hs);
+		CHECK(!hs.overflow && hs.nout <= (kind ? 2 : 4), "%s: an empty token taken, %zu hashes",
+			  kind == 0 ? "words" : kind == 1 ? "units" : "skeleton units", hs.nout);
+		t_release(NULL, hs.out);
+	}
+	for (int skel = 0; skel < 2; skel++)
+	{
+		char		err[256];
+		lc_hashset	hs;
+		int			rc;
+
+		lc_hashset_init(&hs, found, LC_UNITS_SEED, 2, &env, 64);
+		if (skel)
+			lc_hashset_skeleton(&hs);
+		rc = lc_tokenize(found, sizeof(found) - 1, LC_MODE_CODE, 0, &env, lc_units_push, &hs, err, sizeof(err));
+		lc_hashset_finish(&hs);
+		CHECK(rc == 0 || rc == -1, "the fuzzer's input as code units%s: tokenized (%d), %zu hashes",
+			  skel ? " of the skeleton" : "", rc, hs.nout);
+		t_release(NULL, hs.out);
+	}
+}
+
 int
 main(void)
 {
@@ -329,6 +374,7 @@ main(void)
 	test_words();
 	test_limits();
 	test_plain();
+	test_empty_token();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
