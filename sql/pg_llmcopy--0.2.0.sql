@@ -3050,6 +3050,27 @@ BEGIN
                     END;
                 END LOOP;
             END;
+            -- an output scanned again (its record deleted, its findings
+            -- kept) holds ranked findings of an earlier scan in this
+            -- corpus: they and the new ones are ranked again together, by
+            -- the signals stored, so that origin_rank stays the rank among
+            -- the output's findings (a work ranked first before and beaten
+            -- now is not left ranked first, tied with the new one)
+            IF nf > 0 THEN
+                UPDATE @extschema@.llmcopy_findings f SET origin_rank = x.new_rank
+                FROM (SELECT g.output_id, g.work_id,
+                             rank() OVER (PARTITION BY g.output_id
+                                          ORDER BY @extschema@.llmcopy_origin_key(g.longest_tokens, g.exact, g.coverage, g.weighted,
+                                                                                  g.containment, g.copies) DESC) AS new_rank
+                      FROM @extschema@.llmcopy_findings g
+                      WHERE g.output_table = o.id AND g.corpus_table = c.id AND g.output_id = ANY (claimed)
+                        AND g.origin_rank IS NOT NULL
+                        AND g.output_id IN (SELECT h.output_id FROM @extschema@.llmcopy_findings h
+                                            WHERE h.output_table = o.id AND h.corpus_table = c.id AND h.output_id = ANY (claimed)
+                                              AND h.origin_rank IS NOT NULL AND h.run_id IS DISTINCT FROM run)) x
+                WHERE f.output_table = o.id AND f.corpus_table = c.id AND (f.output_id, f.work_id) = (x.output_id, x.work_id)
+                  AND f.origin_rank IS DISTINCT FROM x.new_rank;
+            END IF;
         END IF;
         UPDATE @extschema@.llmcopy_runs x
         SET done = x.done + n, findings = x.findings + nf, skipped = x.skipped + n_skipped, batches = x.batches + 1,

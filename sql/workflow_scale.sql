@@ -199,6 +199,26 @@ SELECT count(*) AS findings, count(weighted) AS weighted,
        count(*) FILTER (WHERE (f.output_id, f.work_id, f.origin_rank) NOT IN (SELECT * FROM first_scan)) AS differ
 FROM llmcopy_findings f WHERE f.output_table = :outputs_id;
 
+-- Rescanning an output (its record deleted, its findings kept) after the
+-- corpus gained a better origin: the findings of both scans are ranked
+-- together, so the new work is ranked first alone and the one the first
+-- scan ranked first is no longer, nor counted as tied with it.
+INSERT INTO sc_works SELECT 3000, answer, 'MIT', 'better' FROM sc_outputs WHERE id = 3;
+DELETE FROM llmcopy_scanned WHERE output_table = :outputs_id AND output_id = '3';
+CALL llmcopy_scan(outputs => 'sc_outputs', corpus => 'sc_works', threshold => 0.3, weighted => false);
+SELECT work_id, longest_tokens, origin_rank FROM llmcopy_findings
+WHERE output_table = :outputs_id AND output_id = '3' ORDER BY origin_rank, work_id::int;
+SELECT count(*) FILTER (WHERE f.origin_rank IS DISTINCT FROM r.rank) AS rank_differs
+FROM llmcopy_findings f
+JOIN (SELECT g.output_id, g.work_id,
+             rank() OVER (PARTITION BY g.output_id
+                          ORDER BY llmcopy_origin_key(g.longest_tokens, g.exact, g.coverage, g.weighted, g.containment, g.copies) DESC) AS rank
+      FROM llmcopy_findings g WHERE g.output_table = :outputs_id AND g.corpus_table = :corpus_id) r
+  ON (r.output_id, r.work_id) = (f.output_id, f.work_id)
+WHERE f.output_table = :outputs_id AND f.corpus_table = :corpus_id;
+SELECT output_id, work_id, candidates, tied FROM llmcopy_origins WHERE output_table = :outputs_id AND output_id = '3';
+DELETE FROM sc_works WHERE id = 3000;
+
 -- Adopting a fingerprint column of one's own: checked for its parameters,
 -- scanned like the others, and left in place when unregistered.
 CREATE TABLE sc_own (id int PRIMARY KEY, body text, my_fp fingerprint);
