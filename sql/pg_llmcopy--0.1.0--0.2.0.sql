@@ -3359,15 +3359,17 @@ FROM llmcopy_findings f GROUP BY 1, 2, 3, 4;
 -- same text (candidates), how many are ranked first with it (tied: works
 -- equal on every signal, which nothing in the output tells apart; 1 when
 -- the origin is certain) and the scores to filter on.
+-- (Counted by a window over the findings in their key's order, so that
+-- the view stays linear in the findings however many tie; a filter on the
+-- output or the corpus is applied before the window.)
 CREATE VIEW llmcopy_origins WITH (security_invoker = true) AS
 SELECT f.output_table, f.output_id, f.corpus_table, f.work_id, f.logged_at, f.model, f.title, f.author, f.source,
        f.license, f.containment, f.weighted, f.longest_tokens, f.coverage, f.exact, f.copies,
-       n.candidates, n.tied, f.units, f.words
-FROM llmcopy_findings f
-CROSS JOIN LATERAL (
-    SELECT pg_catalog.count(*) AS candidates, pg_catalog.count(*) FILTER (WHERE g.origin_rank = 1) AS tied
-    FROM llmcopy_findings g
-    WHERE (g.output_table, g.output_id, g.corpus_table) = (f.output_table, f.output_id, f.corpus_table)) n
+       f.candidates, f.tied, f.units, f.words
+FROM (SELECT g.*, pg_catalog.count(*) OVER w AS candidates,
+             pg_catalog.count(*) FILTER (WHERE g.origin_rank = 1) OVER w AS tied
+      FROM llmcopy_findings g
+      WINDOW w AS (PARTITION BY g.output_table, g.output_id, g.corpus_table)) f
 WHERE f.origin_rank = 1;
 
 COMMENT ON VIEW llmcopy_origins IS

@@ -176,6 +176,13 @@ WHERE output_table = :outputs_id AND status = 'done' ORDER BY run_id DESC LIMIT 
 
 -- Dashboards filter on the scores.
 SELECT output_id, work_id, exact, copies, candidates, tied FROM llmcopy_origins WHERE output_table = :outputs_id ORDER BY output_id::int, work_id::int;
+-- a dashboard's filter on tied (which the planner may apply inside the
+-- view's window) keeps the same rows as filtering its materialized rows
+SELECT array_agg(output_id || ':' || work_id ORDER BY output_id::int, work_id::int) AS certain,
+       array_agg(output_id || ':' || work_id ORDER BY output_id::int, work_id::int) =
+       (SELECT array_agg(output_id || ':' || work_id ORDER BY output_id::int, work_id::int)
+        FROM (SELECT * FROM llmcopy_origins OFFSET 0) x WHERE x.output_table = :outputs_id AND x.tied = 1) AS same
+FROM llmcopy_origins WHERE output_table = :outputs_id AND tied = 1;
 -- the report of output 1 puts the two tied works first and says they tie
 SELECT (SELECT count(*) FROM regexp_matches(r, 'likeliest origin, tied with 1 other work<', 'g')) AS tied_badges,
        (SELECT array_agg(m[1] ORDER BY n) FROM regexp_matches(r, '<article class="finding" id="o1f\d+"><h3>[^&]*&middot; scale\.sc_works (\d+)</span>', 'g')
