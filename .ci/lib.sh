@@ -112,7 +112,11 @@ llmcopy_pg_config() {
 			return
 		fi
 	done
-	echo "$(bash "$(dirname "${BASH_SOURCE[0]}")/pgbuild.sh" "$major")/bin/pg_config"
+	# built once per machine; a failed build is an error, never another server
+	pc=$(bash "$(dirname "${BASH_SOURCE[0]}")/pgbuild.sh" "$major") && pc=$pc/bin/pg_config \
+		&& [ "$(llmcopy_major "$pc")" = "$major" ] \
+		|| { echo "PostgreSQL $major could not be built (.ci/pgbuild.sh $major)" >&2; return 1; }
+	echo "$pc"
 }
 
 # A copy of the working tree (tracked and untracked files, not ignored ones)

@@ -70,6 +70,9 @@ mkdir -p "$b"
 tar -xf "$tarball" -C "$b" --strip-components=1
 (
 	cd "$b"
+	# run from a make (make test-pg17): PostgreSQL's makefiles make their
+	# generated headers (utils/errcodes.h, ...) only at the top make level
+	unset MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
 	./configure --prefix="$prefix" --with-icu --enable-tap-tests --without-readline \
 		--enable-debug CFLAGS='-O2 -g' >configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }
 	make -s -j"$(nproc)" >make.log 2>&1 || { tail -n 40 make.log; exit 1; }
