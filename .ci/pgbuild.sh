@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Build a PostgreSQL major version (17, 18) from Debian's source package into
-# a cached prefix outside the checkout, once per machine:
-#   .ci/pgbuild.sh 18        -> $LLMCOPY_CACHE/pg18/bin/pg_config
+# Build a PostgreSQL major version (15, 17, 18) from Debian's source package
+# into a cached prefix outside the checkout, once per machine:
+#   .ci/pgbuild.sh 18            -> $LLMCOPY_CACHE/pg18
+#   .ci/pgbuild.sh 15 valgrind   -> $LLMCOPY_CACHE/pg15vg: built for Valgrind
+#       (USE_VALGRIND, assertions, -Og), with PostgreSQL's suppressions in
+#       its sharedir as valgrind.supp
 # The prefix is reused when its pg_config answers; contrib (pg_trgm,
 # postgres_fdw, dblink) is installed with it.  Needs root for apt.
 set -euo pipefail
 major=$1
+flavour=${2:-}
 cache=${LLMCOPY_CACHE:-/var/cache/pg_llmcopy}
-prefix=$cache/pg$major
+case $flavour in
+	'') prefix=$cache/pg$major ;;
+	valgrind) prefix=$cache/pg${major}vg ;;
+	*) echo "pgbuild: unknown flavour \"$flavour\" (valgrind)" >&2; exit 2 ;;
+esac
 if [ -x "$prefix/bin/pg_config" ] && [ -f "$prefix/.complete" ]; then
 	echo "$prefix"
 	exit 0
 fi
 case $major in
+	15) suite=bookworm ;;
 	17) suite=trixie ;;
 	18) suite=sid ;;
 	*) echo "pgbuild: no source suite known for PostgreSQL $major" >&2; exit 2 ;;
@@ -20,7 +29,9 @@ esac
 mkdir -p "$cache"
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for p in bison flex libreadline-dev zlib1g-dev libicu-dev pkg-config build-essential libipc-run-perl; do
+pkgs=(bison flex libreadline-dev zlib1g-dev libicu-dev pkg-config build-essential libipc-run-perl)
+[ "$flavour" = valgrind ] && pkgs+=(valgrind)
+for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -34,7 +45,9 @@ mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/src"
 k=/usr/share/keyrings/debian-archive-keyring.gpg
 m=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 [ -n "$m" ] || m=$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list)
-printf 'deb-src [signed-by=%s] %s trixie main\ndeb-src [signed-by=%s] %s sid main\n' "$k" "$m" "$k" "$m" >"$d/sources.list"
+for s in bookworm trixie sid; do
+	printf 'deb-src [signed-by=%s] %s %s main\n' "$k" "$m" "$s"
+done >"$d/sources.list"
 A=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
    -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
 tarball=$(ls "$d/src"/postgresql-"$major"_*.orig.tar.* 2>/dev/null | head -n 1 || true)
@@ -64,7 +77,7 @@ if [ -z "$tarball" ]; then
 	fi
 	tarball=$(ls "$d/src"/postgresql-"$major"_*.orig.tar.* | head -n 1)
 fi
-b=$cache/build-pg$major
+b=$cache/build-${prefix##*/}
 rm -rf "$b"
 mkdir -p "$b"
 tar -xf "$tarball" -C "$b" --strip-components=1
@@ -73,13 +86,24 @@ tar -xf "$tarball" -C "$b" --strip-components=1
 	# run from a make (make test-pg17): PostgreSQL's makefiles make their
 	# generated headers (utils/errcodes.h, ...) only at the top make level
 	unset MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
+	if [ "$flavour" = valgrind ]; then
+		# palloc'd chunks marked for memcheck (undefined when allocated,
+		# inaccessible when freed and past their requested size), and the
+		# server's own assertions; -Og keeps the code close to the source
+		set -- --enable-cassert CPPFLAGS=-DUSE_VALGRIND CFLAGS='-Og -g'
+	else
+		set -- CFLAGS='-O2 -g'
+	fi
 	./configure --prefix="$prefix" --with-icu --enable-tap-tests --without-readline \
-		--enable-debug CFLAGS='-O2 -g' >configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }
+		--enable-debug "$@" >configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }
 	make -s -j"$(nproc)" >make.log 2>&1 || { tail -n 40 make.log; exit 1; }
 	make -s install >>make.log 2>&1
 	make -s -C contrib -j"$(nproc)" install >>make.log 2>&1
 	# the TAP modules (PostgreSQL::Test::Cluster) for out-of-tree TAP suites
 	make -s -C src/test/perl install >>make.log 2>&1 || true
+	if [ "$flavour" = valgrind ]; then
+		cp src/tools/valgrind.supp "$("$prefix/bin/pg_config" --sharedir)/valgrind.supp"
+	fi
 ) >&2
 rm -rf "$b"
 touch "$prefix/.complete"
