@@ -61,8 +61,11 @@ llmcopy_build() {
 
 # Start a throwaway cluster on a Unix socket; exports PGHOST, PGPORT, PGUSER.
 # Stopped and removed on exit.  Extra server settings as arguments (-c ...).
+# LLMCOPY_POSTGRES names a program started in place of the postgres
+# executable (a wrapper that runs it under Valgrind, say: .ci/valgrind), and
+# LLMCOPY_PGCTL_TIMEOUT how many seconds pg_ctl waits for it (60).
 llmcopy_cluster() {
-	local bindir run
+	local bindir run exe=()
 	bindir=$($PG_CONFIG --bindir)
 	[ -x "$bindir/initdb" ] || bindir=/usr/lib/postgresql/$PG_MAJOR/bin
 	LLMCOPY_TMP=$(mktemp -d /tmp/pg_llmcopy.XXXXXX)
@@ -83,14 +86,17 @@ llmcopy_cluster() {
 	$run "$bindir/initdb" -D "$LLMCOPY_TMP/data" -E UTF8 --locale=C.UTF-8 -A trust >"$LLMCOPY_TMP/initdb.log" 2>&1 \
 		|| { cat "$LLMCOPY_TMP/initdb.log"; exit 1; }
 	export PGHOST=$LLMCOPY_TMP PGPORT=${LLMCOPY_PORT:-54329}
+	[ -n "${LLMCOPY_POSTGRES:-}" ] && exe=(-p "$LLMCOPY_POSTGRES")
 	$run "$bindir/pg_ctl" -D "$LLMCOPY_TMP/data" -l "$LLMCOPY_TMP/server.log" -w \
+		-t "${LLMCOPY_PGCTL_TIMEOUT:-60}" "${exe[@]}" \
 		-o "-k $LLMCOPY_TMP -p $PGPORT -c listen_addresses='' -c fsync=off $*" start >/dev/null \
 		|| { cat "$LLMCOPY_TMP/server.log"; exit 1; }
 }
 
 llmcopy_cluster_stop() {
 	if [ -n "${LLMCOPY_TMP:-}" ] && [ -d "$LLMCOPY_TMP/data" ]; then
-		$LLMCOPY_PGRUN "$LLMCOPY_PGBIN/pg_ctl" -D "$LLMCOPY_TMP/data" -m immediate stop >/dev/null 2>&1 || true
+		$LLMCOPY_PGRUN "$LLMCOPY_PGBIN/pg_ctl" -D "$LLMCOPY_TMP/data" -t "${LLMCOPY_PGCTL_TIMEOUT:-60}" \
+			-m immediate stop >/dev/null 2>&1 || true
 		rm -rf "$LLMCOPY_TMP"
 	fi
 }
