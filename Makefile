@@ -175,6 +175,12 @@ demo:
 test-crash:
 	bash test/redteam/crash.sh
 
+# The regression tests under Valgrind's memcheck, on a PostgreSQL 15 built for
+# it once per machine (build/pg15vg); VALGRIND_TESTS=all, or test names, for
+# other tests than the default set of .ci/valgrind
+test-valgrind:
+	bash .ci/valgrind
+
 # the HTML reports rendered in headless Chromium and checked as a reader sees them
 test-report:
 	bash test/report/run
@@ -209,7 +215,7 @@ test-dist:
 test-package:
 	bash .ci/package
 
-.PHONY: unitcheck fuzz test prove test-upgrade test-report test-crash test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
+.PHONY: unitcheck fuzz test prove test-upgrade test-report test-crash test-valgrind test-pgupgrade test-citus test-fdw demo dist test-dist test-package $(addprefix test-pg,$(PG_MAJORS)) $(addprefix test-upgrade-pg,$(PG_MAJORS))
 # on Citus (a coordinator and two workers) and on postgres_fdw shards,
 # against a single node with the same data (README, Scaling out)
 test-citus:
