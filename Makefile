@@ -92,6 +92,7 @@ REGRESS = \
 	scan_unregister \
 	redteam_name_reuse \
 	redteam_foreign_owner_oid \
+	redteam_plan_time \
 	sketch_memo
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 

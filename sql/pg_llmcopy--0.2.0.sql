@@ -1560,6 +1560,61 @@ BEGIN
     END IF;
 END $$;
 
+-- Why reading a table as the current role could run code of another role
+-- (NULL when it cannot).  Planning a query on a table simplifies the
+-- expressions of its indexes and their predicates, of its extended
+-- statistics, of its partition key and of its CHECK constraints (and those
+-- of its partitions and inheritance children): it calls every IMMUTABLE
+-- function in them whose arguments are constants, and inlines functions
+-- written in SQL (whatever their volatility) to do the same with their
+-- bodies, as the role that plans.  A function marked IMMUTABLE in an
+-- index's WHERE clause runs as whoever scans the table, whatever it does
+-- (it may call a volatile one).  So an IMMUTABLE or SQL function (or
+-- operator's function) named there must belong to a superuser or to the
+-- current role, unless the current role owns the table; other functions
+-- (a CHECK constraint's PL/pgSQL validation) run only when rows are
+-- written.
+CREATE FUNCTION llmcopy_foreign_code(tbl regclass) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    me oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user);
+    f record;
+BEGIN
+    IF (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) = me THEN
+        RETURN NULL;
+    END IF;
+    WITH RECURSIVE tree(relid) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhrelid FROM tree JOIN pg_inherits i ON i.inhparent = tree.relid),
+    obj(classid, objid) AS (
+        SELECT 'pg_class'::regclass::oid, tree.relid FROM tree
+        UNION ALL
+        SELECT 'pg_class'::regclass::oid, x.indexrelid FROM tree JOIN pg_index x ON x.indrelid = tree.relid
+        UNION ALL
+        SELECT 'pg_statistic_ext'::regclass::oid, s.oid FROM tree JOIN pg_statistic_ext s ON s.stxrelid = tree.relid
+        UNION ALL
+        SELECT 'pg_constraint'::regclass::oid, k.oid FROM tree JOIN pg_constraint k ON k.conrelid = tree.relid),
+    fn(fid) AS (
+        SELECT CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid
+                    ELSE (SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid = d.refobjid) END
+        FROM obj JOIN pg_depend d ON d.classid = obj.classid AND d.objid = obj.objid
+        WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass))
+    SELECT p.oid::regprocedure AS fn, pg_get_userbyid(p.proowner) AS owner INTO f
+    FROM fn JOIN pg_proc p ON p.oid = fn.fid JOIN pg_roles r ON r.oid = p.proowner
+    WHERE NOT r.rolsuper AND p.proowner <> me
+      AND (p.provolatile = 'i' OR p.prolang = (SELECT l.oid FROM pg_language l WHERE l.lanname = 'sql'))
+    ORDER BY p.oid::regprocedure::text
+    LIMIT 1;
+    IF FOUND THEN
+        RETURN format('an index, statistics object, partition key or constraint of it calls function %s of role %I, which would run as role %I',
+                      f.fn, f.owner, current_user);
+    END IF;
+    RETURN NULL;
+END $$;
+
 -- Why a registration cannot be scanned now, by the current role (NULL if
 -- it can), and its table if it exists.  The checks: the table exists under
 -- its registered name and is a plain or partitioned table; each registered
@@ -1651,6 +1706,11 @@ BEGIN
        AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
        AND (rel.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) OR rel.relforcerowsecurity) THEN
         problem := format('it has row-level security, whose policies would run as role %I', current_user);
+        code := '42501';
+        RETURN;
+    END IF;
+    problem := @extschema@.llmcopy_foreign_code(tbl);
+    IF problem IS NOT NULL THEN
         code := '42501';
     END IF;
 END $$;
@@ -1909,6 +1969,13 @@ BEGIN
         RAISE EXCEPTION 'cannot register table %: it has row-level security, whose policies would run as role %', tbl, current_user
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'Register it as its owner, or as a role with BYPASSRLS.';
+    END IF;
+    -- (nor the functions of its indexes, statistics, partition key or
+    -- constraints, which planning a read of it calls)
+    IF @extschema@.llmcopy_foreign_code(tbl) IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot register table %: %', tbl, @extschema@.llmcopy_foreign_code(tbl)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Register it as its owner.';
     END IF;
     schema_name := rel.nspname;
     table_name := rel.relname;
