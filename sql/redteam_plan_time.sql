@@ -11,14 +11,17 @@
 -- as the reader of a report, and did what it liked through a volatile
 -- function it called (here it counts on a sequence, which a rollback does
 -- not undo).  No check looked at them.
+-- ALTER EXTENSION pg_llmcopy UPDATE from 0.1.0 ran it as the superuser
+-- that updates.
 -- Fix: a registration whose table (or a partition) has an index,
 -- statistics object, partition key or constraint that names a function of
 -- a role other than a superuser or the current one cannot be scanned,
 -- registered or reported on by any role but the table's owner
 -- (llmcopy_foreign_code).
 SET client_min_messages = warning;
-DROP ROLE IF EXISTS regress_redteam_powner, regress_redteam_pscan, regress_redteam_pread;
+DROP ROLE IF EXISTS regress_redteam_powner, regress_redteam_pscan, regress_redteam_pread, regress_redteam_psuper;
 RESET client_min_messages;
+CREATE ROLE regress_redteam_psuper SUPERUSER;   -- (a DBA, whatever the suite's own role is called)
 CREATE ROLE regress_redteam_powner;
 CREATE ROLE regress_redteam_pscan;
 CREATE ROLE regress_redteam_pread;
@@ -104,9 +107,10 @@ CREATE STATISTICS rt_pt.spy ON (id + rt_pt.imm()::int), body FROM rt_pt.outputs;
 CREATE TABLE rt_pt.more (id int PRIMARY KEY, body text, at timestamptz);
 CREATE STATISTICS rt_pt.spy2 ON (id + rt_pt.imm()::int), body FROM rt_pt.more;
 SELECT setval('rt_pt.hits', 1, false) IS NOT NULL AS counter_reset;
-RESET ROLE;
+SET ROLE regress_redteam_psuper;
 SELECT kind, problem FROM llmcopy_registrations WHERE id IN (:rt_pt_corpus, :rt_pt_outputs) ORDER BY kind;
 SELECT llmcopy_register_outputs('rt_pt.more', 'id', 'body', 'at');
+RESET ROLE;
 SELECT is_called AS hostile_code_ran FROM rt_pt.hits;
 
 -- 3. A partitioned table: a partition key that calls her function, and a
@@ -128,6 +132,7 @@ CREATE TABLE rt_pt.pv1 PARTITION OF rt_pt.pv (CONSTRAINT valid CHECK (rt_pt.esc(
 GRANT SELECT ON rt_pt.pw, rt_pt.pv TO regress_redteam_pscan;
 SELECT setval('rt_pt.hits', 1, false) IS NOT NULL AS counter_reset;
 RESET ROLE;
+SET ROLE regress_redteam_psuper;
 SELECT t, llmcopy_foreign_code(t) FROM unnest('{rt_pt.pk, rt_pt.pc, rt_pt.pc1, rt_pt.pw, rt_pt.pv, rt_pt.works, rt_pt.outputs}'::regclass[]) t;
 -- (what the checks stand for: planning a read of pw runs her code, of pv not)
 SET ROLE regress_redteam_pscan;
@@ -142,6 +147,57 @@ SET ROLE regress_redteam_powner;
 SELECT t, llmcopy_foreign_code(t) FROM unnest('{rt_pt.pk, rt_pt.pc}'::regclass[]) t;
 RESET ROLE;
 
+-- 4. ALTER EXTENSION pg_llmcopy UPDATE from 0.1.0, which a superuser runs
+-- and which reads each outputs table registered under 0.1.0 (to record
+-- what its watermark covers): her partial index made her superuser.
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS regress_redteam_plan_upgrade;
+RESET client_min_messages;
+SELECT current_database() AS origdb \gset
+CREATE DATABASE regress_redteam_plan_upgrade TEMPLATE template0 ENCODING 'UTF8';
+\c regress_redteam_plan_upgrade
+CREATE EXTENSION pg_llmcopy VERSION '0.1.0';
+CREATE SCHEMA rt AUTHORIZATION regress_redteam_powner;
+SET ROLE regress_redteam_powner;
+CREATE SEQUENCE rt.hits;
+GRANT USAGE ON SCHEMA rt TO PUBLIC;
+GRANT USAGE ON SEQUENCE rt.hits TO PUBLIC;
+CREATE FUNCTION rt.esc() RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nextval('rt.hits');
+    BEGIN
+        ALTER ROLE regress_redteam_powner SUPERUSER;
+    EXCEPTION WHEN insufficient_privilege THEN NULL;
+    END;
+    RETURN true;
+END $$;
+CREATE FUNCTION rt.imm() RETURNS bool LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN rt.esc();
+END $$;
+CREATE TABLE rt.outputs (id int PRIMARY KEY, body text, at timestamptz);
+INSERT INTO rt.outputs VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long', now() - interval '1 day');
+RESET ROLE;
+CREATE TABLE works (id int PRIMARY KEY, body text);
+INSERT INTO works VALUES (1, 'the quick brown fox jumps over the lazy dog again and again, all day long');
+SELECT llmcopy_register_corpus('works', 'id', 'body') IS NOT NULL AS registered;
+SET client_min_messages = warning;
+SELECT llmcopy_register_outputs('rt.outputs', 'id', 'body', 'at') IS NOT NULL AS registered;
+CALL llmcopy_scan(threshold => 0.1);
+RESET client_min_messages;
+SELECT count(*) AS watermarks FROM llmcopy_watermarks;
+SET ROLE regress_redteam_powner;
+CREATE INDEX outputs_spy ON rt.outputs (id) WHERE rt.imm();
+RESET ROLE;
+SELECT setval('rt.hits', 1, false) IS NOT NULL AS counter_reset;
+SET ROLE regress_redteam_psuper;
+ALTER EXTENSION pg_llmcopy UPDATE;
+RESET ROLE;
+SELECT is_called AS hostile_code_ran FROM rt.hits;
+SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_redteam_powner';
+\c :origdb
+DROP DATABASE regress_redteam_plan_upgrade;
+
 -- clean up
 DELETE FROM llmcopy_runs WHERE corpus_table = :rt_pt_corpus;
 DELETE FROM llmcopy_output_tables WHERE id = :rt_pt_outputs;
@@ -149,4 +205,4 @@ DELETE FROM llmcopy_corpus_tables WHERE id = :rt_pt_corpus;
 DROP SCHEMA rt_pt CASCADE;
 SELECT llmcopy_revoke('regress_redteam_pscan');
 SELECT llmcopy_revoke('regress_redteam_pread');
-DROP ROLE regress_redteam_powner, regress_redteam_pscan, regress_redteam_pread;
+DROP ROLE regress_redteam_powner, regress_redteam_pscan, regress_redteam_pread, regress_redteam_psuper;
