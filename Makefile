@@ -93,6 +93,7 @@ REGRESS = \
 	redteam_name_reuse \
 	redteam_foreign_owner_oid \
 	redteam_plan_time \
+	redteam_row_security \
 	sketch_memo
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 

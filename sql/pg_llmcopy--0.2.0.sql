@@ -1856,13 +1856,22 @@ FROM (SELECT 'corpus' AS kind, c.id, c.schema_name, c.table_name, c.registered_a
      LATERAL llmcopy_registration_problem(r.kind, r.id) p;
 
 -- Whether the current role may read the table of a schema and a name
--- (USAGE on the schema, SELECT on the table); false when there is none.
+-- (USAGE on the schema, SELECT on the table), every row of it: a role that
+-- the table's row-level security keeps to some rows (a tenant of a shared
+-- log) may not, since findings and scan records name and quote the rows
+-- it may not see; false when there is none.  Its owner (and a member of
+-- the owner role) unless the table forces row-level security, a superuser
+-- and a role with BYPASSRLS read every row.
 CREATE FUNCTION llmcopy_may_read(schema_name name, table_name name) RETURNS bool
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
     SELECT coalesce(pg_catalog.bool_and(pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
-                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')), false)
+                                        AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                                        AND (NOT c.relrowsecurity
+                                             OR (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r
+                                                 WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+                                             OR NOT c.relforcerowsecurity AND pg_catalog.pg_has_role(c.relowner, 'USAGE'))), false)
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = schema_name AND c.relname = table_name;
 END;
