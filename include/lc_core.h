@@ -274,6 +274,9 @@ extern void lc_sort_u64(uint64_t *a, size_t n, const lc_env *env);
 extern size_t lc_sort_unique_u64(uint64_t *a, size_t n, const lc_env *env);
 extern size_t lc_intersect_count(const uint64_t *a, size_t na,
 								 const uint64_t *b, size_t nb);
+/* Whether the two share an element: the merge stops at the first one. */
+extern bool lc_intersect_any(const uint64_t *a, size_t na,
+							 const uint64_t *b, size_t nb);
 extern size_t lc_union(const uint64_t *a, size_t na, const uint64_t *b,
 					   size_t nb, uint64_t *out);
 extern size_t lc_intersect(const uint64_t *a, size_t na, const uint64_t *b,

@@ -3,13 +3,13 @@
  * tick() (pure C).
  *
  * The merges themselves (lc_union, lc_intersect, lc_difference,
- * lc_intersect_count) run without a tick.  lc_set_op cuts both inputs
- * into blocks by value: a block takes at most LC_TICK_WORK elements of each
- * side below a split value v, chosen as the first element left out on
- * either side, so every element of a block is smaller than every element
- * after it on both sides.  The operation of the whole is then the
- * concatenation of the operations of the blocks, and a tick comes between
- * blocks.
+ * lc_intersect_count, lc_intersect_any) run without a tick.  lc_set_op
+ * cuts both inputs into blocks by value: a block takes at most LC_TICK_WORK
+ * elements of each side below a split value v, chosen as the first element
+ * left out on either side, so every element of a block is smaller than
+ * every element after it on both sides.  The operation of the whole is then
+ * the concatenation of the operations of the blocks, and a tick comes
+ * between blocks.
  */
 #include "lc_core.h"
 
@@ -68,7 +68,7 @@ lc_set_op(lc_set_kind op, const uint64_t *a, size_t na, const uint64_t *b, size_
 				n += lc_intersect_count(a + i, ia - i, b + j, jb - j);
 				break;
 			case LC_SET_OVERLAP:
-				if (lc_intersect_count(a + i, ia - i, b + j, jb - j) > 0)
+				if (lc_intersect_any(a + i, ia - i, b + j, jb - j))
 					return 1;
 				break;
 		}

@@ -289,6 +289,26 @@ lc_intersect_count(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 	return c;
 }
 
+bool
+lc_intersect_any(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t		i = 0,
+				j = 0;
+
+	while (i < na && j < nb)
+	{
+		uint64_t	x = a[i],
+					y = b[j];
+
+		if (x == y)
+			return true;
+		/* without a branch on the order, which random hashes would mispredict */
+		i += x < y;
+		j += y < x;
+	}
+	return false;
+}
+
 size_t
 lc_union(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out)
 {

@@ -846,6 +846,17 @@ test_sets(void)
 				out[16];
 
 	CHECK(lc_intersect_count(a, 4, b, 5) == 2, "intersect count");
+	{
+		uint64_t	c[] = {0, 2, 4, 6, 8, 10},
+					d[] = {9, 10},
+					e[] = {UINT64_MAX};
+
+		CHECK(lc_intersect_any(a, 4, b, 5) && lc_intersect_any(b, 5, a, 4) &&
+			  !lc_intersect_any(a, 4, c, 6) && !lc_intersect_any(c, 6, a, 4) &&
+			  lc_intersect_any(c, 6, d, 2) && lc_intersect_any(d, 2, c, 6) &&
+			  !lc_intersect_any(a, 0, b, 5) && !lc_intersect_any(a, 4, b, 0) &&
+			  !lc_intersect_any(e, 1, c, 6) && lc_intersect_any(e, 1, e, 1), "intersect any");
+	}
 	CHECK(lc_union(a, 4, b, 5, out) == 7 && out[6] == 9, "union");
 	CHECK(lc_intersect(a, 4, b, 5, out) == 2 && out[0] == 3 && out[1] == 5, "intersect");
 	CHECK(lc_difference(a, 4, b, 5, out) == 2 && out[0] == 1 && out[1] == 7, "difference");
