@@ -1920,8 +1920,14 @@ END;
 -- Row-level security: a role reads and writes the workflow's rows of the
 -- tables it may read, and writes no others.  Findings, scan records and
 -- boilerplate sets hold the texts' content (excerpts, hashes): a role sees
--- only those of the tables it may read.  Registrations and runs name tables
--- (as the system catalogue does, to everyone) and are seen whole; a row a
+-- only those of the tables it may read.  Registrations name tables (as
+-- the system catalogue does, to everyone) and are seen whole.  A run counts
+-- what its scan found, so a role sees the runs of the pairs of tables it
+-- may read, and those of the call its own session runs (holding the run's
+-- advisory lock: a scan reads its run after the registration is removed);
+-- otherwise a role that registers a corpus of
+-- guessed texts would learn from the nightly scan's counts whether outputs
+-- it may not read hold them.  A row a
 -- role inserts, changes or deletes must name tables it may read, before and
 -- after the change, so an administrator cannot point another table's
 -- registration at a table of its own, delete it (and its findings with
@@ -1948,7 +1954,11 @@ ALTER TABLE llmcopy_scanned ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_scanned
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_runs ENABLE ROW LEVEL SECURITY;
-CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT USING (true);
+CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT
+    USING (pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+           AND lock_key::oid IN (SELECT l.objid FROM pg_catalog.pg_locks l
+                                 WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+                                   AND l.classid OPERATOR(pg_catalog.=) 1819045219::oid AND l.objsubid OPERATOR(pg_catalog.=) 2));
 CREATE POLICY llmcopy_readable ON llmcopy_runs
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 

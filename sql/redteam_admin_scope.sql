@@ -39,12 +39,18 @@ SET client_min_messages = warning;
 CALL llmcopy_scan(outputs => 'rt_as_secret', corpus => 'rt_as_works', threshold => 0.1);
 RESET client_min_messages;
 SELECT count(*) AS secret_findings FROM llmcopy_findings WHERE output_table = :rt_as_secret;
+SELECT count(*) AS runs, sum(findings) AS findings_counted FROM llmcopy_runs WHERE output_table = :rt_as_secret;
 
 -- Eve, an administrator, owns a table of her own.
 SELECT set_config('rt.private', :'rt_as_private', false) IS NOT NULL AS noted;
 SET ROLE regress_redteam_eve;
 CREATE TABLE rt_as.decoy (id int PRIMARY KEY, body text, at timestamptz);
 SELECT count(*) AS visible FROM llmcopy_findings WHERE output_table = :rt_as_secret;
+-- nor the scan's counts for the secret outputs against the corpus she may
+-- read: with a corpus of guessed texts, its findings would say whether the
+-- secret outputs hold them (the superuser saw the run)
+SELECT count(*) AS runs_visible, coalesce(sum(findings), 0) AS findings_counted
+FROM llmcopy_runs WHERE output_table = :rt_as_secret;
 -- she sees every registration (they name tables, as the catalogue does),
 -- and administers those of the tables she may read
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE table_name LIKE 'rt_as%' ORDER BY 1, 2;

@@ -142,7 +142,13 @@ DELETE FROM llmcopy_corpus_tables WHERE id = :w3;
 SELECT count(*) AS batches FROM llmcopy_scan_pending(:r3);
 SELECT llmcopy_scan_batch(:r3, ARRAY['1', '2']);
 SELECT llmcopy_scan_end(:r3);
+-- once its call has ended and its registration is gone, the run (whose
+-- counts are of the scan's findings) is no role's to see but the
+-- extension owner's and a superuser's
+SELECT count(*) AS runs_seen FROM llmcopy_runs WHERE run_id = :r3;
+RESET ROLE;
 SELECT status, problem FROM llmcopy_runs WHERE run_id = :r3;
+SET ROLE regress_unreg_admin;
 -- the scan's lock was let go
 SELECT count(*) AS scan_locks FROM pg_locks WHERE locktype = 'advisory' AND classid = 1819045219 AND pid = pg_backend_pid();
 
@@ -171,7 +177,9 @@ DELETE FROM llmcopy_output_tables WHERE id = :d;
 SET ROLE regress_unreg_admin;
 SELECT count(*) AS batches FROM llmcopy_scan_pending(:r4);
 SELECT llmcopy_scan_end(:r4);
+RESET ROLE;
 SELECT status, finished_at IS NOT NULL AS finished, problem FROM llmcopy_runs WHERE run_id = :r4;
+SET ROLE regress_unreg_admin;
 SELECT count(*) AS scan_locks FROM pg_locks WHERE locktype = 'advisory' AND classid = 1819045219 AND pid = pg_backend_pid();
 -- the trigger's function is the extension's: no role attaches it to a
 -- table of its own, where its deletes would end the runs of any registration
