@@ -1571,9 +1571,9 @@ END $$;
 -- index's WHERE clause runs as whoever scans the table, whatever it does
 -- (it may call a volatile one).  So an IMMUTABLE or SQL function (or
 -- operator's function) named there must belong to a superuser or to the
--- current role, unless the current role owns the table; other functions
--- (a CHECK constraint's PL/pgSQL validation) run only when rows are
--- written.
+-- current role, unless the current role owns the table (or the partition
+-- or child) it belongs to; other functions (a CHECK constraint's PL/pgSQL
+-- validation) run only when rows are written.
 CREATE FUNCTION llmcopy_foreign_code(tbl regclass) RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -1582,21 +1582,22 @@ DECLARE
     me oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user);
     f record;
 BEGIN
-    IF (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) = me THEN
-        RETURN NULL;
-    END IF;
+    -- (a partition or child of another owner than its parent's is looked
+    -- at apart: its indexes are planned with the parent's)
     WITH RECURSIVE tree(relid) AS (
         SELECT tbl::oid
         UNION
         SELECT i.inhrelid FROM tree JOIN pg_inherits i ON i.inhparent = tree.relid),
+    theirs(relid) AS (
+        SELECT tree.relid FROM tree JOIN pg_class c ON c.oid = tree.relid WHERE c.relowner <> me),
     obj(classid, objid) AS (
-        SELECT 'pg_class'::regclass::oid, tree.relid FROM tree
+        SELECT 'pg_class'::regclass::oid, theirs.relid FROM theirs
         UNION ALL
-        SELECT 'pg_class'::regclass::oid, x.indexrelid FROM tree JOIN pg_index x ON x.indrelid = tree.relid
+        SELECT 'pg_class'::regclass::oid, x.indexrelid FROM theirs JOIN pg_index x ON x.indrelid = theirs.relid
         UNION ALL
-        SELECT 'pg_statistic_ext'::regclass::oid, s.oid FROM tree JOIN pg_statistic_ext s ON s.stxrelid = tree.relid
+        SELECT 'pg_statistic_ext'::regclass::oid, s.oid FROM theirs JOIN pg_statistic_ext s ON s.stxrelid = theirs.relid
         UNION ALL
-        SELECT 'pg_constraint'::regclass::oid, k.oid FROM tree JOIN pg_constraint k ON k.conrelid = tree.relid),
+        SELECT 'pg_constraint'::regclass::oid, k.oid FROM theirs JOIN pg_constraint k ON k.conrelid = theirs.relid),
     fn(fid) AS (
         SELECT CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid
                     ELSE (SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid = d.refobjid) END
@@ -1833,7 +1834,7 @@ BEGIN
                                   format('If the table''s owner was changed on purpose (ALTER TABLE ... OWNER TO), the extension''s owner or a superuser records it: UPDATE %s.%I SET table_owner = %L WHERE id = %s. Otherwise it is another table: remove the registration, DELETE FROM %1$s.%2$I WHERE id = %4$s.',
                                          '@extschema@', CASE kind WHEN 'outputs' THEN 'llmcopy_output_tables' ELSE 'llmcopy_corpus_tables' END,
                                          (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = p.tbl), registration)
-                              WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security, as its owner).'
+                              WHEN p.code = '42501' THEN 'Scan it as a role that may read it (and, with row-level security or functions of another role in its indexes, statistics, partition key or constraints, as its owner).'
                               WHEN p.code = '42P10' THEN format('Give the table a primary key on its id column, or remove the registration: DELETE FROM %s.llmcopy_output_tables WHERE id = %s.',
                                                                 '@extschema@', registration)
                               WHEN p.code = '55000' THEN format('Fill them: CALL %s.llmcopy_fill(%L).', '@extschema@', p.tbl::text)

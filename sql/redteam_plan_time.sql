@@ -146,6 +146,25 @@ SELECT is_called AS hostile_code_ran FROM rt_pt.hits;
 SET ROLE regress_redteam_powner;
 SELECT t, llmcopy_foreign_code(t) FROM unnest('{rt_pt.pk, rt_pt.pc}'::regclass[]) t;
 RESET ROLE;
+-- A partitioned table of the scanning role with a partition of hers (a
+-- tenant's), whose partial index calls her function: planning a read of
+-- the parent plans her partition's indexes, so the parent's owner is not
+-- spared the check of its partitions of other owners.
+CREATE SCHEMA rt_ps AUTHORIZATION regress_redteam_pscan;
+CREATE TABLE rt_ps.own (id int NOT NULL, body text) PARTITION BY LIST (id);
+ALTER TABLE rt_ps.own OWNER TO regress_redteam_pscan;
+CREATE TABLE rt_ps.tenant PARTITION OF rt_ps.own FOR VALUES IN (1);
+ALTER TABLE rt_ps.tenant OWNER TO regress_redteam_powner;
+GRANT USAGE, CREATE ON SCHEMA rt_ps TO regress_redteam_powner;
+SET ROLE regress_redteam_powner;
+CREATE INDEX tenant_spy ON rt_ps.tenant (id) WHERE rt_pt.imm();
+SELECT setval('rt_pt.hits', 1, false) IS NOT NULL AS counter_reset;
+SET ROLE regress_redteam_pscan;
+SELECT llmcopy_foreign_code('rt_ps.own') AS parent_of_the_scanner;
+SELECT count(*) AS own_rows FROM rt_ps.own WHERE body = 'x';
+RESET ROLE;
+SELECT is_called AS hostile_code_ran FROM rt_pt.hits;
+DROP SCHEMA rt_ps CASCADE;
 
 -- 4. ALTER EXTENSION pg_llmcopy UPDATE from 0.1.0, which a superuser runs
 -- and which reads each outputs table registered under 0.1.0 (to record
