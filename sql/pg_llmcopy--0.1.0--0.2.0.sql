@@ -2064,8 +2064,20 @@ ALTER TABLE llmcopy_scanned ENABLE ROW LEVEL SECURITY;
 CREATE POLICY llmcopy_readable ON llmcopy_scanned
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 ALTER TABLE llmcopy_runs ENABLE ROW LEVEL SECURITY;
+-- The start of the current session's backend, for the runs' policy: a run
+-- is its session's while this backend, started before the run, holds the
+-- call's advisory lock (a later backend given the same process id, with
+-- the lock's key read in pg_locks, is not).  As the extension's owner
+-- (SECURITY DEFINER): pg_stat_activity shows a backend's start only to
+-- roles with the rights of its session's user, which a role set by SET
+-- ROLE may not have.  It takes nothing and tells nothing of other sessions.
+CREATE FUNCTION llmcopy_backend_start() RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT a.backend_start FROM pg_catalog.pg_stat_activity a WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid() $$;
 CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT
     USING (pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+           AND started_at OPERATOR(pg_catalog.>=) llmcopy_backend_start()
            AND lock_key::oid IN (SELECT l.objid FROM pg_catalog.pg_locks l
                                  WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
                                    AND l.classid OPERATOR(pg_catalog.=) 1819045219::oid AND l.objsubid OPERATOR(pg_catalog.=) 2));

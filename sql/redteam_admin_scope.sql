@@ -51,6 +51,23 @@ SELECT count(*) AS visible FROM llmcopy_findings WHERE output_table = :rt_as_sec
 -- secret outputs hold them (the superuser saw the run)
 SELECT count(*) AS runs_visible, coalesce(sum(findings), 0) AS findings_counted
 FROM llmcopy_runs WHERE output_table = :rt_as_secret;
+-- nor as a later backend given the scanning backend's process id, holding
+-- the call's advisory lock (whose key pg_locks shows): played by this
+-- session, the run made to name it as an earlier backend's, then its own
+RESET ROLE;
+SELECT pg_advisory_lock(1819045219, 424242);
+UPDATE llmcopy_runs SET pid = pg_backend_pid(), lock_key = 424242,
+    started_at = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) - interval '1 minute'
+WHERE output_table = :rt_as_secret;
+SET ROLE regress_redteam_eve;
+SELECT count(*) AS runs_of_an_earlier_backend FROM llmcopy_runs WHERE output_table = :rt_as_secret;
+RESET ROLE;
+UPDATE llmcopy_runs SET started_at = clock_timestamp() WHERE output_table = :rt_as_secret;
+SET ROLE regress_redteam_eve;
+SELECT count(*) AS runs_of_its_own_call FROM llmcopy_runs WHERE output_table = :rt_as_secret;
+RESET ROLE;
+SELECT pg_advisory_unlock(1819045219, 424242);
+SET ROLE regress_redteam_eve;
 -- she sees every registration (they name tables, as the catalogue does),
 -- and administers those of the tables she may read
 SELECT kind, table_name, problem FROM llmcopy_registrations WHERE table_name LIKE 'rt_as%' ORDER BY 1, 2;
