@@ -1599,9 +1599,9 @@ BEGIN
         UNION ALL
         SELECT 'pg_constraint'::regclass::oid, k.oid FROM theirs JOIN pg_constraint k ON k.conrelid = theirs.relid),
     fn(fid) AS (
-        SELECT CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid
-                    ELSE (SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid = d.refobjid) END
+        SELECT coalesce(o.oprcode::oid, d.refobjid)
         FROM obj JOIN pg_depend d ON d.classid = obj.classid AND d.objid = obj.objid
+             LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
         WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass))
     SELECT p.oid::regprocedure AS fn, pg_get_userbyid(p.proowner) AS owner INTO f
     FROM fn JOIN pg_proc p ON p.oid = fn.fid JOIN pg_roles r ON r.oid = p.proowner
@@ -1966,12 +1966,22 @@ CREATE FUNCTION llmcopy_backend_start() RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT a.backend_start FROM pg_catalog.pg_stat_activity a WHERE a.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid() $$;
+-- The keys of the scans' advisory locks (1819045219, key) this backend holds
+-- (pg_locks shows a key as an oid: a negative one, which another caller of
+-- pg_advisory_lock may take, as its value plus 2^32).
+CREATE FUNCTION llmcopy_scan_keys_held() RETURNS SETOF int
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT (l.objid::int8 OPERATOR(pg_catalog.-) CASE WHEN l.objid::int8 OPERATOR(pg_catalog.>) 2147483647 THEN 4294967296 ELSE 0::int8 END)::int
+    FROM pg_catalog.pg_locks l
+    WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+      AND l.classid OPERATOR(pg_catalog.=) 1819045219::oid AND l.objsubid OPERATOR(pg_catalog.=) 2;
+END;
 CREATE POLICY llmcopy_visible ON llmcopy_runs FOR SELECT
     USING (pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
            AND started_at OPERATOR(pg_catalog.>=) llmcopy_backend_start()
-           AND lock_key::oid IN (SELECT l.objid FROM pg_catalog.pg_locks l
-                                 WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
-                                   AND l.classid OPERATOR(pg_catalog.=) 1819045219::oid AND l.objsubid OPERATOR(pg_catalog.=) 2));
+           AND lock_key IN (SELECT llmcopy_scan_keys_held()));
 CREATE POLICY llmcopy_readable ON llmcopy_runs
     USING (output_table IN (SELECT llmcopy_readable('outputs'::text)) AND corpus_table IN (SELECT llmcopy_readable('corpus'::text)));
 
@@ -1983,6 +1993,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     rel record;
+    foreign_code text;
 BEGIN
     SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relowner INTO rel
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
@@ -2004,8 +2015,9 @@ BEGIN
     END IF;
     -- (nor the functions of its indexes, statistics, partition key or
     -- constraints, which planning a read of it calls)
-    IF @extschema@.llmcopy_foreign_code(tbl) IS NOT NULL THEN
-        RAISE EXCEPTION 'cannot register table %: %', tbl, @extschema@.llmcopy_foreign_code(tbl)
+    foreign_code := @extschema@.llmcopy_foreign_code(tbl);
+    IF foreign_code IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot register table %: %', tbl, foreign_code
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'Register it as its owner.';
     END IF;
@@ -2782,9 +2794,7 @@ BEGIN
                             AND l.objsubid = 2 AND l.granted AND l.pid = y.pid AND l.pid <> pg_backend_pid())
         FOR UPDATE OF y SKIP LOCKED);
     LOOP
-        s := (SELECT l.objid::int8::int FROM pg_locks l
-              WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid() AND l.classid = 1819045219::oid AND l.objsubid = 2
-              LIMIT 1);
+        s := (SELECT k FROM @extschema@.llmcopy_scan_keys_held() k LIMIT 1);
         EXIT WHEN s IS NULL;
         PERFORM pg_advisory_unlock(1819045219, s);
     END LOOP;
