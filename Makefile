@@ -42,7 +42,8 @@ OBJS = \
 	src/lc_spdx_data.o \
 	src/measures.o \
 	src/lc_measures.o \
-	src/fp_trigger.o
+	src/fp_trigger.o \
+	src/scan_locks.o
 
 # the install script of every release, and the upgrade scripts between them
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)

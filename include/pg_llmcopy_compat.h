@@ -28,6 +28,16 @@
 #endif
 
 /*
+ * 16 folded the ACL checks of each catalog into object_aclcheck(); before,
+ * a schema's (the only one pg_llmcopy asks for) was pg_namespace_aclcheck().
+ * The caller includes utils/acl.h and catalog/pg_namespace.h.
+ */
+#if PG_VERSION_NUM < 160000
+#define object_aclcheck(classid, objectid, roleid, mode) \
+	(AssertMacro((classid) == NamespaceRelationId), pg_namespace_aclcheck((objectid), (roleid), (mode)))
+#endif
+
+/*
  * 18's module magic carries the library's name and version, which
  * pg_get_loaded_modules() reports: a server can then say which build of the
  * library it has loaded (the upgrade tests read it).

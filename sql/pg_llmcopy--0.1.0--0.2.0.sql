@@ -1407,6 +1407,7 @@ ALTER TABLE llmcopy_runs ADD COLUMN skipped bigint NOT NULL DEFAULT 0, ADD COLUM
     ADD COLUMN scan int, ADD COLUMN threshold float8, ADD COLUMN min_tokens int, ADD COLUMN batch_size int,
     ADD COLUMN max_batches int, ADD COLUMN scores bool, ADD COLUMN corpus_docs bigint,
     ADD COLUMN pid int, ADD COLUMN lock_key int, ADD COLUMN problem text,
+    ADD COLUMN waits_for text[] NOT NULL DEFAULT '{outputs,corpus}',
     ADD CHECK (status IN ('running', 'done', 'stopped', 'failed'));
 
 -- how a registered table's fingerprints are kept: a generated column (as
@@ -2799,6 +2800,7 @@ DECLARE
     new_key int;
     runs int[] := '{}';
     ctbl regclass;
+    waits_for text[];
 BEGIN
     PERFORM @extschema@.llmcopy_require_writable('llmcopy_scan');
     IF batch_size IS NULL OR batch_size < 1 THEN
@@ -2812,6 +2814,11 @@ BEGIN
     END IF;
     PERFORM @extschema@.fingerprint(''::text);       -- (calling into the library defines its settings)
     t := coalesce(threshold, current_setting('pg_llmcopy.containment_threshold')::float8);
+    -- the tables whose locks the call waits for: those it names (the
+    -- others, locked by another session, are skipped), or all
+    waits_for := CASE WHEN current_setting('pg_llmcopy.scan_lock_wait') = 'all' THEN ARRAY['outputs', 'corpus']
+                      ELSE array_remove(ARRAY[CASE WHEN outputs IS NOT NULL THEN 'outputs' END,
+                                              CASE WHEN corpus IS NOT NULL THEN 'corpus' END], NULL) END;
     PERFORM @extschema@.fingerprint_contained(@extschema@.fingerprint(''::text), @extschema@.fingerprint(''::text), t);
     IF outputs IS NOT NULL AND NOT EXISTS (
            SELECT 1 FROM @extschema@.llmcopy_output_tables x, pg_class c, pg_namespace n
@@ -2838,10 +2845,11 @@ BEGIN
             RAISE EXCEPTION 'outputs registration % and corpus registration % are fingerprinted with different parameters',
                 p.oid, p.cid USING ERRCODE = 'data_exception';
         END IF;
-        -- a broken registration the call does not name: skipped, with a failed run
-        -- (which a role that may not read the table cannot record)
-        bad := NULL;
-        IF outputs IS NULL THEN
+        -- a table the call does not name that is locked by another session,
+        -- or a broken registration the call does not name: skipped, with a
+        -- failed run (which a role that may not read the table cannot record)
+        bad := @extschema@.llmcopy_scan_lock_problem(p.oid, p.cid, waits_for);
+        IF bad IS NULL AND outputs IS NULL THEN
             bad := (SELECT format('outputs registration %s cannot be used: %s', p.oid, x.problem)
                     FROM @extschema@.llmcopy_registration_problem('outputs', p.oid) x WHERE x.problem IS NOT NULL);
         END IF;
@@ -2851,10 +2859,12 @@ BEGIN
         END IF;
         IF bad IS NOT NULL THEN
             RAISE WARNING 'llmcopy_scan: %, skipped', bad
-                USING HINT = 'See the registration in llmcopy_registrations; name its table to the scan for the error.';
+                USING HINT = CASE WHEN bad LIKE '% is locked by another session, %'
+                                  THEN 'Name the table to llmcopy_scan, or SET pg_llmcopy.scan_lock_wait = ''all'', to wait for it.'
+                                  ELSE 'See the registration in llmcopy_registrations; name its table to the scan for the error.' END;
             BEGIN
-                INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, status, finished_at, problem)
-                VALUES (p.oid, p.cid, 'failed', clock_timestamp(), bad);
+                INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, status, finished_at, problem, waits_for)
+                VALUES (p.oid, p.cid, 'failed', clock_timestamp(), bad, waits_for);
             EXCEPTION WHEN insufficient_privilege THEN
                 NULL;
             END;
@@ -2875,9 +2885,9 @@ BEGIN
             CONTINUE;
         END;
         INSERT INTO @extschema@.llmcopy_runs AS x (output_table, corpus_table, threshold, min_tokens, batch_size, max_batches,
-                                                   scores, corpus_docs)
+                                                   scores, corpus_docs, waits_for)
         VALUES (p.oid, p.cid, t, greatest(min_tokens, p.k), batch_size, max_batches, coalesce(weighted, true),
-                CASE WHEN coalesce(weighted, true) THEN @extschema@.llmcopy_table_rows(ctbl) END)
+                CASE WHEN coalesce(weighted, true) THEN @extschema@.llmcopy_table_rows(ctbl) END, waits_for)
         RETURNING x.run_id INTO s;
         runs := runs || s;
     END LOOP;
@@ -2946,6 +2956,74 @@ BEGIN
     RETURN n;
 END $$;
 
+-- Every lock that a read of a table takes (ACCESS SHARE on it, its
+-- partitions, their TOAST tables and all their indexes), taken without
+-- waiting: false when another session holds one that conflicts (those had
+-- are kept to the end of the transaction, as a read's are); NULL, having
+-- taken nothing, when the table does not exist or the current role may not
+-- read it (USAGE on its schema and SELECT on it, which LOCK TABLE ... IN
+-- ACCESS SHARE MODE needs too).
+CREATE FUNCTION llmcopy_lock_nowait(tbl regclass) RETURNS bool
+AS 'MODULE_PATHNAME', 'llmcopy_lock_nowait'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+-- A scan waits for the locks of the tables its call names, not for the
+-- others' (unless pg_llmcopy.scan_lock_wait = 'all'): one owner's lock on
+-- her table (LOCK TABLE, an ALTER TABLE or a REINDEX left open) would
+-- otherwise hold up the nightly scan of every pair.  Why a table of a pair
+-- that the run does not wait for (waits_for: 'outputs', 'corpus') cannot
+-- be read now, locked by another session; NULL when it can, and then the
+-- locks a read of it takes are held, so that the transaction does not
+-- wait for them.
+CREATE FUNCTION llmcopy_scan_lock_problem(output_table int, corpus_table int, waits_for text[]) RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT x.kind, x.id, x.schema_name, x.table_name
+             FROM (SELECT 'outputs' AS kind, 1 AS pos, o.id, o.schema_name, o.table_name
+                   FROM @extschema@.llmcopy_output_tables o WHERE o.id = output_table
+                   UNION ALL
+                   SELECT 'corpus', 2, c.id, c.schema_name, c.table_name
+                   FROM @extschema@.llmcopy_corpus_tables c WHERE c.id = corpus_table) x
+             WHERE x.kind <> ALL (waits_for)
+             ORDER BY x.pos LOOP
+        IF NOT @extschema@.llmcopy_lock_nowait((SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                                 WHERE n.nspname = t.schema_name AND c.relname = t.table_name)) THEN
+            RETURN format('%s registration %s (table %s.%s) is locked by another session, and the scan does not wait for a table its call does not name',
+                          t.kind, t.id, quote_ident(t.schema_name), quote_ident(t.table_name));
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+
+-- Whether a run ends here because a table of it that its call did not
+-- name is locked by another session (llmcopy_scan_lock_problem): the run
+-- is marked failed, saying so, with a WARNING; the outputs it has not
+-- claimed stay pending, for the next call.
+CREATE FUNCTION llmcopy_scan_locked(run int) RETURNS bool
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r @extschema@.llmcopy_runs;
+    why text;
+BEGIN
+    SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
+    why := @extschema@.llmcopy_scan_lock_problem(r.output_table, r.corpus_table, r.waits_for);
+    IF why IS NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE @extschema@.llmcopy_runs x
+    SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(), problem = why
+    WHERE x.run_id = run;
+    RAISE WARNING 'llmcopy_scan: %; the scan of it ends, its pending outputs are left to the next call', why
+        USING HINT = 'Name the table to llmcopy_scan, or SET pg_llmcopy.scan_lock_wait = ''all'', to wait for it.';
+    RETURN true;
+END $$;
+
 -- The pending outputs of a run, listed once: those with no scan record for
 -- the pair, oldest logged_at first (NULL last), in batches.
 CREATE FUNCTION llmcopy_scan_pending(run int) RETURNS TABLE (ids text[])
@@ -2961,7 +3039,7 @@ DECLARE
     nb int;
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
-    IF @extschema@.llmcopy_scan_unregistered(run) THEN
+    IF @extschema@.llmcopy_scan_unregistered(run) OR @extschema@.llmcopy_scan_locked(run) THEN
         RETURN;
     END IF;
     SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
@@ -3098,7 +3176,10 @@ DECLARE
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
     IF r.status = 'failed' THEN
-        RETURN;         -- ended (a table of the run was unregistered)
+        RETURN;         -- ended (a table of the run was unregistered, or locked)
+    END IF;
+    IF @extschema@.llmcopy_scan_locked(run) THEN
+        RETURN;
     END IF;
     BEGIN
         -- (a registration gone is an error here, which the handler below
@@ -3669,7 +3750,8 @@ REVOKE EXECUTE ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, n
     llmcopy_add_fingerprint(regclass, name, int, int, text, bool, text, name),
     llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass, bigint),
     llmcopy_scan_begin(regclass, regclass, float8, int, int, int, bool), llmcopy_scan_pending(int),
-    llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int)
+    llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int),
+    llmcopy_scan_locked(int), llmcopy_scan_lock_problem(int, int, text[])
     FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE llmcopy_scan(regclass, regclass, float8, int, int, int, bool), llmcopy_fill(regclass, int) FROM PUBLIC;
 
@@ -3704,7 +3786,8 @@ BEGIN ATOMIC
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_add_fingerprint'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_begin'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_pending'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_end'),
-        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_unregistered'),
+        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_unregistered'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_locked'),
+        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_lock_problem'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_refresh_boilerplate_by'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_end')
     ) v(access, kind, privilege, object)

@@ -81,6 +81,10 @@ END $$;
 SELECT dblink_connect(s, :'conninfo') FROM unnest(ARRAY['holder', 'scanner', 'remover']) s;
 SELECT dblink_exec(s, 'SET ROLE regress_unreg_admin') FROM unnest(ARRAY['holder', 'scanner', 'remover']) s;
 SELECT dblink_exec('scanner', 'SET client_min_messages = error');
+-- (the scanner waits for the locks of every table, not only of those its
+-- call names: the removals below meet a scan that waits; t/007_scan_locks
+-- tests the default, where it does not wait for a table the call does not name)
+SELECT dblink_exec('scanner', 'SET pg_llmcopy.scan_lock_wait = ''all''');
 SELECT pid AS scanner_pid FROM dblink('scanner', 'SELECT pg_backend_pid()') AS t(pid int) \gset
 SELECT set_config('scan.pid', :'scanner_pid', false) IS NOT NULL AS noted;
 

@@ -15,6 +15,14 @@ LLMCOPY_MODULE_MAGIC;
 double		llmcopy_jaccard_threshold = 0.5;
 double		llmcopy_containment_threshold = 0.1;
 bool		llmcopy_ascii_fast_path = true;
+static int	llmcopy_scan_lock_wait = 0;
+
+/* pg_llmcopy.scan_lock_wait: read in SQL by llmcopy_scan_begin */
+static const struct config_enum_entry scan_lock_wait_options[] = {
+	{"named", 0, false},
+	{"all", 1, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -47,6 +55,13 @@ _PG_init(void)
 							 &llmcopy_ascii_fast_path,
 							 true,
 							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomEnumVariable("pg_llmcopy.scan_lock_wait",
+							 "Whose table locks llmcopy_scan waits for: the tables the call names, or all.",
+							 "With named, a table the call does not name that another session holds a lock on is skipped, its outputs left pending.",
+							 &llmcopy_scan_lock_wait,
+							 0, scan_lock_wait_options,
+							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("pg_llmcopy");
 }

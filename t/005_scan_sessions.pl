@@ -104,7 +104,8 @@ is($node->safe_psql('postgres', "SELECT string_agg(status, ',') FROM llmcopy_run
 	'done,done', 'both runs are done');
 
 # --- a scan with a lock_timeout while another session holds a lock it
-# needs in its batch, in a transaction left open ($hold): the batch fails
+# needs in its batch, in a transaction left open ($hold), on a table the
+# call names (a table it does not name is not waited for: t/007): the batch fails
 # and leaves the outputs pending; the scan after the holder commits scans
 # them, with their findings.  (weighted => false: the start of a weighted
 # scan counts the corpus's rows, and would wait there, before any batch,
@@ -121,7 +122,7 @@ sub held_scan
 	$holder->query_safe("BEGIN; $hold");
 	my ($ret, $stdout, $stderr) = $node->psql('postgres',
 		"SET client_min_messages = warning; SET lock_timeout = '200ms';
-		 CALL llmcopy_scan(outputs => '$table', threshold => 0.2, weighted => false)");
+		 CALL llmcopy_scan(outputs => '$table', corpus => 'works', threshold => 0.2, weighted => false)");
 	like($stderr, qr/canceling statement due to lock timeout/, "$what: the scan fails on the lock");
 	is($node->safe_psql('postgres',
 			"SELECT count(*) FROM llmcopy_scanned s JOIN llmcopy_output_tables o ON o.id = s.output_table
