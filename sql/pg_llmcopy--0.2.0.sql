@@ -1318,7 +1318,7 @@ CREATE TABLE llmcopy_runs (
     pid int,                        -- the backend of the call, which holds the advisory lock (1819045219, lock_key)
     lock_key int,
     problem text,                   -- why a failed run's registration could not be scanned
-    waits_for text[] NOT NULL DEFAULT '{outputs,corpus}'   -- whose locks it waits for: 'outputs', 'corpus' (llmcopy_scan_locked)
+    waits_for text[] NOT NULL DEFAULT '{outputs,corpus}'   -- whose locks it waits for: 'outputs', 'corpus' (llmcopy_scan_ends)
 );
 SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('llmcopy_corpus_tables_id_seq', '');
@@ -1663,6 +1663,14 @@ BEGIN
         code := '42501';
         RETURN;
     END IF;
+    -- (before the checks of its columns, which read their expressions with
+    -- pg_get_expr, waiting for a lock on the table: a role that may not
+    -- read it is told so at once)
+    IF NOT has_schema_privilege(rel.relnamespace, 'USAGE') OR NOT has_table_privilege(tbl, 'SELECT') THEN
+        problem := format('permission denied: role %I may not read it', current_user);
+        code := '42501';
+        RETURN;
+    END IF;
     FOR c IN SELECT v.field, v.role FROM (VALUES ('id_col', 'id'), ('text_col', 'text'), ('logged_at_col', 'time'),
                                                  ('model_col', 'label'), ('license_col', 'text'), ('author_col', 'text'),
                                                  ('title_col', 'text'), ('source_col', 'text')) v(field, role)
@@ -1697,11 +1705,6 @@ BEGIN
     IF kind = 'corpus' AND (r ->> 'filling')::bool THEN
         problem := 'its fingerprints are still being filled';
         code := '55000';
-        RETURN;
-    END IF;
-    IF NOT has_schema_privilege(rel.relnamespace, 'USAGE') OR NOT has_table_privilege(tbl, 'SELECT') THEN
-        problem := format('permission denied: role %I may not read it', current_user);
-        code := '42501';
         RETURN;
     END IF;
     IF rel.relrowsecurity
@@ -2890,29 +2893,75 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Whether a run ends here because a table of it that its call did not
--- name is locked by another session (llmcopy_scan_lock_problem): the run
--- is marked failed, saying so, with a WARNING; the outputs it has not
--- claimed stay pending, for the next call.
-CREATE FUNCTION llmcopy_scan_locked(run int) RETURNS bool
+-- Marks a run of the caller's own call failed, saying why.  As the
+-- extension's owner (SECURITY DEFINER): a right to a table of the run
+-- revoked during the call hides the run from the row-level security of
+-- the role that runs it, whose UPDATE then changed nothing, and the run
+-- stayed running, the call's advisory lock held, while the session lived.
+-- It changes only a run that is not over and that the caller's session
+-- runs: the runs' policy llmcopy_visible (its backend's pid, started before
+-- the run, holding the call's advisory lock).
+CREATE FUNCTION llmcopy_scan_run_failed(run int, why text) RETURNS void
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    UPDATE @extschema@.llmcopy_runs x
+    SET status = 'failed', finished_at = pg_catalog.clock_timestamp(), updated_at = pg_catalog.clock_timestamp(), problem = why
+    WHERE x.run_id OPERATOR(pg_catalog.=) run AND x.status OPERATOR(pg_catalog.=) ANY (ARRAY['running', 'stopped'])
+      AND x.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+      AND x.started_at OPERATOR(pg_catalog.>=) @extschema@.llmcopy_backend_start()
+      AND x.lock_key IN (SELECT @extschema@.llmcopy_scan_keys_held());
+END;
+
+-- Whether an error of a run's step (the list of its outputs, a batch) ends
+-- the run rather than the call: a table of the run was unregistered
+-- (llmcopy_scan_unregistered); or the run does not wait for one of its
+-- tables (one its call did not name) and the error is neither a cancel nor
+-- one that says nothing of the pair (llmcopy_transient_error), but for a
+-- lock not had: that table locked by another session
+-- (llmcopy_scan_lock_problem), dropped, altered or put out of the role's
+-- reach since the call began.  Such a run is marked failed, saying why,
+-- with a WARNING; the step's work is rolled back, so its outputs stay
+-- pending for the next call, and the call goes on with its other runs.
+-- Otherwise (the call fails) the call's advisory lock is released, also
+-- when this check fails.
+CREATE FUNCTION llmcopy_scan_ends(run int, state text, message text) RETURNS bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     r @extschema@.llmcopy_runs;
-    why text;
+    k int;
 BEGIN
-    SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
-    why := @extschema@.llmcopy_scan_lock_problem(r.output_table, r.corpus_table, r.waits_for);
-    IF why IS NULL THEN
-        RETURN false;
-    END IF;
-    UPDATE @extschema@.llmcopy_runs x
-    SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(), problem = why
-    WHERE x.run_id = run;
-    RAISE WARNING 'llmcopy_scan: %; the scan of it ends, its pending outputs are left to the next call', why
-        USING HINT = 'Name the table to llmcopy_scan, or SET pg_llmcopy.scan_lock_wait = ''all'', to wait for it.';
-    RETURN true;
+    BEGIN
+        IF state <> '57014' THEN
+            IF @extschema@.llmcopy_scan_unregistered(run) THEN
+                RETURN true;
+            END IF;
+            SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
+            IF NOT ('outputs' = ANY (r.waits_for) AND 'corpus' = ANY (r.waits_for))
+               AND (state = '55P03' OR NOT @extschema@.llmcopy_transient_error(state)) THEN
+                PERFORM @extschema@.llmcopy_scan_run_failed(run, message);
+                RAISE WARNING 'llmcopy_scan: %; the scan of it ends, its pending outputs are left to the next call', message
+                    USING HINT = CASE WHEN state = '55P03'
+                                      THEN 'Name the table to llmcopy_scan, or SET pg_llmcopy.scan_lock_wait = ''all'', to wait for it.'
+                                      ELSE 'Name the table to llmcopy_scan for the error.' END;
+                RETURN true;
+            END IF;
+        END IF;
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+        FOR k IN SELECT * FROM @extschema@.llmcopy_scan_keys_held() LOOP
+            PERFORM pg_advisory_unlock(1819045219, k);
+        END LOOP;
+        RAISE;
+    END;
+    -- the call fails: its lock is released at once, so that its runs are
+    -- seen to have failed
+    FOR k IN SELECT * FROM @extschema@.llmcopy_scan_keys_held() LOOP
+        PERFORM pg_advisory_unlock(1819045219, k);
+    END LOOP;
+    RETURN false;
 END $$;
 
 -- The pending outputs of a run, listed once: those with no scan record for
@@ -2928,9 +2977,10 @@ DECLARE
     pending text[];
     n int;
     nb int;
+    why text;
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
-    IF @extschema@.llmcopy_scan_unregistered(run) OR @extschema@.llmcopy_scan_locked(run) THEN
+    IF @extschema@.llmcopy_scan_unregistered(run) THEN
         RETURN;
     END IF;
     SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
@@ -2940,6 +2990,10 @@ BEGIN
         RETURN;
     END IF;
     BEGIN
+        why := @extschema@.llmcopy_scan_lock_problem(r.output_table, r.corpus_table, r.waits_for);
+        IF why IS NOT NULL THEN
+            RAISE EXCEPTION '%', why USING ERRCODE = 'lock_not_available';
+        END IF;
         otbl := @extschema@.llmcopy_resolve('outputs', o.id);
         -- the ids are read first (on a distributed table: one query to the
         -- shards), then compared with the records here
@@ -2952,12 +3006,12 @@ BEGIN
             o.id_col, @extschema@.llmcopy_logged_at_expr(otbl, o.logged_at_col), otbl, '@extschema@')
         INTO pending USING r.output_table, r.corpus_table;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        -- (a registration removed while the list waited for its table:
-        -- the run ends, as in a batch)
-        IF SQLSTATE <> '57014' AND @extschema@.llmcopy_scan_unregistered(run) THEN
+        -- (a registration removed while the list waited for its table, or
+        -- a table the call does not name locked or changed: the run ends,
+        -- as in a batch)
+        IF @extschema@.llmcopy_scan_ends(run, SQLSTATE, SQLERRM) THEN
             RETURN;
         END IF;
-        PERFORM pg_advisory_unlock(1819045219, r.lock_key);   -- the run has failed: say so at once
         RAISE;
     END;
     n := coalesce(cardinality(pending), 0);
@@ -3064,15 +3118,19 @@ DECLARE
     licenses_out1 bigint;
     find_sql text;
     b_cte text := 'MATERIALIZED';
+    why text;
 BEGIN
     SELECT * INTO STRICT r FROM @extschema@.llmcopy_runs x WHERE x.run_id = run;
     IF r.status = 'failed' THEN
-        RETURN;         -- ended (a table of the run was unregistered, or locked)
-    END IF;
-    IF @extschema@.llmcopy_scan_locked(run) THEN
-        RETURN;
+        RETURN;         -- ended (a table of the run was unregistered, locked or changed)
     END IF;
     BEGIN
+        -- (a table the call does not name, locked by another session: the
+        -- run ends, llmcopy_scan_ends)
+        why := @extschema@.llmcopy_scan_lock_problem(r.output_table, r.corpus_table, r.waits_for);
+        IF why IS NOT NULL THEN
+            RAISE EXCEPTION '%', why USING ERRCODE = 'lock_not_available';
+        END IF;
         -- (a registration gone is an error here, which the handler below
         -- turns into the end of the run)
         SELECT * INTO STRICT o FROM @extschema@.llmcopy_output_tables x WHERE x.id = r.output_table;
@@ -3135,6 +3193,13 @@ BEGIN
         INTO claimed, n_skipped
         FROM new_records x;
         n := coalesce(cardinality(claimed), 0) + n_skipped;
+        -- again, after the claims (which may have waited for another scan's):
+        -- an index or a partition made since the first check, and locked
+        -- by another session, would make the search below wait
+        why := @extschema@.llmcopy_scan_lock_problem(r.output_table, r.corpus_table, r.waits_for);
+        IF why IS NOT NULL THEN
+            RAISE EXCEPTION '%', why USING ERRCODE = 'lock_not_available';
+        END IF;
         -- (the batch's outputs are materialized first, so a distributed
         -- outputs table is read once and the join is with its result; but
         -- with a reference corpus they are read where they are, twice (for
@@ -3271,11 +3336,11 @@ BEGIN
         WHERE x.run_id = run;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
         -- (a registration removed while the batch ran: its claims fail
-        -- on their foreign key, or its table cannot be resolved)
-        IF SQLSTATE <> '57014' AND @extschema@.llmcopy_scan_unregistered(run) THEN
+        -- on their foreign key, or its table cannot be resolved; a table
+        -- the call does not name locked or changed: llmcopy_scan_ends)
+        IF @extschema@.llmcopy_scan_ends(run, SQLSTATE, SQLERRM) THEN
             RETURN;
         END IF;
-        PERFORM pg_advisory_unlock(1819045219, r.lock_key);
         RAISE;
     END;
     RAISE NOTICE 'llmcopy_scan: % of % outputs of %.% against %.%, % findings%', r.done + n, r.total,
@@ -3595,7 +3660,7 @@ REVOKE EXECUTE ON FUNCTION llmcopy_register_corpus(regclass, name, name, name, n
     llmcopy_fill_batch(regclass, text, int, bigint), llmcopy_fill_end(regclass, bigint),
     llmcopy_scan_begin(regclass, regclass, float8, int, int, int, bool), llmcopy_scan_pending(int),
     llmcopy_scan_batch(int, text[]), llmcopy_scan_end(int), llmcopy_scan_unregistered(int),
-    llmcopy_scan_locked(int), llmcopy_scan_lock_problem(int, int, text[])
+    llmcopy_scan_ends(int, text, text), llmcopy_scan_lock_problem(int, int, text[]), llmcopy_scan_run_failed(int, text)
     FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE llmcopy_scan(regclass, regclass, float8, int, int, int, bool), llmcopy_fill(regclass, int) FROM PUBLIC;
 
@@ -3630,7 +3695,8 @@ BEGIN ATOMIC
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_add_fingerprint'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_begin'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_pending'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_end'),
-        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_unregistered'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_locked'),
+        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_unregistered'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_ends'),
+        ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_run_failed'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_scan_lock_problem'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_refresh_boilerplate_by'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill'),
         ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_batch'), ('admin', 'ROUTINE', 'EXECUTE', 'llmcopy_fill_end')

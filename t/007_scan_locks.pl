@@ -21,6 +21,7 @@ my $node = llmcopy_node('scan_locks');
 $node->safe_psql('postgres', q{
 	CREATE ROLE mallory LOGIN;
 	CREATE ROLE nightly LOGIN;
+	GRANT CREATE ON SCHEMA public TO mallory;
 	SELECT llmcopy_grant('nightly', 'admin');
 	CREATE TABLE works (id int PRIMARY KEY, body text);
 	INSERT INTO works SELECT i, (SELECT string_agg(md5((i * 100 + j)::text), ' ') FROM generate_series(1, 40) j)
@@ -151,59 +152,79 @@ is($node->safe_psql('postgres', q{
 	'every output has its findings in both corpora');
 
 # --- 2. taken while the scan runs, between two batches.  A claim another
-# session holds makes the scan's second batch (one output a batch) wait;
-# mallory's lock request queues behind the scan's read, and is granted
+# session holds makes the scan's second batch (one output a batch) wait.
+# Mallory's lock request queues behind the scan's read, and is granted
 # when that batch commits: the third batch does not wait for it, and the
-# run ends with two outputs done, two pending.
-$node->safe_psql('postgres', q{
-	CREATE TABLE m_outs2 (id int PRIMARY KEY, body text, at timestamptz);
-	INSERT INTO m_outs2 SELECT i, 'copy ' || (SELECT body FROM works WHERE id = i), now() - (10 - i) * interval '1 minute'
-	FROM generate_series(1, 4) i;
-	ALTER TABLE m_outs2 OWNER TO mallory;
-	GRANT SELECT ON m_outs2 TO nightly;
-	SELECT llmcopy_register_outputs('m_outs2', 'id', 'body', 'at');
-});
+# run ends with two outputs done, two pending.  Or, without a lock the scan
+# holds up, she revokes nightly's right to her outputs table (the run ends;
+# it was an error that ended the call), or attaches a partition to her
+# corpus and keeps it locked (the batch's second check, after its claims,
+# sees it: its search would have waited for it).  The run ends failed,
+# saying why, though nightly may no longer see it, and the call's lock is
+# released.
+sub midrun_change
+{
+	my ($what, $outs, $call, $corpus, $change, $blocks, $problem, $ids, $run) = @_;
+	$node->safe_psql('postgres', qq{
+		CREATE TABLE $outs (id int PRIMARY KEY, body text, at timestamptz);
+		INSERT INTO $outs SELECT i, 'copy ' || (SELECT body FROM works WHERE id = i), now() - (10 - i) * interval '1 minute'
+		FROM generate_series(1, 4) i;
+		ALTER TABLE $outs OWNER TO mallory;
+		GRANT SELECT ON $outs TO nightly;
+		SELECT llmcopy_register_outputs('$outs', 'id', 'body', 'at');
+	});
+	my ($o, $c) = split /\|/, $node->safe_psql('postgres', qq{
+		SELECT (SELECT id FROM llmcopy_output_tables WHERE table_name = '$outs'),
+		       (SELECT id FROM llmcopy_corpus_tables WHERE table_name = '$corpus')});
+	my ($claimer) = session('postgres');
+	$claimer->query_safe("BEGIN; INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status) VALUES ($o, $c, '2', 'scanned')");
+	my ($scan, $scan_pid) = session('nightly');
+	$scan->query_until(qr/started/, qq{
+		SET client_min_messages = warning;
+		\\echo started
+		CALL llmcopy_scan($call, threshold => 0.2, batch_size => 1);
+		\\echo done
+	});
+	wait_for_lock($scan_pid, "$what: the scan's second batch");
+	my ($m, $m_pid) = session('mallory');
+	if ($blocks)
+	{
+		$m->query_until(qr/asked/, "BEGIN;\n\\echo asked\n$change\n\\echo changed\n");
+		wait_for_lock($m_pid, "$what: mallory's change");
+	}
+	else
+	{
+		$m->query_safe($change);
+	}
+	$claimer->query_safe('ROLLBACK');
+	$claimer->quit;
+	$scan->query_until(qr/done/, '');
+	$m->query_until(qr/changed/, '') if $blocks;
+	like($scan->{stderr}, qr/WARNING:  llmcopy_scan: .*$problem.*the scan of it ends/, "$what: the scan ends that run with a WARNING");
+	unlike($scan->{stderr}, qr/ERROR/, "$what: and the call ends without an error");
+	is($node->safe_psql('postgres', "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1819045219 AND pid = $scan_pid"),
+		'0', "$what: the call's advisory lock is released");
+	$scan->quit;
+	is($node->safe_psql('postgres', "SELECT string_agg(output_id, ',' ORDER BY output_id) FROM llmcopy_scanned
+			WHERE (output_table, corpus_table) = ($o, $c)"),
+		$ids, "$what: the outputs of the batches before are scanned, the others left pending");
+	is($node->safe_psql('postgres', "SELECT status || ',' || done || ',' || total FROM llmcopy_runs
+			WHERE (output_table, corpus_table) = ($o, $c) ORDER BY run_id DESC LIMIT 1"),
+		$run, "$what: its run is failed");
+	return $m;
+}
+my $m = midrun_change('locked while the scan runs', 'm_outs2', "corpus => 'works'", 'works',
+	'LOCK TABLE m_outs2 IN ACCESS EXCLUSIVE MODE;', 1,
+	'outputs registration \\d+ \\(table public\\.m_outs2\\) is locked by another session, ', '1,2', 'failed,2,4');
+$m->query_safe('COMMIT');
+$m->quit;
 my ($oid, $cid) = split /\|/, $node->safe_psql('postgres', q{
 	SELECT (SELECT id FROM llmcopy_output_tables WHERE table_name = 'm_outs2'),
 	       (SELECT id FROM llmcopy_corpus_tables WHERE table_name = 'works')});
-my ($claimer) = session('postgres');
-$claimer->query_safe("BEGIN; INSERT INTO llmcopy_scanned (output_table, corpus_table, output_id, status) VALUES ($oid, $cid, '2', 'scanned')");
-my ($scan, $scan_pid) = session('nightly');
-$scan->query_until(qr/started/, q{
-	SET client_min_messages = warning;
-	\echo started
-	CALL llmcopy_scan(corpus => 'works', threshold => 0.2, batch_size => 1);
-	\echo done
-});
-wait_for_lock($scan_pid, 'the scan\'s second batch');
-my ($holder, $holder_pid) = session('mallory');
-$holder->query_until(qr/asked/, q{
-	BEGIN;
-	\echo asked
-	LOCK TABLE m_outs2 IN ACCESS EXCLUSIVE MODE;
-	\echo locked
-});
-wait_for_lock($holder_pid, 'mallory\'s lock');
-$claimer->query_safe('ROLLBACK');
-$claimer->quit;
-$scan->query_until(qr/done/, '');
-$holder->query_until(qr/locked/, '');
-like($scan->{stderr}, qr/WARNING:  llmcopy_scan: outputs registration $oid \(table public\.m_outs2\) is locked by another session, .*the scan of it ends/,
-	'locked while the scan runs: the scan ends that run with a WARNING');
-unlike($scan->{stderr}, qr/ERROR/, 'and the call ends without an error');
-$scan->quit;
-is($node->safe_psql('postgres', "SELECT string_agg(output_id, ',' ORDER BY output_id) FROM llmcopy_scanned
-		WHERE (output_table, corpus_table) = ($oid, $cid)"),
-	'1,2', 'the outputs of the batches before the lock are scanned, the others left pending');
-is($node->safe_psql('postgres', "SELECT status || ',' || done || ',' || total FROM llmcopy_runs
-		WHERE (output_table, corpus_table) = ($oid, $cid) ORDER BY run_id DESC LIMIT 1"),
-	'failed,2,4', 'its run is failed, with two of four done');
-$holder->query_safe('COMMIT');
-$holder->quit;
 
 # --- 3. a call that names the locked table waits for it (here until its
 # lock_timeout), and records nothing of it.
-($holder) = session('mallory');
+my ($holder) = session('mallory');
 $holder->query_safe('BEGIN; LOCK TABLE m_outs2 IN ACCESS EXCLUSIVE MODE');
 my ($ret, $stdout, $stderr) = $node->psql('postgres',
 	"SET client_min_messages = warning; SET lock_timeout = '300ms'; CALL llmcopy_scan(outputs => 'm_outs2', threshold => 0.2)",
@@ -222,6 +243,24 @@ $holder->quit;
 ($ret, $stdout, $stderr) = nightly("outputs => 'm_outs2', threshold => 0.2");
 is($node->safe_psql('postgres', "SELECT count(*) FROM llmcopy_scanned WHERE (output_table, corpus_table) = ($oid, $cid) AND status = 'scanned'"),
 	'4', 'the next call scans the rest');
+
+# --- 3b. changed while the scan runs, between two batches (section 2):
+# a right revoked, a partition attached and locked.
+$m = midrun_change('a right revoked', 'm_outs5', "corpus => 'works'", 'works', 'REVOKE SELECT ON m_outs5 FROM nightly', 0,
+	'\(table public\.m_outs5\) cannot be used: permission denied: role nightly may not read it', '1,2', 'failed,1,4');
+# (done is 1: the second batch, whose claim was checked before the revoke,
+# scanned its output, but nightly's row-level security no longer showed it
+# the run to count it in)
+$m->quit;
+$m = midrun_change('a partition attached and locked', 'm_outs6', "outputs => 'm_outs6'", 'm_works', q{
+		CREATE TABLE m_works_3 (LIKE m_works INCLUDING DEFAULTS INCLUDING GENERATED);
+		ALTER TABLE m_works ATTACH PARTITION m_works_3 FOR VALUES FROM (100) TO (200);
+		BEGIN;
+		LOCK TABLE m_works_3 IN ACCESS EXCLUSIVE MODE;
+	}, 0, 'corpus registration \d+ \(table public\.m_works\) is locked by another session', '1', 'failed,1,4');
+$m->query_safe('COMMIT');
+$m->quit;
+$node->safe_psql('postgres', 'ALTER TABLE m_works DETACH PARTITION m_works_3; DROP TABLE m_works_3;');
 
 # --- 4. llmcopy_lock_nowait itself: NULL, taking nothing, for a table the
 # role may not read; true for a free one, with ACCESS SHARE held to the end
