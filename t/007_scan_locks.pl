@@ -151,6 +151,23 @@ is($node->safe_psql('postgres', q{
 	$node->safe_psql('postgres', 'SELECT 2 * 2 * count(*) FROM outs'),
 	'every output has its findings in both corpora');
 
+# --- 1b. her right revoked from nightly, then her table locked: the check
+# of the registration, which says nightly may not read it, reads no
+# expression of her table (pg_get_expr waits for its lock) and the call
+# skips the pair at once.
+$node->safe_psql('postgres', 'SET ROLE mallory; REVOKE SELECT ON m_outs FROM nightly;');
+{
+	my ($holder) = session('mallory');
+	$holder->query_safe('BEGIN; LOCK TABLE m_outs IN ACCESS EXCLUSIVE MODE');
+	my ($ret, $stdout, $stderr) = nightly('threshold => 0.2');
+	is($ret, 0, 'revoked, then locked: the call ends without an error, not waiting');
+	like($stderr, qr/WARNING:  llmcopy_scan: outputs registration \d+ cannot be used: permission denied: role nightly may not read it, skipped/,
+		'revoked, then locked: the WARNING says nightly may not read the table');
+	$holder->query_safe('COMMIT');
+	$holder->quit;
+}
+$node->safe_psql('postgres', 'SET ROLE mallory; GRANT SELECT ON m_outs TO nightly;');
+
 # --- 2. taken while the scan runs, between two batches.  A claim another
 # session holds makes the scan's second batch (one output a batch) wait.
 # Mallory's lock request queues behind the scan's read, and is granted
