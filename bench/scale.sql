@@ -65,55 +65,7 @@ BEGIN
     FROM unnest(times) t;
 END $$;
 
--- The same p50s of the two corpora measured in pairs: for each planted
--- output, its query on the 100,000 and on the 1,000,000 one after the
--- other (which goes first alternates), so that whatever else the machine
--- does at the time weighs on both sides alike; rounds times, each round
--- two passes of which the second is timed.  Measured apart, a size's 200
--- queries take a minute or two and the other size's come many minutes
--- later, under another load: on this shared machine that moved the ratio
--- of the two p50s between 1.35 and 1.9 from run to run.
-CREATE TABLE pair_results (query text, round int, p50_100k numeric, p50_1m numeric, ratio numeric, rows_p50_100k numeric, rows_p50_1m numeric);
-CREATE FUNCTION lat_pair(name text, q text, rounds int) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    o record;
-    t0 timestamptz;
-    a float8[];
-    b float8[];
-    na bigint[];
-    nb bigint[];
-    n bigint;
-    hit bool;
-    k int := 0;
-BEGIN
-    FOR rnd IN 1..rounds LOOP
-        FOR pass IN 1..2 LOOP
-            a := '{}'; b := '{}'; na := '{}'; nb := '{}';
-            FOR o IN SELECT body, source FROM outputs WHERE source IS NOT NULL ORDER BY id LOOP
-                k := k + 1;
-                FOR side IN 0..1 LOOP
-                    IF (side + k) % 2 = 0 THEN
-                        t0 := clock_timestamp();
-                        EXECUTE format(q, 'c100k') INTO n, hit USING o.body, o.source;
-                        a := a || 1000 * extract(epoch FROM clock_timestamp() - t0)::float8;
-                        na := na || n;
-                    ELSE
-                        t0 := clock_timestamp();
-                        EXECUTE format(q, 'big') INTO n, hit USING o.body, o.source;
-                        b := b || 1000 * extract(epoch FROM clock_timestamp() - t0)::float8;
-                        nb := nb || n;
-                    END IF;
-                END LOOP;
-            END LOOP;
-        END LOOP;
-        INSERT INTO pair_results
-        SELECT name, rnd, x, y, round(y / x, 2),
-               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(na) c),
-               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY c) FROM unnest(nb) c)
-        FROM (SELECT round((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(a) t)::numeric, 3) AS x,
-                     round((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(b) t)::numeric, 3) AS y) s;
-    END LOOP;
-END $$;
+\ir scale_pairs.psql
 
 -- Works a search rechecks away (returned by the index, failing the exact
 -- operator): the average over one && search per planted output, from
@@ -190,26 +142,7 @@ SELECT 'big', count(*), round(sum(octet_length(body)) / 1e6), count(*) FILTER (W
 FROM big;
 
 -- outputs of known truth
-CREATE TABLE shuffled AS
-SELECT id, (SELECT string_agg(w, ' ' ORDER BY md5(w || n::text)) FROM regexp_split_to_table(body, '\s+') WITH ORDINALITY t(w, n)) AS words
-FROM heldout;
-CREATE TABLE sources AS
-SELECT row_number() OVER (ORDER BY id) AS rn, id FROM c100k
-WHERE kind <> 'intl' AND length(body) >= 1000 AND body !~ '[A-Za-z0-9+/=]{200}';
-CREATE TABLE outputs AS
-SELECT i AS id, now() - interval '1 day' + i * interval '1 second' AS logged_at,
-       left(m1.words, 1000) || ' ' || coalesce(c.copied || ' ', '') || left(m2.words, 1000) AS body,
-       CASE WHEN c.copied IS NOT NULL THEN d.id END AS source, c.copied
-FROM generate_series(1, 2000) i
-JOIN shuffled m1 ON m1.id = 1 + i % (SELECT count(*) FROM heldout)
-JOIN shuffled m2 ON m2.id = 1 + (i * 7 + 3) % (SELECT count(*) FROM heldout)
-LEFT JOIN sources s ON i % 10 = 0 AND s.rn = 1 + (i * 7919::bigint) % (SELECT count(*) FROM sources)
-LEFT JOIN c100k d ON d.id = s.id
-LEFT JOIN LATERAL (SELECT substring(substr(d.body, length(d.body) / 2 - 150, 300) FROM '\s(.*)\s') AS copied) c ON true;
-ALTER TABLE outputs ADD PRIMARY KEY (id);
-SELECT count(*) AS outputs, round(avg(length(body))) AS avg_chars, count(source) AS with_a_copy,
-       round(avg(length(copied))) AS copy_chars FROM outputs;
-SELECT llmcopy_register_outputs('outputs', 'id', 'body', 'logged_at') IS NOT NULL AS outputs_registered;
+\ir scale_outputs.psql
 
 \set size 100k
 \set tbl c100k
