@@ -2695,6 +2695,7 @@ DECLARE
     runs int[] := '{}';
     ctbl regclass;
     waits_for text[];
+    locked text;
 BEGIN
     PERFORM @extschema@.llmcopy_require_writable('llmcopy_scan');
     IF batch_size IS NULL OR batch_size < 1 THEN
@@ -2742,7 +2743,8 @@ BEGIN
         -- a table the call does not name that is locked by another session,
         -- or a broken registration the call does not name: skipped, with a
         -- failed run (which a role that may not read the table cannot record)
-        bad := @extschema@.llmcopy_scan_lock_problem(p.oid, p.cid, waits_for);
+        locked := @extschema@.llmcopy_scan_lock_problem(p.oid, p.cid, waits_for);
+        bad := locked;
         IF bad IS NULL AND outputs IS NULL THEN
             bad := (SELECT format('outputs registration %s cannot be used: %s', p.oid, x.problem)
                     FROM @extschema@.llmcopy_registration_problem('outputs', p.oid) x WHERE x.problem IS NOT NULL);
@@ -2753,7 +2755,7 @@ BEGIN
         END IF;
         IF bad IS NOT NULL THEN
             RAISE WARNING 'llmcopy_scan: %, skipped', bad
-                USING HINT = CASE WHEN bad LIKE '% is locked by another session, %'
+                USING HINT = CASE WHEN locked IS NOT NULL
                                   THEN 'Name the table to llmcopy_scan, or SET pg_llmcopy.scan_lock_wait = ''all'', to wait for it.'
                                   ELSE 'See the registration in llmcopy_registrations; name its table to the scan for the error.' END;
             BEGIN
@@ -2884,8 +2886,7 @@ BEGIN
                    FROM @extschema@.llmcopy_corpus_tables c WHERE c.id = corpus_table) x
              WHERE x.kind <> ALL (waits_for)
              ORDER BY x.pos LOOP
-        IF NOT @extschema@.llmcopy_lock_nowait((SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                                                 WHERE n.nspname = t.schema_name AND c.relname = t.table_name)) THEN
+        IF NOT @extschema@.llmcopy_lock_nowait(@extschema@.llmcopy_lookup(t.schema_name, t.table_name)) THEN
             RETURN format('%s registration %s (table %s.%s) is locked by another session, and the scan does not wait for a table its call does not name',
                           t.kind, t.id, quote_ident(t.schema_name), quote_ident(t.table_name));
         END IF;
@@ -2932,7 +2933,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     r @extschema@.llmcopy_runs;
-    k int;
 BEGIN
     BEGIN
         IF state <> '57014' THEN
@@ -2951,16 +2951,12 @@ BEGIN
             END IF;
         END IF;
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        FOR k IN SELECT * FROM @extschema@.llmcopy_scan_keys_held() LOOP
-            PERFORM pg_advisory_unlock(1819045219, k);
-        END LOOP;
+        PERFORM pg_advisory_unlock(1819045219, k) FROM @extschema@.llmcopy_scan_keys_held() k;
         RAISE;
     END;
     -- the call fails: its lock is released at once, so that its runs are
     -- seen to have failed
-    FOR k IN SELECT * FROM @extschema@.llmcopy_scan_keys_held() LOOP
-        PERFORM pg_advisory_unlock(1819045219, k);
-    END LOOP;
+    PERFORM pg_advisory_unlock(1819045219, k) FROM @extschema@.llmcopy_scan_keys_held() k;
     RETURN false;
 END $$;
 
